@@ -1,0 +1,285 @@
+"""The exercise registry: one declarative :class:`ExerciseSpec` per exercise of the routine.
+
+Ids are the contract of ``ROUTINE.md`` (CLI, JSON report, classifiers). A spec says what kind of set it
+is (a ``hold`` or ``reps``), which per-frame signal drives segmentation, which faults are judged and the
+trainer's cue for each, and where the camera must stand for the fault to be visible.
+
+Thresholds carry a comment naming their source. Lengths are in centimetres of a standard body
+(1.75 m) unless stated; signals are normalised by body size in :mod:`repcheck.features`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .errors import UnknownExerciseError
+
+__all__ = ["FaultSpec", "ExerciseSpec", "EXERCISES", "get_exercise", "JUDGED_EXERCISES"]
+
+Kind = Literal["hold", "reps"]
+
+
+@dataclass(frozen=True)
+class FaultSpec:
+    """One form fault the product judges.
+
+    Attributes
+    ----------
+    id : str
+        Fault id of the contract (``hips_sag``).
+    title : str
+        Short human name.
+    cue : str
+        What the trainer would say, in our own words.
+    measure : str
+        Name of the per-frame signal (see :mod:`repcheck.features`) that is the evidence.
+    unit : str
+        Unit of ``measure``.
+    boundary : float
+        Physical boundary between correct and faulty on ``measure`` (source in the comment where set).
+    direction : int
+        +1 if larger values of ``measure`` are the fault, -1 if smaller values are.
+    views : tuple of str
+        Camera placements that can show the fault (``side``, ``oblique``, ``behind``, ...).
+    """
+
+    id: str
+    title: str
+    cue: str
+    measure: str
+    unit: str
+    boundary: float
+    direction: int = 1
+    views: tuple[str, ...] = ("side", "oblique")
+
+    def __post_init__(self) -> None:
+        if self.direction not in (1, -1):
+            raise ValueError(f"fault {self.id!r}: direction must be +1 or -1, got {self.direction}")
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    """Declarative description of one exercise.
+
+    Attributes
+    ----------
+    id : str
+        Exercise id (``plank``).
+    title : str
+        Human name.
+    kind : {"hold", "reps"}
+        A set is one or more holds, or a series of repetitions.
+    driver : str
+        Signal that segmentation follows (hold: a "in position" score; reps: the moving quantity).
+    per_side : bool
+        Reps alternate or are done per side; segments get ``side``.
+    faults : tuple of FaultSpec
+        Faults judged for this exercise (empty: segmented and timed only).
+    camera : str
+        Where to put the phone, in the words shown to the user.
+    min_hold_s : float
+        Shortest hold counted as a hold (holds only).
+    min_rep_s, max_rep_s : float
+        Plausible rep duration range (reps only).
+    judged : bool
+        False for exercises of the routine that repcheck cannot segment yet.
+    """
+
+    id: str
+    title: str
+    kind: Kind
+    driver: str
+    faults: tuple[FaultSpec, ...] = ()
+    per_side: bool = False
+    camera: str = "Phone on the floor or a chair, 2–4 m away, side-on to the body."
+    min_hold_s: float = 3.0
+    min_rep_s: float = 1.0
+    max_rep_s: float = 15.0
+    judged: bool = True
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("hold", "reps"):
+            raise ValueError(f"exercise {self.id!r}: kind must be 'hold' or 'reps', got {self.kind!r}")
+        if self.min_rep_s >= self.max_rep_s:
+            raise ValueError(f"exercise {self.id!r}: min_rep_s must be < max_rep_s")
+        ids = [f.id for f in self.faults]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"exercise {self.id!r}: duplicate fault ids {ids}")
+
+    def fault(self, fault_id: str) -> FaultSpec:
+        for f in self.faults:
+            if f.id == fault_id:
+                return f
+        raise UnknownExerciseError(
+            f"exercise {self.id!r} has no fault {fault_id!r}; its faults are "
+            f"{', '.join(f.id for f in self.faults) or 'none'}"
+        )
+
+    @property
+    def fault_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.faults)
+
+
+_SIDE = "Phone on the floor or a chair, 2–4 m away, side-on (up to 45° oblique)."
+
+EXERCISES: dict[str, ExerciseSpec] = {
+    spec.id: spec
+    for spec in (
+        ExerciseSpec(
+            id="plank",
+            title="Forearm plank",
+            kind="hold",
+            driver="in_plank",
+            camera=_SIDE + " The whole body from head to heels must be in frame.",
+            min_hold_s=3.0,
+            faults=(
+                FaultSpec(
+                    id="hips_sag",
+                    title="Hips sag",
+                    cue="Your lower back is sagging. Pull your belly button in, squeeze your glutes and "
+                    "tuck your tail under so your hips come up level with your shoulders.",
+                    measure="hip_offset_cm",
+                    unit="cm above the shoulder–ankle line",
+                    # A correct plank with the tail tucked sits a few cm ABOVE the straight line
+                    # (ROUTINE.md #8); below the line by more than 3 cm the back is sagging.
+                    boundary=-3.0,
+                    direction=-1,
+                ),
+                FaultSpec(
+                    id="hips_pike",
+                    title="Hips piked",
+                    cue="Your hips are too high. Lower them until you feel your abs working, keeping the "
+                    "tail tucked — a long line from head to heels.",
+                    measure="hip_offset_cm",
+                    unit="cm above the shoulder–ankle line",
+                    # Trainers accept roughly 8–10 cm above the line as a tail tuck (issue #2/#4).
+                    boundary=10.0,
+                    direction=1,
+                ),
+            ),
+        ),
+        ExerciseSpec(
+            id="upper_back_roll",
+            title="Upper back roll over a foam roller",
+            kind="reps",
+            driver="thorax_extension",
+            camera=_SIDE,
+            min_rep_s=1.5,
+            max_rep_s=12.0,
+            faults=(
+                FaultSpec(
+                    id="lower_back_arch",
+                    title="Lower back arches",
+                    cue="Keep your ribs down and your bottom on the floor: let the upper back bend over "
+                    "the roller, not the lower back.",
+                    measure="hip_lift_cm",
+                    unit="cm the hips rise during the rep",
+                    # Hips lifting / pelvis tipping: beyond ~4 cm the lumbar spine is doing the work.
+                    boundary=4.0,
+                    direction=1,
+                ),
+            ),
+        ),
+        ExerciseSpec(
+            id="lumbar_locked_rotation",
+            title="Lumbar locked rotation",
+            kind="reps",
+            driver="thorax_rotation",
+            per_side=True,
+            camera="Phone 2–4 m away, side-on or 45° behind. Hips lifting off the heels shows from the "
+            "side; a sideways hip shift or hip rotation shows only from behind or 45° behind.",
+            min_rep_s=1.5,
+            max_rep_s=12.0,
+            faults=(
+                FaultSpec(
+                    id="hips_move",
+                    title="Hips move",
+                    cue="Stay sitting on your heels: the hips stay still and only the upper back turns.",
+                    measure="hip_drift_cm",
+                    unit="cm the hips move from the start position",
+                    # Hips lifting off the heels by more than ~5 cm (a side camera sees lift well).
+                    boundary=5.0,
+                    direction=1,
+                    views=("side", "oblique", "behind"),
+                ),
+            ),
+        ),
+        ExerciseSpec(
+            id="glute_bridge",
+            title="Glute bridge",
+            kind="reps",
+            driver="hip_height",
+            camera=_SIDE,
+            min_rep_s=1.0,
+            max_rep_s=12.0,
+            faults=(
+                FaultSpec(
+                    id="lower_back_arch",
+                    title="Lower back arches at the top",
+                    cue="Stop when shoulders, hips and knees make a straight line; squeeze your glutes and "
+                    "keep your ribs down instead of pushing the hips higher.",
+                    measure="hip_extension_deg",
+                    unit="degrees past the shoulder–hip–knee line",
+                    # Hips pushed past the straight shoulder–hip–knee line by more than ~10°.
+                    boundary=10.0,
+                    direction=1,
+                ),
+                FaultSpec(
+                    id="incomplete_extension",
+                    title="Hips not fully up",
+                    cue="Drive the hips higher with your glutes until your body is in a line from "
+                    "shoulders to knees.",
+                    measure="hip_extension_deg",
+                    unit="degrees past the shoulder–hip–knee line",
+                    # Top of the rep more than ~15° short of the straight line.
+                    boundary=-15.0,
+                    direction=-1,
+                ),
+            ),
+        ),
+        # The rest of the routine: ids fixed now, segmentation and judging to come.
+        *(
+            ExerciseSpec(id=i, title=t, kind=k, driver="", per_side=s, judged=False)
+            for i, t, k, s in (
+                ("foam_roll_rectus_femoris", "Foam roll the front of the thigh", "reps", True),
+                ("rectus_femoris_stretch", "Kneeling front-thigh stretch", "hold", True),
+                ("iliopsoas_stretch", "Half-kneeling hip-flexor stretch", "hold", True),
+                ("foam_roll_ql", "Foam roll the lower back muscles", "reps", True),
+                ("ql_stretch", "Side stretch of the lower back", "hold", True),
+                ("lat_stretch", "Kneeling lat stretch", "reps", False),
+                ("reverse_crunch", "Reverse crunch", "reps", False),
+                ("doorway_chest_stretch", "Doorway chest stretch", "hold", True),
+                ("spiderman_rotation", "Spiderman rotation", "reps", True),
+                ("thoracic_extension", "Prone thoracic extension", "reps", False),
+            )
+        ),
+    )
+}
+
+#: The exercises repcheck can segment and judge today.
+JUDGED_EXERCISES: tuple[str, ...] = tuple(k for k, v in EXERCISES.items() if v.judged)
+
+
+def get_exercise(exercise: str | ExerciseSpec) -> ExerciseSpec:
+    """Return the spec for an id (or pass a spec through).
+
+    Raises
+    ------
+    UnknownExerciseError
+        For an id not in the registry, or one repcheck cannot judge yet; the message lists valid ids.
+    """
+    if isinstance(exercise, ExerciseSpec):
+        return exercise
+    spec = EXERCISES.get(str(exercise))
+    if spec is None:
+        raise UnknownExerciseError(
+            f"unknown exercise {exercise!r}; choose one of: {', '.join(JUDGED_EXERCISES)}"
+        )
+    if not spec.judged:
+        raise UnknownExerciseError(
+            f"exercise {exercise!r} is in the routine but repcheck cannot judge it yet; "
+            f"supported: {', '.join(JUDGED_EXERCISES)}"
+        )
+    return spec
