@@ -1,0 +1,136 @@
+"""The ``repcheck`` command line: ``analyze``, ``synth``, ``train``, ``evaluate``.
+
+Bad input never shows a traceback: a :class:`~repcheck.errors.RepcheckError` becomes one line on stderr
+and exit status 2. Set ``REPCHECK_DEBUG=1`` to see tracebacks of unexpected errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+# MediaPipe/TFLite write INFO lines to stderr from C++; keep the CLI's stderr for our own messages.
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from .errors import RepcheckError  # noqa: E402
+
+__all__ = ["main", "build_parser"]
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a usage error as a single line (exit 2), like our other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see --help)\n")
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from .exercises import JUDGED_EXERCISES, get_exercise
+
+    if args.exercise is None:
+        raise RepcheckError(f"choose the exercise with --exercise ({', '.join(JUDGED_EXERCISES)})")
+    get_exercise(args.exercise)  # fail fast on an unknown id, before any decoding
+
+    from .pipeline import analyze
+    path = Path(args.video)
+    progress = None
+    if not args.quiet:
+        from .pose import tqdm_progress
+
+        progress = tqdm_progress(f"pose {path.name}")
+    report = analyze(path, exercise=args.exercise, progress=progress)
+    print(report.summary())
+    out = Path(args.json) if args.json else path.with_suffix(".report.json")
+    try:
+        report.to_json(out)
+    except OSError as exc:
+        raise RepcheckError(f"cannot write the JSON report to {out}: {exc.strerror}") from None
+    print(f"report written to {out}")
+    return EXIT_OK
+
+
+def _add_analyze(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("analyze", help="judge a recorded set: reps/holds, faults, cues → text + JSON")
+    p.add_argument("video", help="video file (.mp4 .mov .avi .webm)")
+    p.add_argument("--exercise", "-e", help="exercise id, e.g. plank, upper_back_roll, "
+                   "lumbar_locked_rotation, glute_bridge")
+    p.add_argument("--json", metavar="OUT", help="where to write the JSON report "
+                   "(default: VIDEO with suffix .report.json)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_analyze)
+
+
+def _add_synth(sub: argparse._SubParsersAction) -> None:
+    try:
+        from .synth.clip import add_synth_arguments, run_synth
+    except ModuleNotFoundError as exc:  # the synth extra is optional for analysis-only installs
+        if not (exc.name or "").startswith("repcheck.synth"):
+            raise
+        return
+
+    p = sub.add_parser("synth", help="render a synthetic clip with known faults (+ CLIP.json ground truth)")
+    add_synth_arguments(p)
+    p.set_defaults(func=run_synth)
+
+
+def _add_training(sub: argparse._SubParsersAction) -> None:
+    try:
+        from .training.cli import add_evaluate_arguments, add_train_arguments, run_evaluate, run_train
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("repcheck.training"):
+            raise
+        return
+    p = sub.add_parser("train", help="rebuild the fault classifiers from training_data/ (+ labels)")
+    add_train_arguments(p)
+    p.set_defaults(func=run_train)
+    p = sub.add_parser("evaluate", help="score a folder of labelled clips: precision/recall/F1, boundaries")
+    add_evaluate_arguments(p)
+    p.set_defaults(func=run_evaluate)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _ArgumentParser(
+        prog="repcheck",
+        description="Judge exercise reps and holds from recorded video.",
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"repcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ArgumentParser)
+    adders: list[Callable[[argparse._SubParsersAction], None]] = [_add_analyze, _add_synth, _add_training]
+    for add in adders:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        return int(args.func(args) or 0)
+    except RepcheckError as exc:
+        print(f"repcheck {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("repcheck: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback for the user; keep it one line
+        if os.environ.get("REPCHECK_DEBUG"):
+            raise
+        print(f"repcheck {args.command}: unexpected error: {type(exc).__name__}: {exc} "
+              "(set REPCHECK_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
