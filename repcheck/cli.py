@@ -109,8 +109,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _silence_native_stderr() -> None:
+    """Send C++ log lines (TFLite/absl "INFO: Created TensorFlow Lite XNNPACK delegate", "W0000 ...
+    inference_feedback_manager") to /dev/null while Python's own stderr — our messages, tqdm — keeps
+    the terminal. MediaPipe writes those lines to file descriptor 2 directly, before any Python logging
+    setting can reach them; worker processes inherit the redirect."""
+    try:
+        terminal = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding=sys.stderr.encoding or "utf-8",
+                               errors="replace")
+    except OSError:  # no real stderr (embedded, closed): nothing to protect
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit status."""
+    """Entry point of the console script; returns the exit status.
+
+    ``argv=None`` means a real command line (the console script): native log noise on stderr is then
+    silenced so that a bad input prints exactly one line.
+    """
+    if argv is None and not os.environ.get("REPCHECK_DEBUG"):
+        _silence_native_stderr()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
