@@ -1,0 +1,443 @@
+"""Probe and stream video files: container facts, upright frames, sampling, bad-input errors.
+
+Everything here streams: no function holds a whole video in memory. Frames are yielded upright (the
+container's rotation metadata applied), as RGB ``uint8`` arrays of shape (height, width, 3).
+
+Sampling
+--------
+``sample_fps`` keeps the first decoded frame of every ``1 / sample_fps`` second bucket, counted on the
+global frame index (so a stream that starts at ``start_frame`` picks exactly the frames a stream from 0
+would pick in the same range). Skipped frames are ``grab()``-ed (demuxed and decoded, no colour
+conversion or copy), kept frames are ``retrieve()``-d.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .errors import EmptyVideoError, NotAVideoError, TruncatedVideoError, VideoError
+
+__all__ = [
+    "VideoInfo",
+    "probe",
+    "iter_frames",
+    "file_sha256",
+    "sample_frame_indices",
+    "sample_mask",
+    "upright",
+]
+
+#: Bytes read per chunk when hashing (1 MiB: large enough to be I/O bound, small enough to stream).
+_HASH_CHUNK = 1 << 20
+#: (path, size, mtime_ns, inode) -> sha256 hex, so a file hashed once in a process is not re-read.
+_HASH_MEMO: dict[tuple[str, int, int, int], str] = {}
+_PROBE_MEMO: dict[tuple[str, int, int, int], VideoInfo] = {}
+_MEMO_LOCK = threading.Lock()
+
+#: Signatures of still-image formats (OpenCV opens several of them as a one-frame "video").
+_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+)
+#: Rotation handled by :func:`upright`: degrees clockwise -> cv2.rotate code.
+_ROTATE_CODES = {
+    90: cv2.ROTATE_90_CLOCKWISE,
+    180: cv2.ROTATE_180,
+    270: cv2.ROTATE_90_COUNTERCLOCKWISE,
+}
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says about a video, checked to be decodable.
+
+    Attributes
+    ----------
+    path : str
+        The file as given (absolute).
+    sha256 : str
+        SHA-256 of the file's bytes (hex).
+    fps : float
+        Frames per second of the source.
+    frames : int
+        Frame count the container announces.
+    duration_s : float
+        ``frames / fps`` in seconds.
+    width, height : int
+        Upright frame size in pixels (after applying ``rotation``).
+    rotation : int
+        Clockwise rotation in degrees (0, 90, 180, 270) from the container metadata that makes the
+        stored frames upright.
+    codec : str
+        FourCC of the video stream (e.g. ``"h264"``).
+    """
+
+    path: str
+    sha256: str
+    fps: float
+    frames: int
+    duration_s: float
+    width: int
+    height: int
+    rotation: int = 0
+    codec: str = ""
+
+    def to_dict(self) -> dict:
+        """The report's ``video`` block: path, sha256, fps, frames, duration_s, width, height."""
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "fps": float(self.fps),
+            "frames": int(self.frames),
+            "duration_s": float(self.duration_s),
+            "width": int(self.width),
+            "height": int(self.height),
+        }
+
+
+def _stat_key(p: Path) -> tuple[str, int, int, int]:
+    st = p.stat()
+    return (str(p), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """SHA-256 of a file's content, read in 1 MiB chunks (memoised per path/size/mtime in-process).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+    """
+    p = Path(path).resolve()
+    key = _stat_key(p)
+    with _MEMO_LOCK:
+        hit = _HASH_MEMO.get(key)
+    if hit is not None:
+        return hit
+    h = hashlib.sha256()
+    with open(p, "rb") as fh:
+        buf = bytearray(_HASH_CHUNK)
+        view = memoryview(buf)
+        while True:
+            n = fh.readinto(buf)
+            if not n:
+                break
+            h.update(view[:n])
+    digest = h.hexdigest()
+    with _MEMO_LOCK:
+        _HASH_MEMO[key] = digest
+    return digest
+
+
+def _check_file(path: str | os.PathLike) -> Path:
+    """Existence / size / image checks shared by :func:`probe` and the pose cache lookup."""
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise VideoError(f"no such file: {p} (check the path and try again)")
+    if p.is_dir():
+        raise VideoError(f"{p} is a folder, not a video file: give the path of the video itself")
+    if p.stat().st_size == 0:
+        raise EmptyVideoError(f"{p} is empty (0 bytes): copy or record the video again")
+    with open(p, "rb") as fh:
+        head = fh.read(16)
+    for magic, kind in _IMAGE_MAGIC:
+        if head.startswith(magic):
+            raise NotAVideoError(
+                f"{p} is a {kind} image, not a video: record a video clip (mp4/mov) of the exercise"
+            )
+    return p.resolve()
+
+
+def _iso_bmff_state(p: Path) -> str | None:
+    """Walk the top-level boxes of an MP4/MOV file.
+
+    Returns ``None`` when the file is not ISO-BMFF, ``"ok"`` when it has a ``moov`` box and no box runs
+    past the end of the file, ``"truncated"`` otherwise.
+    """
+    size = p.stat().st_size
+    with open(p, "rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[4:8] not in (b"ftyp", b"wide", b"mdat", b"moov", b"free", b"skip"):
+            return None
+        pos, has_moov = 0, False
+        while pos + 8 <= size:
+            fh.seek(pos)
+            hdr = fh.read(16)
+            box_size, box_type = struct.unpack(">I4s", hdr[:8])
+            if box_size == 1 and len(hdr) >= 16:
+                box_size = struct.unpack(">Q", hdr[8:16])[0]
+            elif box_size == 0:
+                box_size = size - pos
+            if box_size < 8:
+                return "truncated"
+            if box_type == b"moov":
+                has_moov = True
+            if pos + box_size > size:
+                return "truncated"
+            pos += box_size
+    return "ok" if has_moov else "truncated"
+
+
+def _rotation(cap: cv2.VideoCapture) -> int:
+    rot = cap.get(cv2.CAP_PROP_ORIENTATION_META)
+    if not np.isfinite(rot):
+        return 0
+    r = int(round(rot)) % 360
+    return r if r in (0, 90, 180, 270) else 0
+
+
+def _open(p: Path) -> cv2.VideoCapture:
+    cap = cv2.VideoCapture(str(p), cv2.CAP_FFMPEG)
+    if cap.isOpened():
+        # Rotation is applied by us (``upright``), so sizes and frames agree whatever OpenCV's default.
+        cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0)
+    return cap
+
+
+def probe(path: str | os.PathLike) -> VideoInfo:
+    """Read a video's container facts and check that it decodes to the end.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A video file OpenCV (FFmpeg) can decode: mp4, mov, avi, mkv, webm ...
+
+    Returns
+    -------
+    VideoInfo
+
+    Raises
+    ------
+    VideoError
+        The path does not exist or is a folder.
+    EmptyVideoError
+        The file is zero bytes or holds no frames.
+    NotAVideoError
+        The file is not a video (text, a still image, an unknown format).
+    TruncatedVideoError
+        The file is cut off: the container announces frames that cannot be decoded.
+    """
+    p = _check_file(path)
+    key = _stat_key(p)
+    with _MEMO_LOCK:
+        hit = _PROBE_MEMO.get(key)
+    if hit is not None:
+        return hit
+    bmff = _iso_bmff_state(p)
+    cap = _open(p)
+    try:
+        if not cap.isOpened():
+            if bmff == "truncated":
+                raise TruncatedVideoError(
+                    f"{p} is cut off (incomplete MP4/MOV, no frame index): copy or export the video again"
+                )
+            raise NotAVideoError(
+                f"{p} is not a video OpenCV can read: give an mp4/mov/avi/mkv/webm recording"
+            )
+        fps = float(cap.get(cv2.CAP_PROP_FPS))
+        frames = int(round(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
+        w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
+        h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        fourcc = int(cap.get(cv2.CAP_PROP_FOURCC))
+        codec = fourcc.to_bytes(4, "little").decode("ascii", "replace").strip("\x00 ") if fourcc else ""
+        rotation = _rotation(cap)
+        ok, _ = cap.read()
+        if not ok:
+            if bmff == "truncated":
+                raise TruncatedVideoError(
+                    f"{p} is cut off (no decodable frame): copy or export the video again"
+                )
+            if frames <= 0:
+                raise EmptyVideoError(f"{p} holds no video frames: record the exercise again")
+            raise NotAVideoError(f"{p} has no decodable video stream: give an mp4/mov recording")
+        if frames <= 1 or w <= 0 or h <= 0:
+            raise NotAVideoError(
+                f"{p} is a still image, not a video: record a video clip (mp4/mov) of the exercise"
+            )
+        if not (np.isfinite(fps) and fps > 0):
+            raise NotAVideoError(f"{p} has no frame rate: re-export it as an mp4 video")
+        # Cheap truncation check: the last announced frames must decode.
+        if frames > 2 and not _tail_decodes(cap, frames):
+            raise TruncatedVideoError(
+                f"{p} is cut off: it announces {frames} frames but the last ones cannot be decoded; "
+                "copy or export the video again"
+            )
+    finally:
+        cap.release()
+    if bmff == "truncated":
+        raise TruncatedVideoError(f"{p} is cut off (incomplete MP4/MOV): copy or export the video again")
+    if rotation in (90, 270):
+        w, h = h, w
+    info = VideoInfo(
+        path=str(p),
+        sha256=file_sha256(p),
+        fps=fps,
+        frames=frames,
+        duration_s=frames / fps,
+        width=w,
+        height=h,
+        rotation=rotation,
+        codec=codec,
+    )
+    with _MEMO_LOCK:
+        _PROBE_MEMO[key] = info
+    return info
+
+
+def _tail_decodes(cap: cv2.VideoCapture, frames: int, tail: int = 3) -> bool:
+    """Seek a few frames before the announced end and check that at least one frame decodes."""
+    cap.set(cv2.CAP_PROP_POS_FRAMES, max(0, frames - tail))
+    for _ in range(tail):
+        if cap.grab():
+            return True
+    return False
+
+
+def sample_mask(n_frames: int, fps: float, sample_fps: float | None, start_frame: int = 0) -> np.ndarray:
+    """Which frames ``iter_frames`` keeps.
+
+    Parameters
+    ----------
+    n_frames : int
+        Number of frames from ``start_frame`` on.
+    fps : float
+        Source frame rate (frames per second).
+    sample_fps : float or None
+        Wanted samples per second; ``None`` (or >= ``fps``) keeps every frame.
+    start_frame : int
+        Global index of the first frame; the pattern depends on global indices only.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_frames,)
+    """
+    n = max(0, int(n_frames))
+    if sample_fps is None or sample_fps >= fps or n == 0:
+        return np.ones(n, dtype=bool)
+    idx = np.arange(start_frame, start_frame + n, dtype=np.int64)
+    ratio = float(sample_fps) / float(fps)
+    bucket = np.floor(idx * ratio + 1e-9)
+    prev = np.floor((idx - 1) * ratio + 1e-9)
+    keep = bucket != prev
+    keep[idx == 0] = True
+    return keep
+
+
+def sample_frame_indices(
+    n_frames: int, fps: float, sample_fps: float | None, start_frame: int = 0, end_frame: int | None = None
+) -> np.ndarray:
+    """Global frame indices kept by :func:`iter_frames` in ``[start_frame, end_frame)``.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_samples,)
+    """
+    end = n_frames if end_frame is None else min(int(end_frame), n_frames)
+    start = max(0, int(start_frame))
+    if end <= start:
+        return np.zeros(0, dtype=np.int64)
+    mask = sample_mask(end - start, fps, sample_fps, start)
+    return np.flatnonzero(mask).astype(np.int64) + start
+
+
+def upright(frame: np.ndarray, rotation: int) -> np.ndarray:
+    """Rotate a stored frame clockwise by ``rotation`` degrees (0/90/180/270) so it is upright."""
+    code = _ROTATE_CODES.get(int(rotation) % 360)
+    return frame if code is None else cv2.rotate(frame, code)
+
+
+def _resize_to(frame: np.ndarray, max_side: int | None) -> np.ndarray:
+    if not max_side:
+        return frame
+    h, w = frame.shape[:2]
+    big = max(h, w)
+    if big <= max_side:
+        return frame
+    s = max_side / big
+    return cv2.resize(frame, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
+
+
+def iter_frames(
+    path: str | os.PathLike,
+    *,
+    sample_fps: float | None,
+    max_side: int | None,
+    start_frame: int = 0,
+    end_frame: int | None = None,
+) -> Iterator[tuple[float, np.ndarray]]:
+    """Stream upright RGB frames, keeping only those needed for ``sample_fps``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Video file (checked with the same errors as :func:`probe`, without hashing it).
+    sample_fps : float or None
+        Samples per second to keep; ``None`` keeps every frame.
+    max_side : int or None
+        Resize (keeping the aspect ratio, INTER_AREA) so the longer side is at most this many pixels.
+    start_frame, end_frame : int
+        Global frame range ``[start_frame, end_frame)``; ``end_frame=None`` runs to the end.
+
+    Yields
+    ------
+    t : float
+        Time of the frame in seconds (``frame_index / fps``).
+    frame : ndarray of uint8, shape (height, width, 3)
+        Upright RGB frame (resized when ``max_side`` is set).
+    """
+    p = _check_file(path)
+    cap = _open(p)
+    if not cap.isOpened():
+        cap.release()
+        raise NotAVideoError(f"{p} is not a video OpenCV can read: give an mp4/mov/avi/mkv/webm recording")
+    try:
+        fps = float(cap.get(cv2.CAP_PROP_FPS))
+        if not (np.isfinite(fps) and fps > 0):
+            raise NotAVideoError(f"{p} has no frame rate: re-export it as an mp4 video")
+        rotation = _rotation(cap)
+        n = int(round(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
+        start = max(0, int(start_frame))
+        end = end_frame if end_frame is not None else (n if n > 0 else None)
+        if start > 0:
+            cap.set(cv2.CAP_PROP_POS_FRAMES, start)
+        ratio = None if (sample_fps is None or sample_fps >= fps) else float(sample_fps) / fps
+        i = start
+        prev_bucket = np.floor((i - 1) * ratio + 1e-9) if ratio is not None else None
+        while end is None or i < end:
+            if not cap.grab():
+                break
+            if ratio is None:
+                keep = True
+            else:
+                bucket = np.floor(i * ratio + 1e-9)
+                keep = i == 0 or bucket != prev_bucket
+                prev_bucket = bucket
+            if keep:
+                ok, bgr = cap.retrieve()
+                if not ok or bgr is None:
+                    break
+                small = _resize_to(bgr, max_side)
+                rgb = cv2.cvtColor(upright(small, rotation), cv2.COLOR_BGR2RGB)
+                yield i / fps, rgb
+            i += 1
+    finally:
+        cap.release()
