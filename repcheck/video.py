@@ -34,6 +34,7 @@ __all__ = [
     "sample_frame_indices",
     "sample_mask",
     "upright",
+    "set_mp4_rotation",
 ]
 
 #: Bytes read per chunk when hashing (1 MiB: large enough to be I/O bound, small enough to stream).
@@ -441,3 +442,65 @@ def iter_frames(
             i += 1
     finally:
         cap.release()
+
+
+def _boxes(buf: bytes | bytearray, start: int, end: int) -> Iterator[tuple[bytes, int, int, int]]:
+    """ISO-BMFF boxes in ``buf[start:end]`` as (type, offset, header size, box size)."""
+    pos = start
+    while pos + 8 <= end:
+        size, kind = struct.unpack(">I4s", buf[pos : pos + 8])
+        hdr = 8
+        if size == 1:
+            size, hdr = struct.unpack(">Q", buf[pos + 8 : pos + 16])[0], 16
+        elif size == 0:
+            size = end - pos
+        if size < hdr:
+            return
+        yield kind, pos, hdr, size
+        pos += size
+
+
+def set_mp4_rotation(path: str | os.PathLike, degrees: int) -> None:
+    """Set the display rotation of every track of an MP4/MOV file in place (what phones write).
+
+    Rewrites the 3×3 matrix of each ``tkhd`` box (same size, so no offsets move). ``degrees`` is the
+    clockwise rotation a player applies to the stored frames, as :attr:`VideoInfo.rotation` reads it
+    back. Used to make portrait test and benchmark clips the way a phone stores them (landscape
+    frames + a 90° matrix); OpenCV's ``VideoWriter`` cannot write the metadata itself.
+
+    Parameters
+    ----------
+    path : str or path-like
+        An MP4/MOV file (read fully into memory: meant for generated clips).
+    degrees : int
+        0, 90, 180 or 270.
+    """
+    one = 0x10000
+    mats = {
+        0: (one, 0, 0, one),
+        90: (0, one, -one, 0),
+        180: (-one, 0, 0, -one),
+        270: (0, -one, one, 0),
+    }
+    if int(degrees) % 360 not in mats:
+        raise ValueError(f"degrees must be 0, 90, 180 or 270, got {degrees}")
+    a, b, c, d = mats[int(degrees) % 360]
+    p = Path(path)
+    buf = bytearray(p.read_bytes())
+    found = False
+    for kind, pos, hdr, size in _boxes(buf, 0, len(buf)):
+        if kind != b"moov":
+            continue
+        for kind2, pos2, hdr2, size2 in _boxes(buf, pos + hdr, pos + size):
+            if kind2 != b"trak":
+                continue
+            for kind3, pos3, hdr3, _ in _boxes(buf, pos2 + hdr2, pos2 + size2):
+                if kind3 == b"tkhd":
+                    version = buf[pos3 + hdr3]
+                    # version/flags, times+track id+reserved+duration, reserved, layer..volume+reserved
+                    off = pos3 + hdr3 + 4 + (20 if version == 0 else 32) + 16
+                    buf[off : off + 36] = struct.pack(">9i", a, b, 0, c, d, 0, 0, 0, 0x40000000)
+                    found = True
+    if not found:
+        raise NotAVideoError(f"{p} has no MP4 track header to set a rotation on")
+    p.write_bytes(bytes(buf))
