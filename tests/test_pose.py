@@ -1,0 +1,156 @@
+"""repcheck.pose: a person is found in real footage, an empty scene is refused with a clear message, a
+re-analysis comes from the cache without MediaPipe or decoding, and the parallel path agrees with the
+serial one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+import repcheck.pose as pose_mod
+from repcheck.errors import NoPersonError
+from repcheck.landmarks import LM
+from repcheck.pose import PoseSettings, cache_path, estimate_frames, extract_pose
+from repcheck.video import iter_frames
+
+REAL = Path(__file__).resolve().parents[2] / "shared/data/real"
+REAL_PLANK = REAL / "plank_correct_001.mp4"
+needs_real = pytest.mark.skipif(not REAL_PLANK.exists(), reason=f"real clips not present at {REAL}")
+
+TORSO = [LM["left_shoulder"], LM["right_shoulder"], LM["left_hip"], LM["right_hip"]]
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pose-cache")
+
+
+@pytest.fixture(scope="module")
+def plank_track(cache_dir):
+    """Serial extraction of the 2.6 s real plank clip at the default settings (cached for the module)."""
+    return extract_pose(REAL_PLANK, settings=PoseSettings(workers=1), cache_dir=cache_dir)
+
+
+def _count_inference(monkeypatch) -> list[int]:
+    calls = [0]
+    real = pose_mod._infer
+
+    def counting(pose, frame):
+        calls[0] += 1
+        return real(pose, frame)
+
+    monkeypatch.setattr(pose_mod, "_infer", counting)
+    return calls
+
+
+@needs_real
+def test_person_found_in_real_plank(plank_track):
+    tr = plank_track
+    assert tr.n_frames == 26  # 77 frames at 29.97 fps sampled at 10 fps
+    assert tr.detected().mean() >= 0.95
+    assert tr.frame_size == (1280, 720)
+    assert tr.fps == pytest.approx(29.97, abs=0.01)
+    assert tr.analysis_fps == pytest.approx(10, abs=0.5)
+    assert tr.image.shape == tr.world.shape == (26, 33, 4)
+    # side-on forearm plank: shoulders and hips inside the frame, body roughly horizontal
+    xy = tr.image[:, TORSO, :2]
+    assert np.nanmin(xy) > 0 and np.nanmax(xy) < 1
+    assert tr.source["sha256"] and tr.source["settings"]["sample_fps"] == 10.0
+
+
+def test_blank_video_raises_no_person(tmp_path):
+    p = tmp_path / "blank.mp4"
+    wr = cv2.VideoWriter(str(p), cv2.VideoWriter_fourcc(*"mp4v"), 10.0, (160, 120))
+    for _ in range(15):
+        wr.write(np.full((120, 160, 3), 90, np.uint8))
+    wr.release()
+    with pytest.raises(NoPersonError, match="no person found in blank.mp4: film the whole body"):
+        extract_pose(p, settings=PoseSettings(workers=1), cache_dir=tmp_path / "cache")
+    # a cached empty result still refuses
+    with pytest.raises(NoPersonError):
+        extract_pose(p, settings=PoseSettings(workers=1), cache_dir=tmp_path / "cache")
+
+
+@needs_real
+def test_cache_hit_runs_mediapipe_once_and_skips_decoding(tmp_path, monkeypatch):
+    calls = _count_inference(monkeypatch)
+    settings = PoseSettings(workers=1, sample_fps=5)
+    first = extract_pose(REAL_PLANK, settings=settings, cache_dir=tmp_path)
+    assert calls[0] == first.n_frames == 13
+
+    def no_decoding(*a, **k):
+        raise AssertionError("a cached re-analysis must not open the video")
+
+    monkeypatch.setattr(pose_mod, "iter_frames", no_decoding)
+    monkeypatch.setattr(pose_mod, "probe", no_decoding)
+    again = extract_pose(REAL_PLANK, settings=settings, cache_dir=tmp_path)
+    assert calls[0] == 13
+    np.testing.assert_allclose(again.image, first.image, atol=1e-6)  # stored as float32
+    np.testing.assert_array_equal(again.t, first.t)
+    assert again.frame_size == first.frame_size and again.source["sha256"] == first.source["sha256"]
+    # stored without pickle
+    with np.load(cache_path(first.source["sha256"], settings, tmp_path), allow_pickle=False) as z:
+        assert z["image"].shape == (13, 33, 4)
+
+
+@needs_real
+def test_other_settings_or_env_dir_are_separate_cache_entries(tmp_path, monkeypatch):
+    calls = _count_inference(monkeypatch)
+    monkeypatch.setenv("REPCHECK_CACHE_DIR", str(tmp_path / "env"))
+    a = PoseSettings(workers=1, sample_fps=4)
+    b = PoseSettings(workers=1, sample_fps=4, max_side=320)
+    assert a.cache_key() != b.cache_key()
+    assert PoseSettings(workers=1).cache_key() == PoseSettings(workers=4).cache_key()
+    extract_pose(REAL_PLANK, settings=a)
+    extract_pose(REAL_PLANK, settings=b)
+    n = calls[0]
+    extract_pose(REAL_PLANK, settings=a)
+    extract_pose(REAL_PLANK, settings=b)
+    assert calls[0] == n
+    assert len(list((tmp_path / "env").glob("*.npz"))) == 2
+
+
+@needs_real
+def test_corrupt_cache_entry_is_recomputed(tmp_path, plank_track):
+    settings = PoseSettings(workers=1, sample_fps=3)
+    cp = cache_path(plank_track.source["sha256"], settings, tmp_path)
+    cp.parent.mkdir(parents=True, exist_ok=True)
+    cp.write_bytes(b"half-written")
+    tr = extract_pose(REAL_PLANK, settings=settings, cache_dir=tmp_path)
+    assert tr.n_frames == 8 and tr.detected().all()
+
+
+@needs_real
+def test_parallel_path_matches_serial(tmp_path, monkeypatch, plank_track):
+    """Two worker processes over the 2.6 s clip (forced: normally only clips >= 10 s go parallel)."""
+    monkeypatch.setattr(pose_mod, "PARALLEL_MIN_S", 0.0)
+    done: list[tuple[int, int]] = []
+    par = extract_pose(
+        REAL_PLANK, settings=PoseSettings(workers=2), use_cache=False, progress=lambda d, n: done.append((d, n))
+    )
+    np.testing.assert_array_equal(par.t, plank_track.t)
+    assert par.detected().mean() >= 0.95
+    diff = np.abs(par.image[:, TORSO, :2] - plank_track.image[:, TORSO, :2])
+    # the second chunk's tracker starts 1 s early; torso points agree to well under 1 % of the frame
+    assert np.nanmean(diff) < 0.01
+    assert done[-1] == (26, 26)
+
+
+@needs_real
+def test_estimate_frames_on_in_memory_frames(plank_track):
+    frames = [f for _, f in iter_frames(REAL_PLANK, sample_fps=None, max_side=640)]
+    tr = estimate_frames(frames, 29.97002997002997, settings=PoseSettings())
+    np.testing.assert_allclose(tr.t, plank_track.t)
+    assert tr.frame_size == (640, 360)
+    assert tr.detected().mean() >= 0.95
+    # same tracker, same frames -> the same landmarks as the file path
+    assert np.nanmean(np.abs(tr.image[:, TORSO, :2] - plank_track.image[:, TORSO, :2])) < 0.005
+
+
+def test_estimate_frames_without_person_raises():
+    frames = (np.full((120, 160, 3), 30, np.uint8) for _ in range(10))
+    with pytest.raises(NoPersonError, match="no person found"):
+        estimate_frames(frames, 10.0)
