@@ -28,6 +28,7 @@ import multiprocessing as mp
 import os
 import queue as queue_mod
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -176,6 +177,32 @@ def cache_path(sha256: str, settings: PoseSettings, cache_dir: str | os.PathLike
     return d / f"{sha256}-{k}.npz"
 
 
+def _content_sha256(p: Path, cache_dir: str | os.PathLike | None) -> str:
+    """sha256 of the video, memoised on disk by (path, size, mtime, inode) next to the pose cache.
+
+    A 10-minute 1080p phone video is ~1 GB (≈2 s to hash); the memo makes a cached re-analysis cost a
+    ``stat`` instead. A file rewritten in place with its size and mtime forced back would be missed:
+    editors and copies never do that.
+    """
+    d = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    st = p.stat()
+    key = hashlib.sha256(f"{p}|{st.st_size}|{st.st_mtime_ns}|{st.st_ino}".encode()).hexdigest()[:32]
+    memo = d / "hashes" / key
+    try:
+        digest = memo.read_text().strip()
+        if len(digest) == 64:
+            return digest
+    except OSError:
+        pass
+    digest = file_sha256(p)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(digest)
+    except OSError:
+        pass  # read-only cache folder: hash again next time
+    return digest
+
+
 def _save_track(path: Path, track: PoseTrack) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     world = track.world if track.world is not None else np.full_like(track.image, np.nan)
@@ -226,25 +253,40 @@ def _check_person(track: PoseTrack, name: str) -> None:
         raise NoPersonError(f"no person found in {name}: film the whole body, side-on, in good light")
 
 
+def _timed(it: Iterable, acc: dict, key: str):
+    """Yield from ``it``, adding the seconds spent waiting for each item to ``acc[key]``."""
+    it = iter(it)
+    while True:
+        t0 = time.perf_counter()
+        try:
+            item = next(it)
+        except StopIteration:
+            return
+        acc[key] += time.perf_counter() - t0
+        yield item
+
+
 def _serial(
     path: str,
     settings: PoseSettings,
     keep_idx: np.ndarray,
     fps: float,
     progress: Progress | None,
+    stats: dict,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = len(keep_idx)
     image = np.full((n, N_LANDMARKS, 4), np.nan)
     world = np.full((n, N_LANDMARKS, 4), np.nan)
     got = np.zeros(n, dtype=bool)
     with _make_pose(settings) as pose:
-        for done, (t, frame) in enumerate(
-            iter_frames(path, sample_fps=settings.sample_fps, max_side=settings.max_side)
-        ):
+        frames = iter_frames(path, sample_fps=settings.sample_fps, max_side=settings.max_side)
+        for done, (t, frame) in enumerate(_timed(frames, stats, "decode_s")):
             j = int(np.searchsorted(keep_idx, round(t * fps)))
             if j >= n:
                 break
+            t0 = time.perf_counter()
             img, wld = _infer(pose, frame)
+            stats["pose_s"] += time.perf_counter() - t0
             got[j] = True
             if img is not None:
                 image[j] = img
@@ -265,10 +307,14 @@ def _init_worker(q) -> None:
 
 def _pose_chunk(
     chunk: int, path: str, settings: PoseSettings, warm_start: int, keep_start: int, end: int, fps: float
-) -> int:
-    """Worker: track frames ``[warm_start, end)``, send samples from ``keep_start`` on to the queue."""
+) -> dict:
+    """Worker: track frames ``[warm_start, end)``, send samples from ``keep_start`` on to the queue.
+
+    Returns its stage times ``{"decode_s", "pose_s", "samples", "warmup"}``.
+    """
     q = _WORKER_QUEUE
     sent = 0
+    st = {"decode_s": 0.0, "pose_s": 0.0, "samples": 0, "warmup": 0}
     idx_b: list[int] = []
     img_b: list[np.ndarray] = []
     wld_b: list[np.ndarray] = []
@@ -283,13 +329,19 @@ def _pose_chunk(
             img_b.clear()
             wld_b.clear()
 
+    t_start = time.perf_counter()
     with _make_pose(settings) as pose:
-        for t, frame in iter_frames(
+        st["startup_s"] = time.perf_counter() - t_start
+        frames = iter_frames(
             path, sample_fps=settings.sample_fps, max_side=settings.max_side, start_frame=warm_start, end_frame=end
-        ):
+        )
+        for t, frame in _timed(frames, st, "decode_s"):
+            t0 = time.perf_counter()
             img, wld = _infer(pose, frame)
+            st["pose_s"] += time.perf_counter() - t0
             i = round(t * fps)
             if i < keep_start:
+                st["warmup"] += 1
                 continue
             idx_b.append(i)
             img_b.append(nan if img is None else img)
@@ -297,8 +349,9 @@ def _pose_chunk(
             if len(idx_b) >= _BATCH:
                 flush()
     flush()
+    st["samples"] = sent
     q.put(("done", chunk, sent))
-    return sent
+    return st
 
 
 def _parallel(
@@ -308,6 +361,7 @@ def _parallel(
     fps: float,
     workers: int,
     progress: Progress | None,
+    stats: dict,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = len(keep_idx)
     image = np.full((n, N_LANDMARKS, 4), np.nan)
@@ -354,7 +408,10 @@ def _parallel(
             if progress is not None:
                 progress(done, n)
         for f in futs:
-            f.result()
+            st = f.result()
+            for k in ("decode_s", "pose_s", "startup_s"):
+                stats[k] = stats.get(k, 0.0) + st.get(k, 0.0)
+            stats["warmup_samples"] = stats.get("warmup_samples", 0) + st["warmup"]
     q.close()
     return image, world, got
 
@@ -366,6 +423,7 @@ def extract_pose(
     cache_dir: str | os.PathLike | None = None,
     progress: Progress | None = None,
     use_cache: bool = True,
+    stats: dict | None = None,
 ) -> PoseTrack:
     """Run MediaPipe Pose over a video (or load the cached result).
 
@@ -381,6 +439,10 @@ def extract_pose(
         Called as samples are analysed (see :func:`tqdm_progress`).
     use_cache : bool
         Read and write the cache (False: always recompute, write nothing).
+    stats : dict, optional
+        Filled with how the work went: ``mode`` ("cache", "serial" or "parallel"), ``workers``,
+        ``samples``, and seconds spent decoding (``decode_s``) and in MediaPipe (``pose_s``), summed over
+        workers (the benchmark reports them).
 
     Returns
     -------
@@ -397,14 +459,17 @@ def extract_pose(
         A person was found in fewer than 5 % of the analysed samples.
     """
     settings = settings or PoseSettings()
+    stats = stats if stats is not None else {}
+    stats.update(decode_s=0.0, pose_s=0.0)
     p = _check_file(path)
     name = Path(path).name
     cpath = None
     if use_cache:
-        cpath = cache_path(file_sha256(p), settings, cache_dir)
+        cpath = cache_path(_content_sha256(p, cache_dir), settings, cache_dir)
         if cpath.exists():
             track = _load_track(cpath)
             if track is not None:
+                stats.update(mode="cache", workers=0, samples=track.n_frames)
                 track.source["path"] = str(p)
                 if progress is not None:
                     progress(track.n_frames, track.n_frames)
@@ -414,9 +479,12 @@ def extract_pose(
     keep_idx = sample_frame_indices(info.frames, info.fps, settings.sample_fps)
     workers = max(1, int(settings.workers))
     if workers > 1 and info.duration_s >= PARALLEL_MIN_S and len(keep_idx) >= 4 * workers:
-        image, world, got = _parallel(str(p), settings, keep_idx, info.fps, workers, progress)
+        stats.update(mode="parallel", workers=workers)
+        image, world, got = _parallel(str(p), settings, keep_idx, info.fps, workers, progress, stats)
     else:
-        image, world, got = _serial(str(p), settings, keep_idx, info.fps, progress)
+        stats.update(mode="serial", workers=1)
+        image, world, got = _serial(str(p), settings, keep_idx, info.fps, progress, stats)
+    stats["samples"] = int(got.sum())
     # The container may announce a frame or two more than decode: keep the samples actually decoded.
     t = keep_idx[got] / info.fps
     track = PoseTrack(
