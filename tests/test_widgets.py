@@ -396,3 +396,35 @@ class TestTraining:
         assert app.training.layout.display is None
         app.training.train_button.click()
         assert "0.860" in app.training.metrics.value
+
+
+class ShapedLikeRepcheckTraining:
+    """The result shapes of ``repcheck.training.train.Trainer`` (``models``/``cv``; versions with
+    ``current`` and ``f1`` per model)."""
+
+    def __init__(self):
+        self.v = [{"version": "20260101T000000Z", "current": True, "f1": {"plank.hips_sag": 0.7}}]
+
+    def train(self):
+        self.v[0]["current"] = False
+        self.v.append({"version": "20260102T000000Z", "current": True, "f1": {"plank.hips_sag": 0.9}})
+        return {"models": {"plank.hips_sag": {"model": "logistic", "threshold": 0.41,
+                                              "cv": {"f1": 0.9, "recall": 0.95, "n": 120}}},
+                "config": {"seed": 0}, "seconds": 12.5, "version": "20260102T000000Z"}
+
+    def versions(self):
+        return self.v
+
+    def rollback(self, version):
+        for x in self.v:
+            x["current"] = x["version"] == version
+
+
+def test_training_app_reads_repcheck_training_shapes():
+    app = make_training_app(trainer=ShapedLikeRepcheckTraining())
+    assert "(active)" in app.versions.options[0][0]
+    app.train_button.click()
+    html = app.metrics.value
+    assert "plank.hips_sag/f1</td><td>0.700</td><td style='background:#e8f5e9'>0.900" in html
+    assert "plank.hips_sag/recall" in html and "seed" not in html and "seconds" not in html
+    assert app.versions.value == "20260102T000000Z"

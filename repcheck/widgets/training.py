@@ -19,7 +19,8 @@ import ipywidgets as widgets
 
 from ._common import css, message_html, run_safely
 
-__all__ = ["Trainer", "TrainingApp", "make_training_app", "flatten_metrics", "version_id"]
+__all__ = ["Trainer", "TrainingApp", "make_training_app", "flatten_metrics", "summarise_metrics", "version_id",
+           "default_trainer"]
 
 
 class Trainer(Protocol):
@@ -42,6 +43,44 @@ def flatten_metrics(metrics: dict | None, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def summarise_metrics(metrics: dict | None) -> dict:
+    """The comparable part of a trainer's metrics.
+
+    ``repcheck.training`` returns ``{"models": {"plank.hips_sag": {"cv": {"f1": …}, "threshold": …}},
+    "config": …, "seconds": …}``: keep each model's grouped-CV numbers (and threshold). Other shapes pass
+    through; non-numeric leaves are dropped.
+    """
+    if not metrics:
+        return {}
+    if isinstance(metrics.get("models"), dict):
+        out: dict[str, Any] = {}
+        for name, m in metrics["models"].items():
+            if not isinstance(m, dict):
+                continue
+            row = dict(m.get("cv") or {}) if isinstance(m.get("cv"), dict) else {}
+            if isinstance(m.get("threshold"), (int, float)):
+                row["threshold"] = m["threshold"]
+            out[name] = row
+        metrics = out
+    return {k: v for k, v in flatten_metrics(metrics).items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def _is_active(v: Any) -> bool:
+    return isinstance(v, dict) and bool(v.get("active") or v.get("current"))
+
+
+def _version_metrics(v: Any) -> dict | None:
+    """Metrics stored with a version entry (``metrics``, or ``repcheck.training``'s ``f1`` per model)."""
+    if not isinstance(v, dict):
+        return None
+    if isinstance(v.get("metrics"), dict):
+        return v["metrics"]
+    if isinstance(v.get("f1"), dict):
+        return {name: {"f1": f1} for name, f1 in v["f1"].items()}
+    return None
+
+
 def version_id(v: Any) -> str:
     """The id of a version entry (a string, or a dict's ``version``/``id``)."""
     if isinstance(v, dict):
@@ -55,7 +94,7 @@ def _version_label(v: Any) -> str:
     bits = [version_id(v)]
     if v.get("created"):
         bits.append(str(v["created"])[:19])
-    if v.get("active"):
+    if _is_active(v):
         bits.append("(active)")
     return " ".join(bits)
 
@@ -68,7 +107,7 @@ def _fmt(x: Any) -> str:
 
 def metrics_table_html(before: dict | None, after: dict | None) -> str:
     """Before/after metrics side by side; better/worse numbers tinted."""
-    b, a = flatten_metrics(before), flatten_metrics(after)
+    b, a = summarise_metrics(before), summarise_metrics(after)
     keys = list(dict.fromkeys([*b, *a]))
     if not keys:
         return ""
@@ -116,10 +155,13 @@ class TrainingApp(widgets.VBox):
         self.versions = widgets.Dropdown(options=[], description="Versions",
                                          layout=widgets.Layout(width="360px"))
         self.rollback_button = widgets.Button(description="Roll back to this version", icon="undo")
+        self.train_log = widgets.Output(layout=widgets.Layout(max_height="160px", overflow="auto",
+                                                        border="1px solid #eee"))
+        self.train_log.layout.display = "none"
         self.train_button.on_click(lambda _b: self.train())
         self.rollback_button.on_click(lambda _b: self.rollback())
         super().__init__([css(), self.title, widgets.HBox([self.train_button, self.status]), self.message,
-                          self.metrics, widgets.HBox([self.versions, self.rollback_button])])
+                          self.metrics, widgets.HBox([self.versions, self.rollback_button]), self.train_log])
         self.add_class("repcheck-training")
         if trainer is None:
             self.train_button.disabled = self.rollback_button.disabled = True
@@ -137,7 +179,7 @@ class TrainingApp(widgets.VBox):
     def _refresh_versions(self) -> None:
         vs = self._versions()
         self.versions.options = [(_version_label(v), version_id(v)) for v in vs]
-        active = [version_id(v) for v in vs if isinstance(v, dict) and v.get("active")]
+        active = [version_id(v) for v in vs if _is_active(v)]
         if active:
             self.versions.value = active[-1]
         elif vs:
@@ -148,10 +190,8 @@ class TrainingApp(widgets.VBox):
         if hasattr(self.trainer, "current_metrics"):
             return run_safely(self.show_message, self.trainer.current_metrics, what="read the model's metrics")
         vs = self._versions()
-        active = [v for v in vs if isinstance(v, dict) and v.get("active")] or vs[-1:]
-        if active and isinstance(active[-1], dict):
-            return active[-1].get("metrics")
-        return None
+        active = [v for v in vs if _is_active(v)] or vs[-1:]
+        return _version_metrics(active[-1]) if active else None
 
     def train(self) -> dict | None:
         """Run the trainer; show before/after metrics. Returns the new metrics (None on failure)."""
@@ -162,8 +202,11 @@ class TrainingApp(widgets.VBox):
         self.before = before if before is not None else self.before
         self.train_button.disabled = True
         self.status.value = "Training… (the kernel is busy until it finishes)"
+        self.train_log.clear_output()
+        self.train_log.layout.display = None
         try:
-            metrics = run_safely(self.show_message, self.trainer.train, what="train the classifiers")
+            with self.train_log:  # the trainer's progress lines
+                metrics = run_safely(self.show_message, self.trainer.train, what="train the classifiers")
         finally:
             self.train_button.disabled = False
         if metrics is None:
@@ -190,6 +233,18 @@ class TrainingApp(widgets.VBox):
         self.after = None
         self.before = self._current_metrics()
         self._refresh_versions()
+
+
+def default_trainer(labels_path=None) -> Trainer | None:
+    """``repcheck.training``'s trainer over the checkout's training data and the label store (None when
+    the training package is unavailable)."""
+    try:
+        from ..training.train import Trainer as _Trainer
+    except ImportError:
+        return None
+    from ..labels import default_labels_path
+
+    return _Trainer(labels=labels_path or default_labels_path())
 
 
 def make_training_app(*, trainer: Trainer | None = None) -> TrainingApp:
