@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import inspect
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,7 +69,8 @@ class AnalyzerApp(widgets.VBox):
     def __init__(self, *, analyze: Callable[..., SetReport] | None = None,
                  video_dir: str | Path | None = None, upload_dir: str | Path | None = None):
         self._analyze = analyze or _default_analyze
-        self.video_dir = None if video_dir is None else Path(video_dir)
+        video_dir = video_dir if video_dir is not None else os.environ.get("REPCHECK_VIDEO_DIR") or None
+        self.video_dir = None if video_dir is None else Path(video_dir).expanduser()
         self._upload_dir = None if upload_dir is None else Path(upload_dir)
         self.report: SetReport | None = None
         self.video_path: Path | None = None
@@ -306,7 +308,8 @@ def make_analyzer_app(*, analyze: Callable[..., SetReport] | None = None, video_
         ``analyze(path, exercise=..., progress=callable(done, total)) -> SetReport``; defaults to
         :func:`repcheck.analyze`. Tests inject a fake.
     video_dir : path, optional
-        A folder of videos on the server offered as suggestions in the path box.
+        A folder of videos on the server offered as suggestions in the path box (default:
+        ``$REPCHECK_VIDEO_DIR`` when set).
     upload_dir : path, optional
         Where uploads are saved (a fresh temporary folder by default).
 

@@ -9,6 +9,7 @@ labellers disagree are listed. A Retrain panel runs the injected trainer.
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -57,7 +58,9 @@ class LabelingApp(widgets.VBox):
                  reports: Iterable[SetReport] = (), analyze: Callable[..., SetReport] | None = None,
                  threshold: float = 0.5):
         self.store = store
-        self.queue = LabelQueue(store, labeller or "", threshold=threshold)
+        if labeller is None:
+            labeller = os.environ.get("REPCHECK_LABELLER", "")
+        self.queue = LabelQueue(store, labeller, threshold=threshold)
         self._analyze = analyze
         self._reports: dict[str, SetReport] = {}
         self._failed: dict[str, str] = {}
@@ -328,7 +331,7 @@ def make_labeling_app(*, store: LabelStore, queue_items: Iterable[LabelItem] | N
     queue_items : iterable of LabelItem, optional
         Items to add to the queue (e.g. ``repcheck.labels.items_from_report(report)``).
     labeller : str, optional
-        Pre-filled labeller name.
+        Pre-filled labeller name (default: ``$REPCHECK_LABELLER`` when set).
     trainer : object, optional
         Retrain protocol (see :mod:`repcheck.widgets.training`); adds a Retrain panel.
     reports : iterable of SetReport
