@@ -1,0 +1,846 @@
+"""Motion programs: the mannequin doing each judged exercise, with faults of known severity, realistic
+timing, and the ground truth of every rep or hold.
+
+:func:`make_motion` builds a :class:`Motion`: a smooth time series of pose parameters (sampled on a
+50 Hz grid and interpolated), a pose builder that turns parameters into a :class:`~.body.Skeleton`, the
+props to draw (the foam roller), and the ground-truth ``segments``.
+
+Canonical placement (the renderer's cameras rely on it): the body lies along the world x axis with the
+head towards +x and its middle near x = 0; the lateral axis is z. Supine exercises have the person's
+left at +z, the plank (chest down) has it at −z, kneeling faces +x with the left at −z.
+
+Severity → physical value (the ground truth ``value`` is measured on the posed skeleton, not copied from
+the mapping, so it also holds under breathing, sway and jitter):
+
+=========================  =========================  ==================================================
+exercise / fault           measure                    mapping at severity s ∈ [0, 1]
+=========================  =========================  ==================================================
+plank / hips_sag           hip offset (cm)            tuck − s·(tuck + 20); tuck ~ U(2, 8) cm per clip
+plank / hips_pike          hip offset (cm)            tuck + s·(30 − tuck)
+upper_back_roll / arch     hip lift (cm)              up to 12·s (+ anterior tilt, lumbar ext, rib flare)
+lumbar_locked_rotation     hip drift (cm)             lift ≤ 12·s, shift ≤ 8·s, rotation ≤ 20°·s (mix)
+glute_bridge / arch        top past the line (deg)    25·s (+ lumbar extension, rib flare)
+glute_bridge / incomplete  top short of line (deg)    value = −40·s
+=========================  =========================  ==================================================
+
+Measures (anatomical joint centres of the skeleton):
+
+- ``hip_offset_cm``: signed distance of the hip-centre midpoint from the straight line through the
+  shoulder-centre midpoint and the ankle midpoint, in the sagittal plane, + = above the line (towards
+  the ceiling);
+- ``hip_lift_cm``: rise of the hip-centre midpoint above its resting height during the rep;
+- ``hip_drift_cm``: largest mean displacement of the two hip-joint centres from their start position;
+- ``hip_extension_deg``: at the top of the rep, the angle by which the hip-to-knee direction turns away
+  from the shoulder-to-hip direction, + = hips pushed past the straight shoulder–hip–knee line.
+
+The label boundaries are in :data:`FAULT_BOUNDARIES` and are kept equal to
+``repcheck.exercises.FaultSpec.boundary`` (a test checks it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d
+
+from ..errors import UnknownExerciseError
+from ..exercises import get_exercise
+from .body import BodyShape, LimbTargets, Skeleton, SpinePose, frame_from, pose_skeleton, rot_axis, trunk_points
+
+__all__ = ["Motion", "make_motion", "FAULT_BOUNDARIES", "MOTION_EXERCISES", "hip_offset_cm",
+           "hip_extension_deg"]
+
+#: (exercise, fault) -> (measure, unit, boundary, direction): the documented label boundaries.
+#: Equal to FaultSpec.boundary in repcheck/exercises.py.
+FAULT_BOUNDARIES: dict[tuple[str, str], tuple[str, str, float, int]] = {
+    ("plank", "hips_sag"): ("hip_offset_cm", "cm", -3.0, -1),
+    ("plank", "hips_pike"): ("hip_offset_cm", "cm", 10.0, 1),
+    ("upper_back_roll", "lower_back_arch"): ("hip_lift_cm", "cm", 4.0, 1),
+    ("lumbar_locked_rotation", "hips_move"): ("hip_drift_cm", "cm", 5.0, 1),
+    ("glute_bridge", "lower_back_arch"): ("hip_extension_deg", "deg", 10.0, 1),
+    ("glute_bridge", "incomplete_extension"): ("hip_extension_deg", "deg", -15.0, -1),
+}
+
+MOTION_EXERCISES: tuple[str, ...] = ("plank", "upper_back_roll", "lumbar_locked_rotation", "glute_bridge")
+
+_DT = 0.02  # parameter grid spacing, seconds (50 Hz)
+
+Y, X, Z = np.array([0.0, 1.0, 0.0]), np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0])
+
+
+def _label(value: float, boundary: float, direction: int) -> bool:
+    return bool(value > boundary) if direction > 0 else bool(value < boundary)
+
+
+# ------------------------------------------------------------------------------------------ measures
+def hip_offset_cm(sk: Skeleton) -> float:
+    """Signed distance (cm) of the hip midpoint from the shoulder–ankle line, + = towards the ceiling."""
+    S = sk["mid_shoulder"]
+    H = sk["pelvis"]
+    A = 0.5 * (sk["left_ankle"] + sk["right_ankle"])
+    d = S - A
+    d2 = np.array([d[0], d[1]])
+    n = np.array([-d2[1], d2[0]]) / max(np.linalg.norm(d2), 1e-9)
+    if n[1] < 0:
+        n = -n
+    return float(100.0 * (np.array([H[0] - A[0], H[1] - A[1]]) @ n))
+
+
+def hip_extension_deg(sk: Skeleton) -> float:
+    """Angle (deg) between shoulder→hip and hip→knee in the sagittal plane; + = hips above the line."""
+    S, H = sk["mid_shoulder"], sk["pelvis"]
+    K = 0.5 * (sk["left_knee"] + sk["right_knee"])
+    d1 = np.array([H[0] - S[0], H[1] - S[1]])
+    d2 = np.array([K[0] - H[0], K[1] - H[1]])
+    cross = d1[0] * d2[1] - d1[1] * d2[0]
+    ang = np.degrees(np.arctan2(cross, d1 @ d2))
+    # head towards +x, hips at -x: a hip above the line turns d2 counter-clockwise (positive cross)
+    return float(ang)
+
+
+# ------------------------------------------------------------------------------------------- timing
+def _smooth(x: np.ndarray) -> np.ndarray:
+    """Smoothstep 0..1 (cosine ease)."""
+    x = np.clip(x, 0.0, 1.0)
+    return 0.5 - 0.5 * np.cos(np.pi * x)
+
+
+def _ramp(t: np.ndarray, t0: float, t1: float) -> np.ndarray:
+    return _smooth((t - t0) / max(t1 - t0, 1e-6))
+
+
+def _wander(t: np.ndarray, rng: np.random.Generator, sd: float, tau_s: float) -> np.ndarray:
+    """Smooth random wander of standard deviation ``sd`` and time scale ``tau_s``, shape like ``t``."""
+    w = rng.standard_normal(t.shape[0] + 200)
+    w = gaussian_filter1d(w, max(tau_s / _DT, 0.5))[100:-100]
+    s = w.std()
+    return sd * w / s if s > 0 else 0 * w
+
+
+def _breath(t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Breathing, −1..1, period 3–5 s with a wandering rate."""
+    period = rng.uniform(3.0, 5.0)
+    phase = 2 * np.pi * np.cumsum(np.full(t.shape, _DT) / period * (1 + _wander(t, rng, 0.08, 2.0)))
+    return np.sin(phase + rng.uniform(0, 2 * np.pi))
+
+
+@dataclass(frozen=True)
+class _Rep:
+    start: float
+    up_end: float
+    down_start: float
+    end: float
+
+    def phase(self, t: np.ndarray) -> np.ndarray:
+        return _ramp(t, self.start, self.up_end) * (1 - _ramp(t, self.down_start, self.end))
+
+
+def _schedule_reps(rng: np.random.Generator, n: int, start: float, *, up: tuple[float, float],
+                   top: tuple[float, float], down: tuple[float, float], pause: tuple[float, float],
+                   block_pause: tuple[int, float] | None = None) -> list[_Rep]:
+    """Rep timings with tempo variation (each phase drawn from its range, slowly drifting)."""
+    reps = []
+    t = start
+    tempo = 1.0
+    for i in range(n):
+        tempo = float(np.clip(tempo * rng.lognormal(0, 0.06), 0.8, 1.25))
+        a = t
+        b = a + tempo * rng.uniform(*up)
+        c = b + tempo * rng.uniform(*top)
+        d = c + tempo * rng.uniform(*down)
+        reps.append(_Rep(a, b, c, d))
+        t = d + rng.uniform(*pause)
+        if block_pause and (i + 1) % block_pause[0] == 0 and i + 1 < n:
+            t += block_pause[1] * rng.uniform(0.8, 1.3)
+    return reps
+
+
+# ------------------------------------------------------------------------------------------- Motion
+@dataclass(frozen=True)
+class Motion:
+    """A synthetic set: the pose at any time, the props, and the ground truth.
+
+    Attributes
+    ----------
+    exercise : str
+        Exercise id.
+    body : BodyShape
+    duration_s : float
+        Length of the motion in seconds (t = 0 .. duration_s).
+    segments : list of dict
+        Ground truth per rep/hold: ``{"kind": "hold"|"rep", "start_s", "end_s", "side": None|"left"|
+        "right", "faults": {fault_id: {"severity", "value", "unit", "label"}}}``.
+    grid_t : ndarray of shape (N,)
+        Times (s) of the parameter grid.
+    params : dict of str to ndarray of shape (N,)
+        Pose parameters on the grid.
+    truth : dict of str to ndarray of shape (N,)
+        Per-sample physical values (e.g. ``hip_offset_cm`` for the plank) on the grid.
+    info : dict
+        JSON-ready generation parameters (severities, tuck, tempo, ...).
+    """
+
+    exercise: str
+    body: BodyShape
+    duration_s: float
+    segments: list
+    grid_t: np.ndarray = field(repr=False)
+    params: dict = field(repr=False)
+    truth: dict = field(repr=False)
+    info: dict
+    static: dict = field(repr=False)
+    _builder: Callable[..., Skeleton] = field(repr=False)
+    _props: Callable[[float], list] = field(repr=False)
+
+    head_dir: tuple[float, float, float] = (1.0, 0.0, 0.0)
+
+    def params_at(self, t: float) -> dict[str, float]:
+        """Pose parameters interpolated at time ``t`` (s), clamped to the motion."""
+        return {k: float(np.interp(t, self.grid_t, v)) for k, v in self.params.items()}
+
+    def pose_at(self, t: float) -> Skeleton:
+        """The posed skeleton at time ``t`` in seconds."""
+        return self._builder(self.body, self.params_at(t), self.static)
+
+    def skeletons(self, times: np.ndarray) -> list[Skeleton]:
+        """Skeletons at each time of ``times`` (shape (T,), seconds)."""
+        return [self.pose_at(float(t)) for t in np.asarray(times, float)]
+
+    def landmarks(self, times: np.ndarray) -> np.ndarray:
+        """Ground-truth BlazePose landmarks in world metres (y up), shape (T, 33, 3)."""
+        return np.stack([s.blazepose() for s in self.skeletons(times)]) if len(times) else np.zeros((0, 33, 3))
+
+    def props(self, t: float = 0.0) -> list:
+        """Primitives of the props at time ``t`` (the foam roller), for the renderer."""
+        return self._props(t)
+
+    def fault_value(self, t: float | np.ndarray, measure: str | None = None) -> np.ndarray:
+        """Per-time physical value of a measure (holds: ``hip_offset_cm``), interpolated; shape like ``t``."""
+        if not self.truth:
+            raise KeyError(f"{self.exercise} has no per-sample truth")
+        key = measure or next(iter(self.truth))
+        return np.interp(t, self.grid_t, self.truth[key])
+
+    def fault_timeline(self, t: np.ndarray) -> dict[str, np.ndarray]:
+        """Per-time boolean ground truth of each fault (holds), shape like ``t``; empty for rep sets."""
+        out = {}
+        for (ex, fid), (measure, _u, bnd, d) in FAULT_BOUNDARIES.items():
+            if ex == self.exercise and measure in self.truth:
+                v = self.fault_value(t, measure)
+                out[fid] = v > bnd if d > 0 else v < bnd
+        return out
+
+    def bounds(self, n: int = 40) -> tuple[np.ndarray, np.ndarray]:
+        """(min, max) corners (3,) of the landmarks over the motion, metres (for camera placement)."""
+        pts = self.landmarks(np.linspace(0, self.duration_s, n)).reshape(-1, 3)
+        return np.nanmin(pts, axis=0), np.nanmax(pts, axis=0)
+
+    @property
+    def body_center(self) -> tuple[float, float, float]:
+        lo, hi = self.bounds(12)
+        c = 0.5 * (lo + hi)
+        return (float(c[0]), float(c[1]), float(c[2]))
+
+
+def _severities(faults: dict | None, exercise: str, n: int) -> dict[str, np.ndarray]:
+    spec = get_exercise(exercise)
+    out = {f: np.zeros(n) for f in spec.fault_ids}
+    for fid, sev in (faults or {}).items():
+        if fid not in out:
+            raise UnknownExerciseError(
+                f"exercise {exercise!r} has no fault {fid!r}; its faults are {', '.join(spec.fault_ids)}")
+        arr = np.atleast_1d(np.asarray(sev, float))
+        if arr.size == 1:
+            arr = np.full(n, float(arr[0]))
+        if arr.size != n:
+            raise ValueError(f"fault {fid!r}: got {arr.size} severities for {n} reps")
+        if np.any((arr < 0) | (arr > 1)) or not np.all(np.isfinite(arr)):
+            raise ValueError(f"fault {fid!r}: severities must be in [0, 1], got {arr.tolist()}")
+        out[fid] = arr
+    return out
+
+
+def _fault_entry(exercise: str, fid: str, sev: float, value: float) -> dict[str, Any]:
+    _m, unit, bnd, d = FAULT_BOUNDARIES[(exercise, fid)]
+    return {"severity": round(float(sev), 4), "value": round(float(value), 3), "unit": unit,
+            "label": _label(value, bnd, d)}
+
+
+def _limb_targets(**kw: Any) -> LimbTargets:
+    return LimbTargets(**kw)
+
+
+def _lr(left: Any, right: Any) -> dict:
+    return {"left": np.asarray(left, float), "right": np.asarray(right, float)}
+
+
+# =============================================================================================== plank
+def _plank_geometry(body: BodyShape, p: dict, st: dict) -> tuple[np.ndarray, np.ndarray, SpinePose]:
+    """Solve the plank's sagittal geometry: where the hips and shoulders go for the wanted offset."""
+    h = p["offset"]
+    Pn = frame_from(up=X, fwd=-Y)  # head +x, chest down
+    sp = dict(pelvic_tilt=p["tilt"], lumbar_ext=p["lumbar"], thoracic_ext=p["thoracic"],
+              neck_flex=p["neck"], thoracic_side=0.0)
+    J, _F = trunk_points(body, SpinePose(pelvis=(0.0, 0.0, 0.0), pelvis_frame=Pn, **sp))
+    q = J["mid_shoulder"][:2]
+    a = float(np.hypot(*q))
+    b = st["leg_eff"]
+    # hip angle gamma with offset (triangle height over SA) = |h|
+    lo, hi = np.pi / 3, np.pi
+    for _ in range(40):
+        g = 0.5 * (lo + hi)
+        c = np.sqrt(a * a + b * b - 2 * a * b * np.cos(g))
+        if a * b * np.sin(g) / c > abs(h):
+            lo = g
+        else:
+            hi = g
+    g = 0.5 * (lo + hi)
+    c = float(np.sqrt(a * a + b * b - 2 * a * b * np.cos(g)))
+    E, A = st["elbow"], st["ankle"]
+    # shoulder over the elbow, upper arm tilted by beta so that |S - A| = c
+    lo, hi = -1.0, 1.0
+    for _ in range(40):
+        beta = 0.5 * (lo + hi)
+        S = E + body.upper_arm * np.array([np.sin(beta), np.cos(beta)])
+        if np.hypot(*(S - A)) > c:
+            hi = beta
+        else:
+            lo = beta
+    S = E + body.upper_arm * np.array([np.sin(beta), np.cos(beta)])
+    u = (A - S) / np.hypot(*(A - S))
+    alpha = np.arcsin(np.clip(b * np.sin(g) / c, -1, 1))
+    sgn = 1.0 if h >= 0 else -1.0
+    # rotate u (pointing from shoulder to ankle, i.e. towards -x) towards +y for a hip above the line
+    rot = -sgn * alpha
+    ur = np.array([np.cos(rot) * u[0] - np.sin(rot) * u[1], np.sin(rot) * u[0] + np.cos(rot) * u[1]])
+    H = S + a * ur
+    psi = np.arctan2(*(S - H)[::-1]) - np.arctan2(q[1], q[0])
+    R = rot_axis(Z, np.degrees(psi)) @ Pn
+    return S, H, SpinePose(pelvis=(H[0], H[1], p["sway"]), pelvis_frame=R, **sp)
+
+
+def _plank_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
+    S, H, spine = _plank_geometry(body, p, st)
+    sc = body.scale
+    ez = st["elbow_z"]
+    # chest down, head +x: the person's left is at -z
+    elbow = {s: np.array([st["elbow"][0], st["elbow"][1], -sg * ez]) for s, sg in (("left", 1), ("right", -1))}
+    wrist = {s: elbow[s] + np.array([body.forearm * 0.96, -0.006, sg * 0.06 * sc])
+             for s, sg in (("left", 1), ("right", -1))}
+    A = st["ankle"]
+    ankle = {s: np.array([A[0], A[1], -sg * st["ankle_z"]]) for s, sg in (("left", 1), ("right", -1))}
+    fd = np.array([-np.sin(np.radians(20)), -np.cos(np.radians(20)), 0.0])
+    fu = np.array([np.cos(np.radians(20)), -np.sin(np.radians(20)), 0.0])
+    limbs = _limb_targets(
+        wrist=wrist, elbow_bend=_lr(-Y - 0.3 * X, -Y - 0.3 * X), elbow=elbow,
+        hand_dir=_lr(X + 0.25 * Z, X - 0.25 * Z), palm_normal=_lr(-Y, -Y),
+        ankle=ankle, knee_bend=_lr(-Y, -Y), foot_dir=_lr(fd, fd), foot_up=_lr(fu, fu))
+    return pose_skeleton(body, spine, limbs)
+
+
+def _plank_static(body: BodyShape, rng: np.random.Generator) -> dict:
+    sc = body.scale
+    elbow = np.array([0.0, 0.045 * sc * (0.8 + 0.2 * body.girth)])
+    fd = np.array([-np.sin(np.radians(20)), -np.cos(np.radians(20))])
+    fu = np.array([np.cos(np.radians(20)), -np.sin(np.radians(20))])
+    toe = fd * 0.78 * body.foot - fu * 0.045 * sc
+    ankle_y = 0.02 - toe[1]
+    leg_eff = body.leg_length * 0.998
+    trunk = 0.505 * sc * body.trunk
+    ankle_x = elbow[0] - np.sqrt(max((trunk + leg_eff) ** 2 - (body.upper_arm + elbow[1] - ankle_y) ** 2, 0.1))
+    return {"elbow": elbow, "ankle": np.array([ankle_x, ankle_y]), "leg_eff": leg_eff,
+            "elbow_z": 0.14 * sc * body.shoulder_width, "ankle_z": float(rng.uniform(0.05, 0.12)) * sc}
+
+
+def _plank_lying_offset(body: BodyShape, st: dict, p0: dict) -> float:
+    """Offset (m) at which the hip midpoint rests on the floor (prone, on the forearms)."""
+    rest_y = 0.105 * body.scale * (0.75 + 0.25 * body.girth)
+    lo, hi = -0.6, 0.0
+    for _ in range(30):
+        m = 0.5 * (lo + hi)
+        _S, H, _sp = _plank_geometry(body, dict(p0, offset=m), st)
+        if H[1] > rest_y:
+            hi = m
+        else:
+            lo = m
+    return 0.5 * (lo + hi)
+
+
+def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.ndarray], seconds: float | None,
+                onset: float | None) -> Motion:
+    s_sag, s_pike = float(sev["hips_sag"][0]), float(sev["hips_pike"][0])
+    if s_sag > 0 and s_pike > 0:
+        raise ValueError("plank: hips_sag and hips_pike cannot both be present")
+    hold = float(seconds) if seconds is not None else float(rng.uniform(15, 35))
+    if hold < 3:
+        raise ValueError(f"plank: hold of {hold} s is shorter than the 3 s minimum")
+    tuck = float(rng.uniform(0.02, 0.08))
+    st = _plank_static(body, rng)
+    pre, enter, leave, post = rng.uniform(0.8, 2.0), rng.uniform(1.2, 2.5), rng.uniform(1.0, 2.0), rng.uniform(0.6, 1.5)
+    t_in0 = pre
+    t_hold0 = pre + enter
+    t_hold1 = t_hold0 + hold
+    t_end = t_hold1 + leave + post
+    t = np.arange(0.0, t_end + _DT / 2, _DT)
+    # fault ramps in at the onset (relative to the hold start) over 2–5 s
+    if onset is None:
+        f_on = t_hold0 - enter * 0.5
+        ramp_s = enter * 0.5
+    else:
+        f_on = t_hold0 + float(onset)
+        ramp_s = rng.uniform(2.0, 5.0)
+    f = _ramp(t, f_on, f_on + ramp_s)
+    if s_sag > 0:
+        target = tuck - s_sag * (tuck + 0.20)
+    else:
+        target = tuck + s_pike * (0.30 - tuck)
+    s_any = max(s_sag, s_pike)
+    breath = _breath(t, rng)
+    offset_hold = tuck + f * (target - tuck) + _wander(t, rng, 0.006, 1.5) + 0.003 * breath
+    # posture: tail tucked (posterior tilt) when correct; sag = anterior tilt + lumbar extension
+    tilt_ok, lumb_ok = rng.uniform(-14, -6), rng.uniform(-8, -2)
+    tilt = tilt_ok + f * (s_sag * rng.uniform(16, 24) - s_pike * 2)
+    lumbar = lumb_ok + f * (s_sag * rng.uniform(18, 26) - s_pike * rng.uniform(4, 8))
+    thoracic = rng.uniform(-6, 0) + 0.8 * breath + f * s_pike * -4
+    neck = rng.uniform(-5, 15) + _wander(t, rng, 2.0, 1.5)
+    p0 = dict(offset=tuck, tilt=tilt_ok, lumbar=lumb_ok, thoracic=0.0, neck=0.0, sway=0.0)
+    lying = _plank_lying_offset(body, st, dict(p0, tilt=12.0, lumbar=15.0))
+    up = _ramp(t, t_in0, t_hold0) * (1 - _ramp(t, t_hold1, t_hold1 + leave))
+    params = {
+        "offset": lying + up * (offset_hold - lying),
+        "tilt": 12.0 + up * (tilt - 12.0),
+        "lumbar": 15.0 + up * (lumbar - 15.0),
+        "thoracic": thoracic * up,
+        "neck": neck + (1 - up) * -20,
+        "sway": _wander(t, rng, 0.006, 2.5),
+    }
+    static = dict(st)
+    truth_off = np.array([hip_offset_cm(_plank_pose(body, {k: v[i] for k, v in params.items()}, static))
+                          for i in range(t.size)])
+    in_hold = (t >= t_hold0) & (t <= t_hold1)
+    hv = truth_off[in_hold]
+    faults = {
+        "hips_sag": _fault_entry("plank", "hips_sag", s_sag, float(np.percentile(hv, 5))),
+        "hips_pike": _fault_entry("plank", "hips_pike", s_pike, float(np.percentile(hv, 95))),
+    }
+    for fid, e in faults.items():
+        _m, _u, bnd, d = FAULT_BOUNDARIES[("plank", fid)]
+        bad = (hv < bnd) if d < 0 else (hv > bnd)
+        e["onset_s"] = round(float(t[in_hold][np.argmax(bad)]), 3) if bad.any() else None
+        e["fraction"] = round(float(bad.mean()), 4)
+    seg = {"kind": "hold", "start_s": round(t_hold0, 3), "end_s": round(t_hold1, 3), "side": None,
+           "faults": faults}
+    info = {"tuck_cm": round(100 * tuck, 2), "target_offset_cm": round(100 * target, 2) if s_any else None,
+            "fault_onset_s": None if onset is None else round(float(f_on), 3),
+            "severity": {"hips_sag": s_sag, "hips_pike": s_pike}}
+    return Motion("plank", body, float(t[-1]), [seg], t, params, {"hip_offset_cm": truth_off}, info, static,
+                  _plank_pose, lambda _t: [])
+
+
+# ===================================================================================== upper back roll
+def _ubr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
+    Pn = frame_from(up=X, fwd=Y)  # supine, head +x: left at +z
+    sp = dict(pelvic_tilt=p["tilt"], lumbar_ext=p["lumbar"], thoracic_ext=p["thoracic"], rib_flare=p["flare"],
+              neck_flex=p["neck"])
+    J, F = trunk_points(body, SpinePose(pelvis=(0.0, 0.0, 0.0), pelvis_frame=Pn, **sp))
+    Rt = F["thorax"]
+    # back surface under the thorax at 45 % of its length from T12
+    c = J["t12"] + Rt[:, 1] * 0.45 * body.thoracic - Rt[:, 2] * st["back"]
+    y_p = st["rest_y"] + p["lift"]
+    rho, phi = float(np.hypot(c[0], c[1])), float(np.arctan2(c[1], c[0]))
+    y_t = st["roller_top"]
+    psi = np.arcsin(np.clip((y_t - y_p) / rho, -1, 1)) - phi
+    R = rot_axis(Z, np.degrees(psi)) @ Pn
+    spine = SpinePose(pelvis=(st["pelvis_x"], y_p, p["sway"]), pelvis_frame=R, **sp)
+    Jw, Fw = trunk_points(body, spine)
+    hd = Fw["head"]
+    sc = body.scale
+    behind = {s: Jw["head"] - hd[:, 2] * 0.10 * sc + hd[:, 0] * sg * 0.05 * sc - hd[:, 1] * 0.02 * sc
+              for s, sg in (("left", 1), ("right", -1))}
+    side = {s: np.array([Jw[f"{s}_shoulder"][0] - 0.50 * sc, 0.04 * sc, sg * (body.shoulder_half + 0.10 * sc)])
+            for s, sg in (("left", 1), ("right", -1))}
+    k = p["hands"]
+    wrist = {s: (1 - k) * side[s] + k * behind[s] for s in ("left", "right")}
+    el_b = {s: (1 - k) * (Z * sg - Y * 0.3) + k * (Z * sg + Y * 0.8 + X * 0.3)
+            for s, sg in (("left", 1), ("right", -1))}
+    ankle = _lr(np.array([st["ankle_x"], st["ankle_y"], st["ankle_z"]]),
+                np.array([st["ankle_x"], st["ankle_y"], -st["ankle_z"]]))
+    limbs = _limb_targets(
+        wrist=wrist, elbow_bend=el_b,
+        hand_dir=_lr((1 - k) * X + k * Z * -1, (1 - k) * X + k * Z), palm_normal=_lr(-Y * (1 - k) + k * hd[:, 2],
+                                                                                  -Y * (1 - k) + k * hd[:, 2]),
+        ankle=ankle, knee_bend=_lr(Y + 0.3 * X + 0.15 * Z, Y + 0.3 * X - 0.15 * Z),
+        foot_dir=_lr(-X + 0.1 * Z, -X - 0.1 * Z), foot_up=_lr(Y, Y))
+    return pose_skeleton(body, spine, limbs)
+
+
+def _make_reps_common(rng: np.random.Generator, reps: int | None, default: tuple[int, int]) -> int:
+    n = int(reps) if reps is not None else int(rng.integers(default[0], default[1] + 1))
+    if n < 1:
+        raise ValueError(f"reps must be >= 1, got {n}")
+    return n
+
+
+def _make_upper_back_roll(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.ndarray], n: int) -> Motion:
+    sc = body.scale
+    st = {"rest_y": 0.10 * sc * (0.75 + 0.25 * body.girth), "back": 0.085 * sc * body.girth ** 0.5,
+          "roller_r": 0.075, "pelvis_x": 0.0}
+    st["roller_top"] = 2 * st["roller_r"]
+    # feet: knees bent ~ 90°, feet flat
+    st["ankle_x"] = -float(rng.uniform(0.50, 0.60)) * body.leg_length
+    st["ankle_y"] = 0.08 * sc
+    st["ankle_z"] = float(rng.uniform(0.09, 0.16)) * sc
+    # roller under the thorax contact point of the neutral pose
+    p_neutral = dict(tilt=-3.0, lumbar=0.0, thoracic=-5.0, flare=0.0, neck=15.0, lift=0.0, sway=0.0, hands=1.0)
+    sk0 = _ubr_pose(body, p_neutral, st)
+    Rt = sk0.frames["thorax"]
+    c = sk0["t12"] + Rt[:, 1] * 0.45 * body.thoracic - Rt[:, 2] * st["back"]
+    st["roller_x"] = float(c[0])
+    pre, settle = rng.uniform(0.5, 1.5), rng.uniform(1.5, 2.5)
+    reps = _schedule_reps(rng, n, pre + settle + rng.uniform(0.3, 0.8), up=(1.2, 2.2), top=(0.3, 1.2),
+                          down=(1.2, 2.2), pause=(0.3, 1.2))
+    t_end = reps[-1].end + rng.uniform(1.5, 2.5) + rng.uniform(0.4, 1.0)
+    t = np.arange(0.0, t_end + _DT / 2, _DT)
+    ph = np.zeros_like(t)
+    s_t = np.zeros_like(t)
+    ext_top = np.zeros_like(t)
+    for i, r in enumerate(reps):
+        m = (t >= r.start - 0.3) & (t <= r.end + 0.3)
+        ph_i = r.phase(t)
+        ph = np.maximum(ph, ph_i)
+        s_t[m] = sev["lower_back_arch"][i]
+        ext_top[m] = rng.uniform(22, 32)
+    breath = _breath(t, rng)
+    hands = _ramp(t, pre, pre + settle) * (1 - _ramp(t, reps[-1].end + 0.3, reps[-1].end + 1.8))
+    lift_ok = np.abs(_wander(t, rng, 0.004, 1.0))
+    params = {
+        "thoracic": -5.0 + ph * ext_top + 1.0 * breath,
+        "lift": lift_ok + ph * s_t * 0.12,
+        "tilt": -3.0 + ph * s_t * rng.uniform(10, 16),
+        "lumbar": ph * s_t * rng.uniform(14, 20) + _wander(t, rng, 1.0, 1.0),
+        "flare": ph * s_t * rng.uniform(8, 14) + 0.8 * breath,
+        "neck": 15.0 - ph * rng.uniform(5, 15),
+        "sway": _wander(t, rng, 0.004, 2.0),
+        "hands": hands,
+    }
+    pel_y = np.array([_ubr_pose(body, {k: v[i] for k, v in params.items()}, st)["pelvis"][1] for i in range(t.size)])
+    rest = float(st["rest_y"])
+    segs = []
+    for i, r in enumerate(reps):
+        m = (t >= r.start) & (t <= r.end)
+        lift = 100 * (float(pel_y[m].max()) - rest)
+        segs.append({"kind": "rep", "start_s": round(r.start, 3), "end_s": round(r.end, 3), "side": None,
+                     "faults": {"lower_back_arch": _fault_entry("upper_back_roll", "lower_back_arch",
+                                                                sev["lower_back_arch"][i], lift)}})
+    r_ = st["roller_r"]
+    length = float(rng.uniform(0.45, 0.9))
+    x_r = st["roller_x"]
+
+    def props(_t: float) -> list:
+        from .primitives import Cylinder
+        return [Cylinder((x_r, r_, -length / 2), (x_r, r_, length / 2), r_, "prop", tag="foam_roller")]
+
+    static = dict(st)
+    info = {"severity": {"lower_back_arch": sev["lower_back_arch"].tolist()}, "reps": n,
+            "roller": {"center": [x_r, r_, 0.0], "radius": r_, "length": length}}
+    return Motion("upper_back_roll", body, float(t[-1]), segs, t, params, {"hip_lift_cm": 100 * (pel_y - rest)},
+                  info, static, _ubr_pose, props)
+
+
+# ================================================================================== lumbar locked rotation
+def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
+    sc = body.scale
+    # kneeling, facing +x: fwd = +x rotated down by the lean; left = -z
+    Pn = rot_axis(Z, -p["lean"]) @ frame_from(up=Y, fwd=X)
+    Pn = rot_axis(Pn[:, 1], p["hip_rot"]) @ Pn
+    # hip midpoint on the thigh sphere around the knee midpoint
+    K = st["knee_mid"]
+    want = st["pelvis_rest"] + np.array([0.0, p["lift"], p["shift"]])
+    H = K + st["thigh_eff"] * (want - K) / np.linalg.norm(want - K)
+    side = 1.0 if p["side"] >= 0 else -1.0  # +1: rotating to the left (left arm opens to the ceiling)
+    spine = SpinePose(pelvis=tuple(H), pelvis_frame=Pn, pelvic_tilt=0.0, lumbar_ext=p["lumbar"],
+                      thoracic_ext=p["thoracic"], thoracic_rot=p["rot"], thoracic_side=0.0, neck_flex=p["neck"],
+                      neck_rot=0.4 * p["rot"])
+    J, F = trunk_points(body, spine)
+    sup = "right" if side > 0 else "left"
+    free = "left" if side > 0 else "right"
+    el_floor = np.array([st["elbow_x"], 0.05 * sc, 0.0])
+    wrist = {}
+    el_b = {}
+    hand_dir, palm = {}, {}
+    wrist[sup] = el_floor + np.array([body.forearm * 0.97, -0.01, (0.05 if sup == "left" else -0.05) * sc])
+    el_b[sup] = -Y + 0.2 * X
+    hand_dir[sup] = X
+    palm[sup] = -Y
+    hd = F["head"]
+    sg = 1.0 if free == "left" else -1.0
+    wrist[free] = J["head"] - hd[:, 2] * 0.11 * sc + hd[:, 0] * sg * 0.03 * sc
+    el_b[free] = F["thorax"][:, 0] * sg - F["thorax"][:, 2] * 0.5
+    hand_dir[free] = -hd[:, 0] * sg
+    palm[free] = hd[:, 2]
+    ankle = {s: np.array([st["ankle_x"], st["ankle_y"], -sgn * st["ankle_z"]])
+             for s, sgn in (("left", 1), ("right", -1))}
+    kb = {s: X + 0.2 * Y for s in ("left", "right")}
+    limbs = _limb_targets(wrist=wrist, elbow_bend=el_b, hand_dir=hand_dir, palm_normal=palm, ankle=ankle,
+                          knee_bend=kb, foot_dir=_lr(-X, -X), foot_up=_lr(-Y, -Y), elbow={sup: el_floor})
+    sk = pose_skeleton(body, spine, limbs)
+    return sk
+
+
+def _make_lumbar_locked_rotation(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.ndarray], n: int,
+                                 block: int) -> Motion:
+    sc = body.scale
+    st: dict[str, Any] = {}
+    st["knee_mid"] = np.array([0.0, 0.055 * sc, 0.0])
+    st["ankle_x"] = -body.shank * 0.97
+    st["ankle_y"] = 0.07 * sc
+    st["ankle_z"] = 0.07 * sc
+    hip_y = st["ankle_y"] + 0.13 * sc * (0.8 + 0.2 * body.girth)
+    thigh = body.thigh
+    dx = np.sqrt(max(thigh ** 2 - (hip_y - st["knee_mid"][1]) ** 2, 0.01))
+    st["pelvis_rest"] = np.array([-dx, hip_y, 0.0])
+    st["thigh_eff"] = thigh * 0.999
+    lean0 = float(rng.uniform(40, 55))
+    # the lean that puts the support shoulder at elbow height + upper arm
+    base = dict(lean=lean0, hip_rot=0.0, lift=0.0, shift=0.0, side=1.0, lumbar=-15.0, thoracic=-10.0, rot=0.0,
+                neck=35.0)
+    target = 0.05 * sc + body.upper_arm * 0.95
+    lo, hi = 10.0, 85.0
+    for _ in range(30):
+        m = 0.5 * (lo + hi)
+        J, _F = trunk_points(body, _llr_spine(body, dict(base, lean=m), st))
+        if J["mid_shoulder"][1] > target:
+            lo = m
+        else:
+            hi = m
+    lean = 0.5 * (lo + hi)
+    J, _F = trunk_points(body, _llr_spine(body, dict(base, lean=lean), st))
+    st["elbow_x"] = float(J["mid_shoulder"][0] + rng.uniform(-0.06, 0.02) * sc)
+    pre, settle = rng.uniform(0.5, 1.2), rng.uniform(1.0, 2.0)
+    reps = _schedule_reps(rng, n, pre + settle, up=(1.2, 2.2), top=(0.3, 1.0), down=(1.0, 2.0), pause=(0.2, 0.8),
+                          block_pause=(block, 2.0))
+    t_end = reps[-1].end + rng.uniform(1.0, 2.0)
+    t = np.arange(0.0, t_end + _DT / 2, _DT)
+    first = "left" if rng.random() < 0.5 else "right"
+    sides = []
+    for i in range(n):
+        b = (i // block) % 2
+        sides.append(first if b == 0 else ("right" if first == "left" else "left"))
+    rot = np.zeros_like(t)
+    side_t = np.zeros_like(t)
+    lift = np.zeros_like(t)
+    shift = np.zeros_like(t)
+    hrot = np.zeros_like(t)
+    mixes = []
+    for i, r in enumerate(reps):
+        sgn = 1.0 if sides[i] == "left" else -1.0
+        ph = r.phase(t)
+        amp = rng.uniform(35, 50)
+        rot += sgn * amp * ph
+        # the support arm switches half-way between the last rep of a block and the next one
+        t_sw = -1e9 if i == 0 else 0.5 * (reps[i - 1].end + r.start)
+        side_t[t >= t_sw] = sgn
+        s = float(sev["hips_move"][i])
+        w = rng.uniform(0.2, 1.0, 3)
+        if s >= 0.5:
+            w[0] = max(w[0], rng.uniform(0.6, 1.0))
+        w[int(np.argmax(w))] = 1.0
+        mixes.append(w.round(3).tolist())
+        lift += ph * s * 0.12 * w[0]
+        shift += ph * s * 0.08 * w[1] * -sgn
+        hrot += ph * s * 20.0 * w[2] * sgn
+    breath = _breath(t, rng)
+    params = {
+        "lean": lean + 1.0 * breath + _wander(t, rng, 0.8, 1.5),
+        "hip_rot": hrot + _wander(t, rng, 0.6, 1.5),
+        "lift": lift + np.abs(_wander(t, rng, 0.003, 1.0)),
+        "shift": shift + _wander(t, rng, 0.003, 1.5),
+        "side": side_t,
+        "lumbar": -15.0 + _wander(t, rng, 1.0, 1.5),
+        "thoracic": -10.0 + 0.7 * breath,
+        "rot": rot,
+        "neck": 35.0 + _wander(t, rng, 3.0, 1.5),
+    }
+    static = st
+    sk_rest = _llr_pose(body, {k: float(v[0]) for k, v in dict(params, lift=np.zeros(1), shift=np.zeros(1),
+                                                                 hip_rot=np.zeros(1)).items()}, static)
+    hl0, hr0 = sk_rest["left_hip"], sk_rest["right_hip"]
+    drift = np.zeros_like(t)
+    for i in range(t.size):
+        sk = _llr_pose(body, {k: v[i] for k, v in params.items()}, static)
+        drift[i] = 50.0 * (np.linalg.norm(sk["left_hip"] - hl0) + np.linalg.norm(sk["right_hip"] - hr0))
+    segs = []
+    for i, r in enumerate(reps):
+        m = (t >= r.start) & (t <= r.end)
+        segs.append({"kind": "rep", "start_s": round(r.start, 3), "end_s": round(r.end, 3), "side": sides[i],
+                     "faults": {"hips_move": _fault_entry("lumbar_locked_rotation", "hips_move",
+                                                          sev["hips_move"][i], float(drift[m].max()))}})
+    info = {"severity": {"hips_move": sev["hips_move"].tolist()}, "reps": n, "block": block,
+            "mix_lift_shift_rot": mixes, "lean_deg": round(lean, 2)}
+    return Motion("lumbar_locked_rotation", body, float(t[-1]), segs, t, params, {"hip_drift_cm": drift}, info,
+                  static, _llr_pose, lambda _t: [])
+
+
+def _llr_spine(body: BodyShape, p: dict, st: dict) -> SpinePose:
+    Pn = rot_axis(Z, -p["lean"]) @ frame_from(up=Y, fwd=X)
+    return SpinePose(pelvis=tuple(st["pelvis_rest"]), pelvis_frame=Pn, lumbar_ext=p["lumbar"],
+                     thoracic_ext=p["thoracic"], neck_flex=p["neck"])
+
+
+# ======================================================================================== glute bridge
+def _bridge_geometry(body: BodyShape, p: dict, st: dict) -> tuple[SpinePose, np.ndarray]:
+    Pn = frame_from(up=X, fwd=Y)
+    sp = dict(pelvic_tilt=p["tilt"], lumbar_ext=p["lumbar"], thoracic_ext=p["thoracic"], rib_flare=p["flare"],
+              neck_flex=p["neck"])
+    J, _F = trunk_points(body, SpinePose(pelvis=(0.0, 0.0, 0.0), pelvis_frame=Pn, **sp))
+    q = J["mid_shoulder"][:2]
+    a = float(np.hypot(*q))
+    S = st["shoulder"]
+    th = np.radians(p["theta"])
+    H = S + a * np.array([-np.cos(th), np.sin(th)])
+    psi = np.arctan2(*(S - H)[::-1]) - np.arctan2(q[1], q[0])
+    R = rot_axis(Z, np.degrees(psi)) @ Pn
+    return SpinePose(pelvis=(H[0], H[1], p["sway"]), pelvis_frame=R, **sp), H
+
+
+def _bridge_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
+    spine, _H = _bridge_geometry(body, p, st)
+    sc = body.scale
+    S = st["shoulder"]
+    wrist = {s: np.array([S[0] - body.upper_arm - body.forearm * 0.9, 0.04 * sc, sg * st["hand_z"]])
+             for s, sg in (("left", 1), ("right", -1))}
+    ankle = {s: np.array([st["ankle_x"], st["ankle_y"], sg * st["ankle_z"]]) for s, sg in (("left", 1), ("right", -1))}
+    limbs = _limb_targets(
+        wrist=wrist, elbow_bend=_lr(-Y + 0.4 * Z, -Y - 0.4 * Z), hand_dir=_lr(-X, -X), palm_normal=_lr(-Y, -Y),
+        ankle=ankle, knee_bend=_lr(Y + 0.5 * X, Y + 0.5 * X), foot_dir=_lr(-X, -X), foot_up=_lr(Y, Y))
+    return pose_skeleton(body, spine, limbs)
+
+
+def _bridge_theta_for(body: BodyShape, p: dict, st: dict, e_target: float) -> float:
+    lo, hi = st["theta_floor"], 75.0
+    for _ in range(30):
+        m = 0.5 * (lo + hi)
+        if hip_extension_deg(_bridge_pose(body, dict(p, theta=m), st)) > e_target:
+            hi = m
+        else:
+            lo = m
+    return 0.5 * (lo + hi)
+
+
+def _make_glute_bridge(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.ndarray], n: int) -> Motion:
+    sc = body.scale
+    s_arch, s_inc = sev["lower_back_arch"], sev["incomplete_extension"]
+    if np.any((s_arch > 0) & (s_inc > 0)):
+        raise ValueError("glute_bridge: lower_back_arch and incomplete_extension cannot be in the same rep")
+    st: dict[str, Any] = {"shoulder": np.array([0.0, 0.07 * sc * (0.8 + 0.2 * body.girth)])}
+    a0 = 0.505 * sc * body.trunk
+    st["ankle_x"] = -a0 - float(rng.uniform(0.55, 0.68)) * body.leg_length
+    st["ankle_y"] = 0.08 * sc
+    st["ankle_z"] = float(rng.uniform(0.09, 0.16)) * sc
+    st["hand_z"] = float(rng.uniform(0.22, 0.30)) * sc
+    rest_y = 0.10 * sc * (0.75 + 0.25 * body.girth)
+    st["theta_floor"] = float(np.degrees(np.arcsin((rest_y - st["shoulder"][1]) / a0)))
+    pre = rng.uniform(1.0, 2.0)
+    reps = _schedule_reps(rng, n, pre, up=(0.8, 1.6), top=(0.3, 1.5), down=(1.0, 2.0), pause=(0.3, 1.2))
+    t_end = reps[-1].end + rng.uniform(1.0, 2.0)
+    t = np.arange(0.0, t_end + _DT / 2, _DT)
+    theta = np.full_like(t, st["theta_floor"])
+    tilt = np.full_like(t, 0.0)
+    lumbar = np.full_like(t, 0.0)
+    flare = np.full_like(t, 0.0)
+    tops = []
+    for i, r in enumerate(reps):
+        ph = r.phase(t)
+        sa, si = float(s_arch[i]), float(s_inc[i])
+        e_top = 25.0 * sa - 40.0 * si + (rng.uniform(-4.0, 4.0) if sa == 0 and si == 0 else rng.uniform(-1.5, 1.5))
+        tp = dict(tilt=-6.0 + sa * rng.uniform(12, 18), lumbar=sa * rng.uniform(15, 22),
+                  thoracic=0.0, flare=sa * rng.uniform(8, 14), neck=0.0, sway=0.0)
+        th_top = _bridge_theta_for(body, dict(tp, neck=0.0), st, e_top)
+        tp["neck"] = th_top
+        tops.append((e_top, th_top))
+        theta = np.where(ph > 0, st["theta_floor"] + ph * (th_top - st["theta_floor"]), theta)
+        tilt = tilt + ph * tp["tilt"]
+        lumbar = lumbar + ph * tp["lumbar"]
+        flare = flare + ph * tp["flare"]
+    breath = _breath(t, rng)
+    params = {
+        "theta": theta + 0.3 * breath,
+        "tilt": tilt + _wander(t, rng, 0.8, 1.0),
+        "lumbar": lumbar + _wander(t, rng, 0.8, 1.0),
+        "thoracic": 0.8 * breath,
+        "flare": flare + 0.6 * breath,
+        "neck": 5.0 + (theta - st["theta_floor"]) + _wander(t, rng, 1.5, 1.5),
+        "sway": _wander(t, rng, 0.003, 2.0),
+    }
+    ext = np.array([hip_extension_deg(_bridge_pose(body, {k: v[i] for k, v in params.items()}, st))
+                    for i in range(t.size)])
+    segs = []
+    for i, r in enumerate(reps):
+        m = (t >= r.start) & (t <= r.end)
+        top = float(ext[m].max())
+        segs.append({"kind": "rep", "start_s": round(r.start, 3), "end_s": round(r.end, 3), "side": None,
+                     "faults": {"lower_back_arch": _fault_entry("glute_bridge", "lower_back_arch", s_arch[i], top),
+                                "incomplete_extension": _fault_entry("glute_bridge", "incomplete_extension",
+                                                                     s_inc[i], top)}})
+    info = {"severity": {"lower_back_arch": s_arch.tolist(), "incomplete_extension": s_inc.tolist()}, "reps": n,
+            "top_target_deg": [round(e, 2) for e, _ in tops]}
+    return Motion("glute_bridge", body, float(t[-1]), segs, t, params, {"hip_extension_deg": ext}, info, st,
+                  _bridge_pose, lambda _t: [])
+
+
+# =========================================================================================== public API
+def make_motion(exercise: str, *, faults: dict[str, float | list[float]] | None = None, reps: int | None = None,
+                seconds: float | None = None, body: BodyShape | None = None,
+                rng: np.random.Generator, fault_onset_s: float | None = None) -> Motion:
+    """Build a synthetic set of one exercise.
+
+    Parameters
+    ----------
+    exercise : str
+        One of :data:`MOTION_EXERCISES`.
+    faults : dict, optional
+        Fault id → severity in [0, 1], or a list with one severity per rep (rep exercises).
+    reps : int, optional
+        Number of reps (rep exercises; default drawn from ``rng``: 5–8, locked rotation 6–10 in
+        blocks per side).
+    seconds : float, optional
+        Hold duration in seconds (plank; default 15–35 s). For rep exercises it caps the set: the rep
+        count is reduced to fit when ``reps`` is None.
+    body : BodyShape, optional
+        Default :meth:`BodyShape.standard`.
+    rng : numpy.random.Generator
+        Source of all randomness (same seed → same motion).
+    fault_onset_s : float, optional
+        Plank: seconds after the hold starts when the fault begins to ramp in (fatigue onset).
+
+    Raises
+    ------
+    UnknownExerciseError
+        Unknown exercise or fault id.
+    ValueError
+        Severities outside [0, 1], a list of the wrong length, contradictory faults.
+    """
+    get_exercise(exercise)
+    if exercise not in MOTION_EXERCISES:
+        raise UnknownExerciseError(f"no motion program for {exercise!r}; available: {', '.join(MOTION_EXERCISES)}")
+    body = body or BodyShape.standard()
+    if exercise == "plank":
+        sev = _severities(faults, exercise, 1)
+        return _make_plank(body, rng, sev, seconds, fault_onset_s)
+    if exercise == "lumbar_locked_rotation":
+        block = int(rng.integers(3, 6))
+        n = _make_reps_common(rng, reps, (6, 10))
+        if seconds is not None and reps is None:
+            n = max(1, min(n, int(seconds / 3.2)))
+        sev = _severities(faults, exercise, n)
+        return _make_lumbar_locked_rotation(body, rng, sev, n, block)
+    n = _make_reps_common(rng, reps, (5, 8))
+    if seconds is not None and reps is None:
+        n = max(1, min(n, int(seconds / 3.5)))
+    sev = _severities(faults, exercise, n)
+    if exercise == "upper_back_roll":
+        return _make_upper_back_roll(body, rng, sev, n)
+    return _make_glute_bridge(body, rng, sev, n)

@@ -1,0 +1,241 @@
+"""Motion programs: fault severity → physical value, ground-truth segments, determinism, and the fast
+landmark path (MediaPipe format, noise, dropped frames)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from repcheck.errors import UnknownExerciseError
+from repcheck.exercises import get_exercise
+from repcheck.landmarks import LM
+from repcheck.synth.camera import Camera
+from repcheck.synth.landmark_tracks import MediaPipeNoise, camera_for, project_track
+from repcheck.synth.motions import FAULT_BOUNDARIES, MOTION_EXERCISES, make_motion
+
+
+def _side_camera(x: float = -0.5, z: float = 3.0) -> Camera:
+    return Camera(position=(x, 0.5, z), target=(x, 0.3, 0.0), width=480, height=270, hfov_deg=65)
+
+
+# ------------------------------------------------------------------------------------------ contract
+def test_boundaries_match_the_exercise_registry():
+    for (ex, fid), (_measure, _unit, boundary, direction) in FAULT_BOUNDARIES.items():
+        spec = get_exercise(ex).fault(fid)
+        assert spec.boundary == boundary, (ex, fid)
+        assert spec.direction == direction, (ex, fid)
+    judged = {(ex, f) for ex in MOTION_EXERCISES for f in get_exercise(ex).fault_ids}
+    assert judged == set(FAULT_BOUNDARIES)
+
+
+def test_bad_requests_raise():
+    rng = np.random.default_rng(0)
+    with pytest.raises(UnknownExerciseError, match="no fault 'knees'"):
+        make_motion("plank", faults={"knees": 0.5}, rng=rng)
+    with pytest.raises(UnknownExerciseError):
+        make_motion("squat", rng=rng)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        make_motion("plank", faults={"hips_sag": 1.5}, rng=rng)
+    with pytest.raises(ValueError, match="3 severities for 4 reps"):
+        make_motion("glute_bridge", faults={"lower_back_arch": [0, 1, 0]}, reps=4, rng=rng)
+    with pytest.raises(ValueError, match="cannot both"):
+        make_motion("plank", faults={"hips_sag": 0.5, "hips_pike": 0.5}, rng=rng)
+
+
+# ---------------------------------------------------------------------------------------------- plank
+@pytest.mark.parametrize("fault", ["hips_sag", "hips_pike"])
+@pytest.mark.parametrize("severity", [0.0, 0.5, 1.0])
+def test_plank_offset_follows_the_severity_mapping(fault, severity):
+    m = make_motion("plank", faults={fault: severity}, seconds=8, rng=np.random.default_rng(int(severity * 10)))
+    tuck = m.info["tuck_cm"]
+    want = tuck - severity * (tuck + 20) if fault == "hips_sag" else tuck + severity * (30 - tuck)
+    seg = m.segments[0]
+    t = np.linspace(seg["start_s"] + 0.5 * (seg["end_s"] - seg["start_s"]), seg["end_s"], 60)
+    got = np.median(m.fault_value(t, "hip_offset_cm"))
+    assert got == pytest.approx(want, abs=1.0)
+    # the label follows the documented boundary
+    _m, _u, boundary, direction = FAULT_BOUNDARIES[("plank", fault)]
+    assert seg["faults"][fault]["label"] == (want > boundary if direction > 0 else want < boundary)
+    assert seg["faults"][fault]["severity"] == severity
+
+
+def test_plank_fault_onset_is_in_the_timeline():
+    m = make_motion("plank", faults={"hips_sag": 1.0}, seconds=20, fault_onset_s=8.0, rng=np.random.default_rng(2))
+    seg = m.segments[0]
+    t = np.arange(seg["start_s"], seg["end_s"], 0.1)
+    sag = m.fault_timeline(t)["hips_sag"]
+    assert not sag[t < seg["start_s"] + 8.0].any()
+    assert sag[t > seg["start_s"] + 14.0].all()
+    onset = seg["faults"]["hips_sag"]["onset_s"]
+    assert seg["start_s"] + 8.0 < onset < seg["start_s"] + 13.5
+
+
+def test_plank_gets_into_and_out_of_position():
+    m = make_motion("plank", seconds=6, rng=np.random.default_rng(4))
+    seg = m.segments[0]
+    assert seg["start_s"] > 1.5 and m.duration_s - seg["end_s"] > 1.0
+    # before the hold the hips rest low on the floor, in the hold they are up in line
+    assert m.pose_at(0.0)["pelvis"][1] < 0.15
+    assert m.pose_at(seg["start_s"] + 1.0)["pelvis"][1] > 0.25
+
+
+# ----------------------------------------------------------------------------------------------- reps
+REP_FAULTS = {
+    "upper_back_roll": "lower_back_arch",
+    "lumbar_locked_rotation": "hips_move",
+    "glute_bridge": "lower_back_arch",
+}
+
+
+@pytest.fixture(scope="module")
+def rep_motions():
+    sev = [0.0, 0.0, 1.0, 0.0, 0.8]
+    return {ex: make_motion(ex, faults={f: sev}, reps=5, rng=np.random.default_rng(21))
+            for ex, f in REP_FAULTS.items()}
+
+
+@pytest.mark.parametrize("exercise", list(REP_FAULTS))
+def test_per_rep_severities_land_in_their_reps(rep_motions, exercise):
+    m = rep_motions[exercise]
+    fid = REP_FAULTS[exercise]
+    labels = [s["faults"][fid]["label"] for s in m.segments]
+    assert labels == [False, False, True, False, True]
+    sev = [s["faults"][fid]["severity"] for s in m.segments]
+    assert sev == [0.0, 0.0, 1.0, 0.0, 0.8]
+    values = np.array([s["faults"][fid]["value"] for s in m.segments])
+    assert values[[2, 4]].min() > values[[0, 1, 3]].max() + 3
+
+
+@pytest.mark.parametrize("exercise", list(REP_FAULTS))
+def test_rep_intervals_match_the_motion(rep_motions, exercise):
+    m = rep_motions[exercise]
+    segs = m.segments
+    assert len(segs) == 5 and all(s["kind"] == "rep" for s in segs)
+    starts = np.array([s["start_s"] for s in segs])
+    ends = np.array([s["end_s"] for s in segs])
+    assert (ends > starts).all() and (starts[1:] >= ends[:-1]).all()
+    assert starts[0] > 0.5 and ends[-1] < m.duration_s
+    # the moving quantity peaks inside each rep and is at rest between reps
+    driver = {"upper_back_roll": "thoracic", "lumbar_locked_rotation": "rot", "glute_bridge": "theta"}[exercise]
+    x = np.abs(m.params[driver] - m.params[driver][0])
+    for a, b in zip(starts, ends, strict=True):
+        inside = (m.grid_t >= a) & (m.grid_t <= b)
+        assert x[inside].max() > 10
+        edge = (m.grid_t >= a - 0.05) & (m.grid_t <= a + 0.05)
+        assert x[edge].max() < 0.3 * x[inside].max()
+
+
+def test_glute_bridge_values_follow_severity():
+    m = make_motion("glute_bridge", faults={"lower_back_arch": [0, 0.5, 1], "incomplete_extension": 0.0},
+                    reps=3, rng=np.random.default_rng(5))
+    v = [s["faults"]["lower_back_arch"]["value"] for s in m.segments]
+    assert abs(v[0]) < 6 and v[1] == pytest.approx(12.5, abs=3) and v[2] == pytest.approx(25, abs=3)
+    m = make_motion("glute_bridge", faults={"incomplete_extension": [0, 1]}, reps=2, rng=np.random.default_rng(5))
+    v = [s["faults"]["incomplete_extension"]["value"] for s in m.segments]
+    assert v[1] == pytest.approx(-40, abs=3)
+    assert [s["faults"]["incomplete_extension"]["label"] for s in m.segments] == [False, True]
+
+
+def test_locked_rotation_sides_alternate_in_blocks():
+    m = make_motion("lumbar_locked_rotation", reps=10, rng=np.random.default_rng(8))
+    sides = [s["side"] for s in m.segments]
+    assert set(sides) == {"left", "right"}
+    changes = sum(a != b for a, b in zip(sides[:-1], sides[1:], strict=True))
+    assert 1 <= changes <= 3  # blocks of 3–5 reps per side
+    # left reps turn the chest one way, right reps the other
+    for s in m.segments:
+        mid = (m.grid_t >= s["start_s"]) & (m.grid_t <= s["end_s"])
+        peak = m.params["rot"][mid][np.argmax(np.abs(m.params["rot"][mid]))]
+        assert (peak > 0) == (s["side"] == "left")
+
+
+def test_upper_back_roll_exposes_the_roller():
+    m = make_motion("upper_back_roll", reps=2, rng=np.random.default_rng(1))
+    (roller,) = m.props(1.0)
+    assert roller.tag == "foam_roller" and roller.material == "prop"
+    # the roller lies under the upper back: between the hips and the shoulders along the body
+    sk = m.pose_at(0.0)
+    assert sk["pelvis"][0] < roller.a[0] < sk["mid_shoulder"][0] + 0.05
+
+
+# ----------------------------------------------------------------------------------------- determinism
+@pytest.mark.parametrize("exercise", MOTION_EXERCISES)
+def test_same_seed_same_output(exercise):
+    def run(seed):
+        m = make_motion(exercise, reps=2, seconds=5, rng=np.random.default_rng(seed))
+        tr = project_track(m, _side_camera(), 10, rng=np.random.default_rng(seed), noise=MediaPipeNoise())
+        return m, tr
+
+    (m1, a), (m2, b), (_m3, c) = run(7), run(7), run(8)
+    np.testing.assert_array_equal(a.image, b.image)
+    np.testing.assert_array_equal(a.world, b.world)
+    assert m1.segments == m2.segments
+    assert a.image.shape != c.image.shape or not np.array_equal(a.image, c.image, equal_nan=True)
+
+
+# ------------------------------------------------------------------------------------------ fast path
+@pytest.fixture(scope="module")
+def plank_motion():
+    return make_motion("plank", faults={"hips_sag": 1.0}, seconds=8, rng=np.random.default_rng(3))
+
+
+def test_exact_projection_matches_the_camera(plank_motion):
+    cam = _side_camera()
+    tr = project_track(plank_motion, cam, 10, rng=np.random.default_rng(0), noise=None)
+    uv, _depth = cam.project(plank_motion.landmarks(tr.t))
+    np.testing.assert_allclose(tr.pixels(), uv, atol=1e-9)
+    assert tr.image.shape == (tr.t.size, 33, 4) and tr.world.shape == tr.image.shape
+    assert tr.frame_size == (480, 270) and tr.fps == 10
+    # relative depth: hip midpoint at 0; world origin at the hip midpoint, y down
+    hips = tr.image[:, [LM["left_hip"], LM["right_hip"]], 2].mean(axis=1)
+    np.testing.assert_allclose(hips, 0.0, atol=1e-9)
+    np.testing.assert_allclose(tr.world[:, [LM["left_hip"], LM["right_hip"]], :3].mean(axis=1), 0.0, atol=1e-9)
+    seg = plank_motion.segments[0]
+    k = np.searchsorted(tr.t, seg["start_s"] + 1.0)
+    assert tr.world[k, LM["left_shoulder"], 1] < tr.world[k, LM["left_ankle"], 1]  # shoulders higher: y down
+    assert tr.source["segments"] == plank_motion.segments
+
+
+def test_far_side_is_less_visible(plank_motion):
+    tr = project_track(plank_motion, _side_camera(z=3.0), 10, rng=np.random.default_rng(0), noise=None)
+    # plank chest down, head +x: the person's left is at -z, away from a camera at +z
+    assert (tr.image[:, LM["left_knee"], 3] < tr.image[:, LM["right_knee"], 3]).all()
+    tr2 = project_track(plank_motion, _side_camera(z=-3.0), 10, rng=np.random.default_rng(0), noise=None)
+    assert (tr2.image[:, LM["left_knee"], 3] > tr2.image[:, LM["right_knee"], 3]).all()
+
+
+def test_dropped_frames_are_whole_nan_rows(plank_motion):
+    noise = MediaPipeNoise(drop_rate_per_s=0.5, drop_duration_s=(0.2, 0.4))
+    tr = project_track(plank_motion, _side_camera(), 15, rng=np.random.default_rng(1), noise=noise)
+    nan_rows = np.isnan(tr.image).all(axis=(1, 2))
+    finite_rows = np.isfinite(tr.image).all(axis=(1, 2))
+    assert nan_rows.any() and (nan_rows | finite_rows).all()
+    assert (np.isnan(tr.world).all(axis=(1, 2)) == nan_rows).all()
+    assert (tr.detected() == ~nan_rows).all()
+    assert tr.source["dropped_frames"] == int(nan_rows.sum())
+
+
+def test_body_out_of_frame_is_not_detected(plank_motion):
+    away = Camera(position=(5.0, 0.5, 3.0), target=(9.0, 0.3, 0.0), width=480, height=270)
+    tr = project_track(plank_motion, away, 5, rng=np.random.default_rng(0), noise=None)
+    assert not tr.detected().any()
+
+
+def test_noise_is_realistic_but_keeps_the_sag_visible(plank_motion):
+    cam = _side_camera()
+    exact = project_track(plank_motion, cam, 15, rng=np.random.default_rng(0), noise=None)
+    noisy = project_track(plank_motion, cam, 15, rng=np.random.default_rng(0),
+                          noise=MediaPipeNoise(swap_rate_per_s=0.0, drop_rate_per_s=0.0))
+    err = np.linalg.norm(noisy.pixels() - exact.pixels(), axis=-1)
+    body_px = np.ptp(exact.pixels()[..., 0], axis=1).mean()
+    assert 0.002 < np.median(err) / body_px < 0.05
+    swapped = project_track(plank_motion, cam, 15, rng=np.random.default_rng(0),
+                            noise=MediaPipeNoise(swap_rate_per_s=1.0))
+    assert swapped.source["swapped_frames"] > 0
+
+
+def test_camera_for_frames_the_whole_motion(plank_motion):
+    cam = camera_for(plank_motion, np.random.default_rng(0), view="side")
+    tr = project_track(plank_motion, cam, 5, rng=np.random.default_rng(0), noise=None)
+    xy = tr.image[..., :2]
+    assert ((xy > 0) & (xy < 1)).all()
