@@ -1,0 +1,232 @@
+"""The pipeline glue: video → pose → features → segment → judge → :class:`~repcheck.report.SetReport`.
+
+:func:`analyze` takes a video file, :func:`analyze_landmarks` raw landmark arrays, :func:`analyze_track` a
+:class:`~repcheck.landmarks.PoseTrack`; all three end in the same report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import LandmarkShapeError, UnknownExerciseError
+from .exercises import JUDGED_EXERCISES, ExerciseSpec, get_exercise
+from .features import FAULT_LANDMARKS, compute_signals
+from .judge import FaultModel, judge_segments
+from .landmarks import PoseTrack, as_landmarks
+from .report import SetReport
+from .segment import find_segments
+
+__all__ = ["analyze", "analyze_track", "analyze_landmarks"]
+
+#: Warn when the needed landmarks are invisible in more than this share of a hold / the reps.
+WARN_INVISIBLE_SHARE = 0.25
+#: Warn when a person was found in less than this share of the samples.
+WARN_DETECTED_SHARE = 0.8
+
+
+def _video_dict(track: PoseTrack, video: Any = None) -> dict[str, Any]:
+    if video is not None:
+        d = video.to_dict() if hasattr(video, "to_dict") else dict(video)
+        return d
+    src = track.source or {}
+    duration = float(track.t[-1] - track.t[0]) if track.n_frames > 1 else 0.0
+    w, h = track.frame_size
+    return {
+        "path": src.get("path"),
+        "sha256": src.get("sha256"),
+        "fps": float(track.fps) if track.fps else None,
+        "frames": src.get("frames"),
+        "duration_s": duration,
+        "width": int(w),
+        "height": int(h),
+    }
+
+
+def _warnings(spec: ExerciseSpec, signals, segments, results) -> list[str]:
+    out: list[str] = []
+    det = signals.quality["detected"]
+    if signals.n == 0 or not det.any():
+        return ["no person was found in the footage"]
+    share = float(det.mean())
+    if share < WARN_DETECTED_SHARE:
+        out.append(f"no person found in {100 * (1 - share):.0f} % of the analysed frames")
+    if not segments:
+        what = "hold" if spec.kind == "hold" else "repetition"
+        out.append(f"no {what} of {spec.title.lower()} found: check the exercise choice and the camera "
+                   f"placement ({spec.camera})")
+        return out
+    # landmark visibility over the segments
+    mask = np.zeros(signals.n, bool)
+    for s in segments:
+        mask[s.start_i : s.end_i + 1] = True
+    what = "hold" if spec.kind == "hold" else "reps"
+    groups: list[str] = []
+    for f in spec.faults:
+        for g in FAULT_LANDMARKS.get(f.measure, ()):
+            if g not in groups:
+                groups.append(g)
+    for g in groups:
+        vis = signals.quality[f"vis_{g}"][mask]
+        bad = float(np.mean(vis < 0.5)) if vis.size else 0.0
+        if bad > WARN_INVISIBLE_SHARE:
+            out.append(f"{g} not visible in {100 * bad:.0f} % of the {what}")
+    # unsure reasons, once each
+    seen = set()
+    for r in results:
+        for f in r.faults:
+            reason = f.evidence.get("reason")
+            if f.verdict == "unsure" and reason and reason not in seen:
+                seen.add(reason)
+                out.append(f"{f.id}: {reason}")
+    return out
+
+
+def analyze_track(
+    track: PoseTrack,
+    exercise: str | ExerciseSpec,
+    *,
+    models: dict[str, FaultModel] | str | Path | None = None,
+    video: Any = None,
+) -> SetReport:
+    """Analyse a pose track: features → segments → judgements → report.
+
+    Parameters
+    ----------
+    track : PoseTrack
+    exercise : str or ExerciseSpec
+    models : dict, path, "rules" or None
+        Passed to :func:`repcheck.judge.judge_segments` (None: the shipped models).
+    video : VideoInfo or dict, optional
+        Container facts for the report's ``video`` field (default: from the track).
+
+    Raises
+    ------
+    UnknownExerciseError
+        Exercise id not in the registry or not judged yet.
+    """
+    spec = get_exercise(exercise)
+    signals = compute_signals(track, spec)
+    segments, _info = find_segments(signals, spec)
+    results, timeline = judge_segments(signals, segments, spec, models=models)
+    warnings = _warnings(spec, signals, segments, results)
+    sig = dict(signals.values)
+    sig.update({f"quality_{k}": v for k, v in signals.quality.items()})
+    sig["t"] = signals.t
+    return SetReport(
+        exercise=spec.id,
+        video=_video_dict(track, video),
+        segments=results,
+        timeline=timeline,
+        warnings=warnings,
+        track=track,
+        signals=sig,
+    )
+
+
+def analyze_landmarks(
+    image_landmarks: Any,
+    fps: float,
+    exercise: str | ExerciseSpec,
+    frame_size: tuple[int, int] = (1280, 720),
+    world_landmarks: Any = None,
+    *,
+    t: Any = None,
+    models: dict[str, FaultModel] | str | Path | None = None,
+) -> SetReport:
+    """Analyse landmark arrays directly (no video).
+
+    Parameters
+    ----------
+    image_landmarks : array-like of shape (T, 33, 4) or (T, 33, 3)
+        Normalised image landmarks; NaN anywhere allowed (e.g. 17-of-33 input with NaN for the rest).
+    fps : float
+        Sample rate of the landmarks (samples per second).
+    exercise : str or ExerciseSpec
+    frame_size : (int, int)
+        Width, height in pixels of the frames the landmarks are normalised to.
+    world_landmarks : array-like of shape (T, 33, 4), optional
+    t : array-like of shape (T,), optional
+        Sample times in seconds (default ``arange(T) / fps``).
+
+    Raises
+    ------
+    LandmarkShapeError
+        Wrong shape/dtype of the arrays, non-positive fps or frame size.
+    UnknownExerciseError
+        Unknown exercise id.
+    """
+    spec = get_exercise(exercise)
+    img = as_landmarks(image_landmarks, "image_landmarks")
+    world = None if world_landmarks is None else as_landmarks(world_landmarks, "world_landmarks")
+    if world is not None and world.shape != img.shape:
+        raise LandmarkShapeError(f"world_landmarks shape {world.shape} differs from image_landmarks {img.shape}")
+    try:
+        fps_f = float(fps)
+    except (TypeError, ValueError):
+        raise LandmarkShapeError(f"fps must be a positive number, got {fps!r}") from None
+    if not np.isfinite(fps_f) or fps_f <= 0:
+        raise LandmarkShapeError(f"fps must be a positive number, got {fps!r}")
+    try:
+        w, h = (int(v) for v in frame_size)
+    except (TypeError, ValueError):
+        raise LandmarkShapeError(f"frame_size must be (width, height) in pixels, got {frame_size!r}") from None
+    if w <= 0 or h <= 0:
+        raise LandmarkShapeError(f"frame_size must be positive (width, height), got {frame_size!r}")
+    T = img.shape[0]
+    if t is None:
+        tt = np.arange(T, dtype=float) / fps_f
+    else:
+        tt = np.asarray(t, dtype=float)
+        if tt.shape != (T,) or not np.all(np.isfinite(tt)) or (T > 1 and np.any(np.diff(tt) <= 0)):
+            raise LandmarkShapeError(f"t must be {T} increasing finite times in seconds")
+    track = PoseTrack(image=img, t=tt, frame_size=(w, h), fps=fps_f, world=world,
+                      source={"kind": "landmarks"})
+    report = analyze_track(track, spec, models=models)
+    return report
+
+
+def analyze(
+    path: str | Path,
+    exercise: str | ExerciseSpec | None = None,
+    *,
+    settings: Any = None,
+    cache_dir: str | Path | None = None,
+    progress: Callable[..., Any] | None = None,
+    models: dict[str, FaultModel] | str | Path | None = None,
+) -> SetReport:
+    """Analyse a recorded set from a video file.
+
+    Parameters
+    ----------
+    path : path
+        The video.
+    exercise : str or ExerciseSpec
+        Which exercise the set is (required: repcheck does not detect exercises yet).
+    settings : repcheck.pose.PoseSettings, optional
+    cache_dir : path, optional
+        Pose cache directory (default: the pose stage's default).
+    progress : callable, optional
+        Progress callback passed to the pose stage.
+
+    Raises
+    ------
+    UnknownExerciseError
+        ``exercise`` missing or unknown.
+    repcheck.errors.VideoError, NoPersonError
+        From the video / pose stages.
+    """
+    if exercise is None:
+        raise UnknownExerciseError(
+            f"choose the exercise of this video (exercise=...); one of: {', '.join(JUDGED_EXERCISES)}"
+        )
+    spec = get_exercise(exercise)
+    from .pose import extract_pose
+    from .video import probe
+
+    info = probe(path)
+    track = extract_pose(path, settings=settings, cache_dir=cache_dir, progress=progress)
+    return analyze_track(track, spec, models=models, video=info)

@@ -1,0 +1,372 @@
+"""The segment stage: find the holds or the repetitions of a set in its :class:`~repcheck.features.Signals`.
+
+Holds follow the exercise's "in position" score (``spec.driver``, 0..1) with hysteresis; reps are the
+peaks of the driver signal found by :func:`scipy.signal.find_peaks` with a prominence criterion, their
+bounds where the driver leaves / returns to its resting level. Each finder returns ``(segments, info)``:
+``info`` holds the intermediates (driver trace, thresholds, peaks, prominences) the review widget plots.
+
+:class:`RepCounter` is the streaming counterpart (one :meth:`RepCounter.update` per sample, hysteresis);
+it agrees with :func:`find_reps` on clean input (``tests/test_segment.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy.signal import find_peaks, peak_prominences, peak_widths
+
+from .exercises import ExerciseSpec, get_exercise
+from .features import Signals
+
+__all__ = ["Segment", "find_holds", "find_reps", "find_segments", "RepCounter",
+           "HOLD_ENTER", "HOLD_EXIT", "REP_REL_PROMINENCE", "REP_BOUND_REL_HEIGHT"]
+
+#: In-position score above which a hold starts / below which it ends (hysteresis; the score is a
+#: product of sigmoids centred on the posture limits, so 0.5 is "on the limit").
+HOLD_ENTER = 0.6
+HOLD_EXIT = 0.4
+#: Drops out of position shorter than this (s) do not split a hold (a shaky moment, a missed frame).
+HOLD_MERGE_GAP_S = 1.0
+#: A rep's peak must rise above its surroundings by this share of the set's driver range (p95 − p5);
+#: tuned on synthetic sets: noise peaks stay below 0.2, real reps reach 0.6–1.0.
+REP_REL_PROMINENCE = 0.35
+#: Floor on prominence in the driver's own units, so that a set with no movement finds no reps.
+REP_MIN_PROMINENCE = {"thorax_extension": 6.0, "thorax_rotation": 8.0, "thorax_rotation_abs": 8.0,
+                      "hip_height": 6.0}
+#: Rep bounds: where the driver is this share of the peak's prominence below the peak (0.9 = 10 %
+#: above the surrounding base, i.e. where the movement leaves/returns to rest).
+REP_BOUND_REL_HEIGHT = 0.9
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One hold or rep.
+
+    Attributes
+    ----------
+    index : int
+        1-based position in the set.
+    kind : {"hold", "rep"}
+    start_s, end_s : float
+        Bounds in seconds.
+    side : {"left", "right"} or None
+        The side worked (per-side exercises), else None.
+    start_i, end_i : int
+        Sample indices of the bounds (``end_i`` inclusive).
+    """
+
+    index: int
+    kind: Literal["hold", "rep"]
+    start_s: float
+    end_s: float
+    side: str | None
+    start_i: int
+    end_i: int
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    def mask(self, n: int) -> np.ndarray:
+        """Boolean mask of shape (n,) of the samples inside the segment."""
+        m = np.zeros(n, bool)
+        m[self.start_i : self.end_i + 1] = True
+        return m
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    m = np.concatenate([[False], np.asarray(mask, bool), [False]])
+    d = np.diff(m.astype(int))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
+
+
+def _driver(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
+    name = spec.driver
+    if name == "thorax_rotation":  # per-side exercise: both directions count, side from the sign
+        name = "thorax_rotation_abs"
+    return np.asarray(signals.values[name], float)
+
+
+# ------------------------------------------------------------------------------------------ holds
+def find_holds(
+    signals: Signals,
+    spec: ExerciseSpec | str,
+    *,
+    min_hold_s: float | None = None,
+    enter: float = HOLD_ENTER,
+    exit: float = HOLD_EXIT,
+    merge_gap_s: float | None = HOLD_MERGE_GAP_S,
+) -> tuple[list[Segment], dict]:
+    """Find the stretches where the body is in the hold position.
+
+    Parameters
+    ----------
+    signals : Signals
+    spec : ExerciseSpec or str
+        A hold exercise; ``spec.driver`` names the 0..1 in-position score.
+    min_hold_s : float, optional
+        Shortest hold kept (default ``spec.min_hold_s``; ``0`` keeps all).
+    enter, exit : float
+        Hysteresis thresholds on the score (enter > exit).
+    merge_gap_s : float or None
+        Merge holds separated by less than this (s); None disables.
+
+    Returns
+    -------
+    segments : list of Segment
+    info : dict
+        ``t``, ``driver`` (T,), ``enter``, ``exit``, ``raw_runs`` (index pairs before merging/filtering).
+    """
+    spec = get_exercise(spec)
+    if enter <= exit:
+        raise ValueError(f"enter ({enter}) must be greater than exit ({exit})")
+    x = np.nan_to_num(_driver(signals, spec), nan=0.0)
+    segs, info = _holds_from_score(signals, x, spec, min_hold_s, enter, exit, merge_gap_s)
+    fallback = HOLD_FALLBACK.get(spec.driver)
+    info["fallback"] = None
+    if not segs and fallback and fallback in signals.values:
+        x2 = np.nan_to_num(signals.values[fallback], nan=0.0)
+        segs, info2 = _holds_from_score(signals, x2, spec, min_hold_s, enter, exit, merge_gap_s)
+        if segs:
+            info = {**info2, "fallback": fallback}
+    return segs, info
+
+
+#: Hold drivers with a looser fallback score (used when the driver finds no hold at all: a plank sagged
+#: all the way to the floor keeps the plank posture but not the hips-off-the-floor criterion).
+HOLD_FALLBACK = {"in_plank": "plank_posture"}
+#: A hold cut off by the start or end of the recording is kept from this length (s) on.
+MIN_CUT_HOLD_S = 1.0
+
+
+def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_hold_s: float | None,
+                      enter: float, exit: float, merge_gap_s: float | None) -> tuple[list[Segment], dict]:
+    min_hold = spec.min_hold_s if min_hold_s is None else float(min_hold_s)
+    t = signals.t
+    state = np.zeros(x.size, bool)
+    on = False
+    for i, v in enumerate(x):
+        if not on and v >= enter:
+            on = True
+        elif on and v < exit:
+            on = False
+        state[i] = on
+    runs = _runs(state)
+    raw_runs = [(int(a), int(b - 1)) for a, b in runs]
+    merged: list[list[int]] = []
+    for a, b in raw_runs:
+        if merged and merge_gap_s is not None and t[a] - t[merged[-1][1]] < merge_gap_s:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    # the hysteresis onset is late by the climb from exit to enter: move each bound out to where the
+    # score crosses the midpoint of the two thresholds
+    mid = 0.5 * (enter + exit)
+    segs: list[Segment] = []
+    for a, b in merged:
+        while a > 0 and x[a - 1] >= mid:
+            a -= 1
+        while b < x.size - 1 and x[b + 1] >= mid:
+            b += 1
+        cut = a == 0 or b == x.size - 1  # the recording starts/ends inside the hold
+        if t[b] - t[a] < (min(min_hold, MIN_CUT_HOLD_S) if cut else min_hold):
+            continue
+        a, b = _refine_hold(signals, spec, a, b)
+        segs.append(Segment(len(segs) + 1, "hold", float(t[a]), float(t[b]), None, int(a), int(b)))
+    return segs, {"t": t, "driver": x, "enter": enter, "exit": exit, "raw_runs": raw_runs}
+
+
+#: Holds whose bounds are refined on a physical signal: the hold starts once that signal has covered
+#: ``HOLD_REFINE_SHARE`` of the way from its resting level (before/after the hold) to the hold's median
+#: level — getting into a plank takes 1–2.5 s, and the hold counts from when the hips are up.
+HOLD_REFINE = {"in_plank": "hip_floor_cm"}
+HOLD_REFINE_SHARE = 0.8
+HOLD_REFINE_LOOK_S = 3.0
+#: The refine signal is "still" when it moves less than this (cm) over ``HOLD_STILL_S``: breathing, sway
+#: and MediaPipe jitter move the hip point 1–2 cm, getting up into a plank 10–20 cm/s.
+HOLD_STILL_CM = 3.0
+HOLD_STILL_S = 0.5
+
+
+def _refine_hold(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> tuple[int, int]:
+    """Move a hold's bounds in to where the body has arrived in position and is still.
+
+    From the bound, skip samples until the refine signal has covered ``HOLD_REFINE_SHARE`` of the way
+    from its resting level to the hold's median, then until it has been still (speed below
+    ``HOLD_STILL_CM_S``) for ``HOLD_STILL_S``. Bounds at the ends of the recording are left alone.
+    """
+    name = HOLD_REFINE.get(spec.driver)
+    if name is None or name not in signals.values:
+        return a, b
+    y = signals.values[name]
+    inner = y[a : b + 1]
+    if not np.isfinite(inner).any():
+        return a, b
+    med = float(np.nanmedian(inner))
+    fps = signals.fps
+    look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
+    k = max(1, int(round(HOLD_STILL_S * fps)))
+    yf = np.nan_to_num(y, nan=np.inf)
+
+    def still(i: int, j: int) -> bool:  # the signal moves less than the limit over samples i..j-1
+        w = yf[max(i, 0) : j]
+        return w.size > 0 and bool(np.all(np.isfinite(w))) and float(w.max() - w.min()) < HOLD_STILL_CM
+    n = y.size
+    a0, b0 = a, b
+    pre = y[max(0, a - look) : a + look]
+    if a > 0 and np.isfinite(pre).any():
+        base = float(np.nanmin(pre))
+        if med - base > 3.0:
+            level = base + HOLD_REFINE_SHARE * (med - base)
+            i = a
+            while i < b and not (y[i] >= level):
+                i += 1
+            while i < b and not still(i, i + k):
+                i += 1
+            a = i
+    post = y[max(a, b - look + 1) : min(n, b + 1 + look)]
+    if b < n - 1 and np.isfinite(post).any():
+        base = float(np.nanmin(post))
+        if med - base > 3.0:
+            level = base + HOLD_REFINE_SHARE * (med - base)
+            i = b
+            while i > a and not (y[i] >= level):
+                i -= 1
+            while i > a and not still(i - k + 1, i + 1):
+                i -= 1
+            b = i
+    if b - a < 1:  # never refine a hold away
+        return a0, b0
+    return a, b
+
+
+# ------------------------------------------------------------------------------------------- reps
+def find_reps(
+    signals: Signals,
+    spec: ExerciseSpec | str,
+    *,
+    min_prominence: float | None = None,
+    min_gap_s: float | None = None,
+    rel_prominence: float | None = REP_REL_PROMINENCE,
+    rel_height: float = REP_BOUND_REL_HEIGHT,
+) -> tuple[list[Segment], dict]:
+    """Find repetitions as prominent peaks of the exercise's driver signal.
+
+    Parameters
+    ----------
+    signals : Signals
+    spec : ExerciseSpec or str
+        A reps exercise; ``spec.driver`` names the moving quantity (peak = the rep's turning point).
+    min_prominence : float, optional
+        Absolute prominence floor in the driver's units (default: ``REP_MIN_PROMINENCE`` of the
+        driver). The effective prominence is ``max(min_prominence, rel_prominence × (p95 − p5))``.
+    min_gap_s : float, optional
+        Minimum time between peaks (default ``spec.min_rep_s``; ``0`` disables).
+    rel_prominence : float or None
+        Share of the set's driver range a peak must reach; None disables the relative criterion.
+    rel_height : float
+        Rep bounds at this share of the prominence below the peak (``scipy.signal.peak_widths``).
+
+    Returns
+    -------
+    segments : list of Segment
+        Reps with ``side`` for per-side exercises (sign of ``thorax_rotation`` at the peak).
+    info : dict
+        ``t``, ``driver`` (T,), ``peaks`` (indices), ``prominences``, ``prominence`` (threshold used),
+        ``left_ips``/``right_ips`` (fractional bound indices), ``enter``/``exit`` (thresholds for the
+        streaming :class:`RepCounter` that match this segmentation).
+    """
+    spec = get_exercise(spec)
+    t = signals.t
+    x = _driver(signals, spec)
+    info: dict = {"t": t, "driver": x, "peaks": np.zeros(0, int), "prominences": np.zeros(0)}
+    ok = np.isfinite(x)
+    if ok.sum() < 3:
+        info.update(prominence=np.nan, enter=np.nan, exit=np.nan)
+        return [], info
+    # fill gaps for peak finding (long gaps cannot make a prominent peak; peaks inside them are dropped)
+    idx = np.flatnonzero(ok)
+    xf = np.interp(np.arange(x.size), idx, x[idx])
+    fps = signals.fps
+    lo, hi = np.percentile(xf[ok], [5, 95])
+    floor = REP_MIN_PROMINENCE.get(spec.driver, 0.0) if min_prominence is None else float(min_prominence)
+    prom = max(floor, (rel_prominence or 0.0) * (hi - lo))
+    gap = spec.min_rep_s if min_gap_s is None else float(min_gap_s)
+    distance = max(1, int(round(gap * fps))) if gap > 0 else None
+    peaks, _props = find_peaks(xf, prominence=prom if prom > 0 else None, distance=distance)
+    peaks = peaks[ok[peaks]]
+    if peaks.size == 0:
+        info.update(prominence=prom, enter=np.nan, exit=np.nan)
+        return [], info
+    proms = peak_prominences(xf, peaks)
+    _, _, lips, rips = peak_widths(xf, peaks, rel_height=rel_height, prominence_data=proms)
+    segs: list[Segment] = []
+    prev_end = -1
+    rot = signals.values.get("thorax_rotation")
+    for k, p in enumerate(peaks):
+        a = max(int(np.floor(lips[k])), prev_end + 1, 0)
+        b = min(int(np.ceil(rips[k])), x.size - 1)
+        if k + 1 < peaks.size:
+            b = min(b, int(peaks[k + 1]) - 1)
+        if b <= a:
+            continue
+        ts = float(np.interp(max(lips[k], a), np.arange(t.size), t))
+        te = float(np.interp(min(rips[k], b), np.arange(t.size), t))
+        side = None
+        if spec.per_side and rot is not None and np.isfinite(rot[p]):
+            side = "left" if rot[p] > 0 else "right"
+        segs.append(Segment(len(segs) + 1, "rep", ts, te, side, a, b))
+        prev_end = b
+    info.update(
+        peaks=peaks, prominences=proms[0], prominence=prom, left_ips=lips, right_ips=rips,
+        enter=float(lo + 0.5 * (hi - lo)), exit=float(lo + 0.25 * (hi - lo)),
+    )
+    return segs, info
+
+
+def find_segments(signals: Signals, spec: ExerciseSpec | str, **kwargs) -> tuple[list[Segment], dict]:
+    """Dispatch on ``spec.kind``: :func:`find_holds` for holds, :func:`find_reps` for reps."""
+    spec = get_exercise(spec)
+    if spec.kind == "hold":
+        return find_holds(signals, spec, **kwargs)
+    return find_reps(signals, spec, **kwargs)
+
+
+# -------------------------------------------------------------------------------------- streaming
+class RepCounter:
+    """Streaming rep counter with hysteresis (one :meth:`update` per sample).
+
+    A rep starts when the driver rises above ``enter`` and is counted when it falls back below
+    ``exit`` (``enter > exit``), so noise around a single threshold cannot double-count.
+
+    Parameters
+    ----------
+    enter, exit : float
+        Thresholds in the driver's units (:func:`find_reps` returns matching ones in ``info``).
+    """
+
+    def __init__(self, enter: float, exit: float) -> None:
+        self.enter = enter
+        self.exit = exit
+
+    def reset(self) -> None:
+        """Forget the count."""
+        self.count_ = 0
+        self.in_rep_ = False
+
+    def update(self, value: float) -> int:
+        """Feed one driver sample (NaN ignored); returns the number of completed reps so far."""
+        if not hasattr(self, "count_"):
+            if not self.enter > self.exit:
+                raise ValueError(f"RepCounter: enter ({self.enter}) must be greater than exit ({self.exit})")
+            self.reset()
+        if value is None or not np.isfinite(value):
+            return self.count_
+        if not self.in_rep_ and value > self.enter:
+            self.in_rep_ = True
+        elif self.in_rep_ and value < self.exit:
+            self.in_rep_ = False
+            self.count_ += 1
+        return self.count_
