@@ -29,6 +29,7 @@ lengths split the hip–shoulder distance (0.288 H) into pelvis, lumbar and thor
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,6 +45,8 @@ __all__ = [
     "rot_axis",
     "frame_from",
     "two_link_ik",
+    "trunk_points",
+    "move_trunk",
     "MP_HIP_OFFSET",
 ]
 
@@ -51,16 +54,32 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------- maths
 def _unit(v: np.ndarray) -> np.ndarray:
     v = np.asarray(v, float)
+    if v.ndim == 1:
+        n = math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
+        return v / max(n, 1e-12)
     n = np.linalg.norm(v, axis=-1, keepdims=True)
     return v / np.maximum(n, 1e-12)
 
 
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
+
+
 def rot_axis(axis: np.ndarray, deg: float) -> np.ndarray:
     """Rotation matrix of shape (3, 3) turning ``deg`` degrees about ``axis`` (right hand rule)."""
-    a = _unit(np.asarray(axis, float))
-    t = np.radians(deg)
-    k = np.array([[0, -a[2], a[1]], [a[2], 0, -a[0]], [-a[1], a[0], 0]])
-    return np.eye(3) + np.sin(t) * k + (1 - np.cos(t)) * (k @ k)
+    x, y, z = (float(c) for c in axis)
+    n = math.sqrt(x * x + y * y + z * z)
+    if n < 1e-12:
+        return np.eye(3)
+    x, y, z = x / n, y / n, z / n
+    t = math.radians(float(deg))
+    c, s = math.cos(t), math.sin(t)
+    C = 1.0 - c
+    return np.array([
+        [c + x * x * C, x * y * C - z * s, x * z * C + y * s],
+        [y * x * C + z * s, c + y * y * C, y * z * C - x * s],
+        [z * x * C - y * s, z * y * C + x * s, c + z * z * C],
+    ])
 
 
 def frame_from(up: np.ndarray, fwd: np.ndarray) -> np.ndarray:
@@ -68,7 +87,7 @@ def frame_from(up: np.ndarray, fwd: np.ndarray) -> np.ndarray:
     u = _unit(up)
     f = np.asarray(fwd, float)
     f = _unit(f - (f @ u) * u)
-    return np.stack([np.cross(u, f), u, f], axis=1)
+    return np.stack([_cross(u, f), u, f], axis=1)
 
 
 def _flex(R: np.ndarray, deg: float) -> np.ndarray:
@@ -91,7 +110,7 @@ def two_link_ik(a: np.ndarray, c: np.ndarray, l1: float, l2: float, bend: np.nda
     towards ``bend``; an out-of-reach target leaves the chain straight towards it. Returns (3,)."""
     a = np.asarray(a, float)
     d = np.asarray(c, float) - a
-    L = float(np.linalg.norm(d))
+    L = math.sqrt(float(d @ d))
     L = min(max(L, abs(l1 - l2) + 1e-6), l1 + l2 - 1e-6)
     e = _unit(d)
     x = (l1**2 - l2**2 + L**2) / (2 * L)
@@ -391,9 +410,20 @@ def trunk_points(body: BodyShape, spine: SpinePose) -> tuple[dict, dict]:
     return J, F
 
 
-def pose_skeleton(body: BodyShape, spine: SpinePose, limbs: LimbTargets) -> Skeleton:
-    """Pose the whole body: trunk by forward kinematics, limbs by two-link IK to their targets."""
-    J, F = trunk_points(body, spine)
+def move_trunk(joints: dict, frames: dict, R: np.ndarray, t: np.ndarray) -> tuple[dict, dict]:
+    """Rigidly move trunk points and frames computed about the origin: p -> R p + t, F -> R F."""
+    t = np.asarray(t, float)
+    return {k: R @ v + t for k, v in joints.items()}, {k: R @ v for k, v in frames.items()}
+
+
+def pose_skeleton(body: BodyShape, spine: SpinePose, limbs: LimbTargets,
+                  trunk: tuple[dict, dict] | None = None) -> Skeleton:
+    """Pose the whole body: trunk by forward kinematics, limbs by two-link IK to their targets.
+
+    ``trunk`` passes precomputed ``trunk_points(body, spine)`` output (joints, frames) to save time.
+    """
+    J, F = trunk if trunk is not None else trunk_points(body, spine)
+    J, F = dict(J), dict(F)
     for s in ("left", "right"):
         sh, hp = J[f"{s}_shoulder"], J[f"{s}_hip"]
         wr_t = np.asarray(limbs.wrist[s], float)
@@ -414,7 +444,7 @@ def pose_skeleton(body: BodyShape, spine: SpinePose, limbs: LimbTargets) -> Skel
         along = _unit(limbs.hand_dir[s])
         nrm = np.asarray(limbs.palm_normal[s], float)
         nrm = _unit(nrm - (nrm @ along) * along)
-        thumb = np.cross(along, nrm) if s == "right" else np.cross(nrm, along)
+        thumb = _cross(along, nrm) if s == "right" else _cross(nrm, along)
         F[f"{s}_hand"] = np.stack([thumb, along, nrm], axis=1)
         an_t = np.asarray(limbs.ankle[s], float)
         kn = two_link_ik(hp, an_t, body.thigh, body.shank, limbs.knee_bend[s])
@@ -423,7 +453,7 @@ def pose_skeleton(body: BodyShape, spine: SpinePose, limbs: LimbTargets) -> Skel
         fd = _unit(limbs.foot_dir[s])
         fu = np.asarray(limbs.foot_up[s], float)
         fu = _unit(fu - (fu @ fd) * fd)
-        F[f"{s}_foot"] = np.stack([np.cross(fu, fd), fd, fu], axis=1)
+        F[f"{s}_foot"] = np.stack([_cross(fu, fd), fd, fu], axis=1)
         fl = body.foot
         J[f"{s}_heel"] = an - fd * 0.30 * fl - fu * 0.50 * 0.10 * body.scale
         J[f"{s}_toe"] = an + fd * 0.78 * fl - fu * 0.45 * 0.10 * body.scale

@@ -39,6 +39,7 @@ The label boundaries are in :data:`FAULT_BOUNDARIES` and are kept equal to
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,7 +49,17 @@ from scipy.ndimage import gaussian_filter1d
 
 from ..errors import UnknownExerciseError
 from ..exercises import get_exercise
-from .body import BodyShape, LimbTargets, Skeleton, SpinePose, frame_from, pose_skeleton, rot_axis, trunk_points
+from .body import (
+    BodyShape,
+    LimbTargets,
+    Skeleton,
+    SpinePose,
+    frame_from,
+    move_trunk,
+    pose_skeleton,
+    rot_axis,
+    trunk_points,
+)
 
 __all__ = ["Motion", "make_motion", "FAULT_BOUNDARIES", "MOTION_EXERCISES", "hip_offset_cm",
            "hip_extension_deg"]
@@ -269,6 +280,14 @@ def _fault_entry(exercise: str, fid: str, sev: float, value: float) -> dict[str,
             "label": _label(value, bnd, d)}
 
 
+def _measure_on_grid(measure: Callable[[Skeleton], float], builder: Callable[..., Skeleton], body: BodyShape,
+                     t: np.ndarray, params: dict, static: dict, step: int = 2) -> np.ndarray:
+    """A skeleton measure evaluated every ``step`` grid samples (25 Hz) and interpolated to the grid."""
+    idx = np.unique(np.r_[np.arange(0, t.size, step), t.size - 1])
+    vals = np.array([measure(builder(body, {k: float(v[i]) for k, v in params.items()}, static)) for i in idx])
+    return np.interp(t, t[idx], vals)
+
+
 def _limb_targets(**kw: Any) -> LimbTargets:
     return LimbTargets(**kw)
 
@@ -278,52 +297,57 @@ def _lr(left: Any, right: Any) -> dict:
 
 
 # =============================================================================================== plank
-def _plank_geometry(body: BodyShape, p: dict, st: dict) -> tuple[np.ndarray, np.ndarray, SpinePose]:
+def _plank_geometry(body: BodyShape, p: dict, st: dict) -> tuple[np.ndarray, np.ndarray, SpinePose, tuple]:
     """Solve the plank's sagittal geometry: where the hips and shoulders go for the wanted offset."""
     h = p["offset"]
     Pn = frame_from(up=X, fwd=-Y)  # head +x, chest down
     sp = dict(pelvic_tilt=p["tilt"], lumbar_ext=p["lumbar"], thoracic_ext=p["thoracic"],
               neck_flex=p["neck"], thoracic_side=0.0)
-    J, _F = trunk_points(body, SpinePose(pelvis=(0.0, 0.0, 0.0), pelvis_frame=Pn, **sp))
+    J, F0 = trunk_points(body, SpinePose(pelvis=(0.0, 0.0, 0.0), pelvis_frame=Pn, **sp))
     q = J["mid_shoulder"][:2]
-    a = float(np.hypot(*q))
-    b = st["leg_eff"]
-    # hip angle gamma with offset (triangle height over SA) = |h|
-    lo, hi = np.pi / 3, np.pi
+    a = math.hypot(q[0], q[1])
+    b = float(st["leg_eff"])
+    ah = abs(float(h))
+    # hip angle gamma whose triangle height over the shoulder–ankle side equals |h|
+    lo, hi = math.pi / 3, math.pi
     for _ in range(40):
         g = 0.5 * (lo + hi)
-        c = np.sqrt(a * a + b * b - 2 * a * b * np.cos(g))
-        if a * b * np.sin(g) / c > abs(h):
+        c = math.sqrt(a * a + b * b - 2 * a * b * math.cos(g))
+        if a * b * math.sin(g) / c > ah:
             lo = g
         else:
             hi = g
     g = 0.5 * (lo + hi)
-    c = float(np.sqrt(a * a + b * b - 2 * a * b * np.cos(g)))
-    E, A = st["elbow"], st["ankle"]
+    c = math.sqrt(a * a + b * b - 2 * a * b * math.cos(g))
+    ex, ey = float(st["elbow"][0]), float(st["elbow"][1])
+    ax, ay = float(st["ankle"][0]), float(st["ankle"][1])
+    ua = body.upper_arm
     # shoulder over the elbow, upper arm tilted by beta so that |S - A| = c
     lo, hi = -1.0, 1.0
     for _ in range(40):
         beta = 0.5 * (lo + hi)
-        S = E + body.upper_arm * np.array([np.sin(beta), np.cos(beta)])
-        if np.hypot(*(S - A)) > c:
+        if math.hypot(ex + ua * math.sin(beta) - ax, ey + ua * math.cos(beta) - ay) > c:
             hi = beta
         else:
             lo = beta
-    S = E + body.upper_arm * np.array([np.sin(beta), np.cos(beta)])
-    u = (A - S) / np.hypot(*(A - S))
-    alpha = np.arcsin(np.clip(b * np.sin(g) / c, -1, 1))
+    beta = 0.5 * (lo + hi)
+    S = np.array([ex + ua * math.sin(beta), ey + ua * math.cos(beta)])
+    A = np.array([ax, ay])
+    u = (A - S) / math.hypot(*(A - S))
+    alpha = math.asin(min(max(b * math.sin(g) / c, -1.0), 1.0))
     sgn = 1.0 if h >= 0 else -1.0
     # rotate u (pointing from shoulder to ankle, i.e. towards -x) towards +y for a hip above the line
     rot = -sgn * alpha
-    ur = np.array([np.cos(rot) * u[0] - np.sin(rot) * u[1], np.sin(rot) * u[0] + np.cos(rot) * u[1]])
+    ur = np.array([math.cos(rot) * u[0] - math.sin(rot) * u[1], math.sin(rot) * u[0] + math.cos(rot) * u[1]])
     H = S + a * ur
-    psi = np.arctan2(*(S - H)[::-1]) - np.arctan2(q[1], q[0])
-    R = rot_axis(Z, np.degrees(psi)) @ Pn
-    return S, H, SpinePose(pelvis=(H[0], H[1], p["sway"]), pelvis_frame=R, **sp)
+    psi = math.atan2(S[1] - H[1], S[0] - H[0]) - math.atan2(q[1], q[0])
+    Rz = rot_axis(Z, math.degrees(psi))
+    org = np.array([H[0], H[1], p["sway"]])
+    return S, H, SpinePose(pelvis=tuple(org), pelvis_frame=Rz @ Pn, **sp), move_trunk(J, F0, Rz, org)
 
 
 def _plank_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
-    S, H, spine = _plank_geometry(body, p, st)
+    S, H, spine, trunk = _plank_geometry(body, p, st)
     sc = body.scale
     ez = st["elbow_z"]
     # chest down, head +x: the person's left is at -z
@@ -338,7 +362,7 @@ def _plank_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
         wrist=wrist, elbow_bend=_lr(-Y - 0.3 * X, -Y - 0.3 * X), elbow=elbow,
         hand_dir=_lr(X + 0.25 * Z, X - 0.25 * Z), palm_normal=_lr(-Y, -Y),
         ankle=ankle, knee_bend=_lr(-Y, -Y), foot_dir=_lr(fd, fd), foot_up=_lr(fu, fu))
-    return pose_skeleton(body, spine, limbs)
+    return pose_skeleton(body, spine, limbs, trunk)
 
 
 def _plank_static(body: BodyShape, rng: np.random.Generator) -> dict:
@@ -361,7 +385,7 @@ def _plank_lying_offset(body: BodyShape, st: dict, p0: dict) -> float:
     lo, hi = -0.6, 0.0
     for _ in range(30):
         m = 0.5 * (lo + hi)
-        _S, H, _sp = _plank_geometry(body, dict(p0, offset=m), st)
+        _S, H, _sp, _tr = _plank_geometry(body, dict(p0, offset=m), st)
         if H[1] > rest_y:
             hi = m
         else:
@@ -418,8 +442,7 @@ def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.nda
         "sway": _wander(t, rng, 0.006, 2.5),
     }
     static = dict(st)
-    truth_off = np.array([hip_offset_cm(_plank_pose(body, {k: v[i] for k, v in params.items()}, static))
-                          for i in range(t.size)])
+    truth_off = _measure_on_grid(hip_offset_cm, _plank_pose, body, t, params, static)
     in_hold = (t >= t_hold0) & (t <= t_hold1)
     hv = truth_off[in_hold]
     faults = {
@@ -453,9 +476,10 @@ def _ubr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     rho, phi = float(np.hypot(c[0], c[1])), float(np.arctan2(c[1], c[0]))
     y_t = st["roller_top"]
     psi = np.arcsin(np.clip((y_t - y_p) / rho, -1, 1)) - phi
-    R = rot_axis(Z, np.degrees(psi)) @ Pn
-    spine = SpinePose(pelvis=(st["pelvis_x"], y_p, p["sway"]), pelvis_frame=R, **sp)
-    Jw, Fw = trunk_points(body, spine)
+    Rz = rot_axis(Z, math.degrees(psi))
+    org = np.array([st["pelvis_x"], y_p, p["sway"]])
+    spine = SpinePose(pelvis=tuple(org), pelvis_frame=Rz @ Pn, **sp)
+    Jw, Fw = move_trunk(J, F, Rz, org)
     hd = Fw["head"]
     sc = body.scale
     behind = {s: Jw["head"] - hd[:, 2] * 0.10 * sc + hd[:, 0] * sg * 0.05 * sc - hd[:, 1] * 0.02 * sc
@@ -474,7 +498,7 @@ def _ubr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
                                                                                   -Y * (1 - k) + k * hd[:, 2]),
         ankle=ankle, knee_bend=_lr(Y + 0.3 * X + 0.15 * Z, Y + 0.3 * X - 0.15 * Z),
         foot_dir=_lr(-X + 0.1 * Z, -X - 0.1 * Z), foot_up=_lr(Y, Y))
-    return pose_skeleton(body, spine, limbs)
+    return pose_skeleton(body, spine, limbs, (Jw, Fw))
 
 
 def _make_reps_common(rng: np.random.Generator, reps: int | None, default: tuple[int, int]) -> int:
@@ -526,7 +550,7 @@ def _make_upper_back_roll(body: BodyShape, rng: np.random.Generator, sev: dict[s
         "sway": _wander(t, rng, 0.004, 2.0),
         "hands": hands,
     }
-    pel_y = np.array([_ubr_pose(body, {k: v[i] for k, v in params.items()}, st)["pelvis"][1] for i in range(t.size)])
+    pel_y = st["rest_y"] + params["lift"]  # the builder puts the hip midpoint exactly there
     rest = float(st["rest_y"])
     segs = []
     for i, r in enumerate(reps):
@@ -565,6 +589,7 @@ def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
                       thoracic_ext=p["thoracic"], thoracic_rot=p["rot"], thoracic_side=0.0, neck_flex=p["neck"],
                       neck_rot=0.4 * p["rot"])
     J, F = trunk_points(body, spine)
+    trunk = (J, F)
     sup = "right" if side > 0 else "left"
     free = "left" if side > 0 else "right"
     el_floor = np.array([st["elbow_x"], 0.05 * sc, 0.0])
@@ -586,8 +611,7 @@ def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     kb = {s: X + 0.2 * Y for s in ("left", "right")}
     limbs = _limb_targets(wrist=wrist, elbow_bend=el_b, hand_dir=hand_dir, palm_normal=palm, ankle=ankle,
                           knee_bend=kb, foot_dir=_lr(-X, -X), foot_up=_lr(-Y, -Y), elbow={sup: el_floor})
-    sk = pose_skeleton(body, spine, limbs)
-    return sk
+    return pose_skeleton(body, spine, limbs, trunk)
 
 
 def _make_lumbar_locked_rotation(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.ndarray], n: int,
@@ -668,10 +692,10 @@ def _make_lumbar_locked_rotation(body: BodyShape, rng: np.random.Generator, sev:
     sk_rest = _llr_pose(body, {k: float(v[0]) for k, v in dict(params, lift=np.zeros(1), shift=np.zeros(1),
                                                                  hip_rot=np.zeros(1)).items()}, static)
     hl0, hr0 = sk_rest["left_hip"], sk_rest["right_hip"]
-    drift = np.zeros_like(t)
-    for i in range(t.size):
-        sk = _llr_pose(body, {k: v[i] for k, v in params.items()}, static)
-        drift[i] = 50.0 * (np.linalg.norm(sk["left_hip"] - hl0) + np.linalg.norm(sk["right_hip"] - hr0))
+    def _drift(sk: Skeleton) -> float:
+        return 50.0 * float(np.linalg.norm(sk["left_hip"] - hl0) + np.linalg.norm(sk["right_hip"] - hr0))
+
+    drift = _measure_on_grid(_drift, _llr_pose, body, t, params, static)
     segs = []
     for i, r in enumerate(reps):
         m = (t >= r.start) & (t <= r.end)
@@ -691,23 +715,24 @@ def _llr_spine(body: BodyShape, p: dict, st: dict) -> SpinePose:
 
 
 # ======================================================================================== glute bridge
-def _bridge_geometry(body: BodyShape, p: dict, st: dict) -> tuple[SpinePose, np.ndarray]:
+def _bridge_geometry(body: BodyShape, p: dict, st: dict) -> tuple[SpinePose, tuple]:
     Pn = frame_from(up=X, fwd=Y)
     sp = dict(pelvic_tilt=p["tilt"], lumbar_ext=p["lumbar"], thoracic_ext=p["thoracic"], rib_flare=p["flare"],
               neck_flex=p["neck"])
-    J, _F = trunk_points(body, SpinePose(pelvis=(0.0, 0.0, 0.0), pelvis_frame=Pn, **sp))
+    J, F = trunk_points(body, SpinePose(pelvis=(0.0, 0.0, 0.0), pelvis_frame=Pn, **sp))
     q = J["mid_shoulder"][:2]
-    a = float(np.hypot(*q))
+    a = math.hypot(q[0], q[1])
     S = st["shoulder"]
-    th = np.radians(p["theta"])
-    H = S + a * np.array([-np.cos(th), np.sin(th)])
-    psi = np.arctan2(*(S - H)[::-1]) - np.arctan2(q[1], q[0])
-    R = rot_axis(Z, np.degrees(psi)) @ Pn
-    return SpinePose(pelvis=(H[0], H[1], p["sway"]), pelvis_frame=R, **sp), H
+    th = math.radians(p["theta"])
+    H = S + a * np.array([-math.cos(th), math.sin(th)])
+    psi = math.atan2(S[1] - H[1], S[0] - H[0]) - math.atan2(q[1], q[0])
+    Rz = rot_axis(Z, math.degrees(psi))
+    org = np.array([H[0], H[1], p["sway"]])
+    return SpinePose(pelvis=tuple(org), pelvis_frame=Rz @ Pn, **sp), move_trunk(J, F, Rz, org)
 
 
 def _bridge_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
-    spine, _H = _bridge_geometry(body, p, st)
+    spine, trunk = _bridge_geometry(body, p, st)
     sc = body.scale
     S = st["shoulder"]
     wrist = {s: np.array([S[0] - body.upper_arm - body.forearm * 0.9, 0.04 * sc, sg * st["hand_z"]])
@@ -716,7 +741,7 @@ def _bridge_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     limbs = _limb_targets(
         wrist=wrist, elbow_bend=_lr(-Y + 0.4 * Z, -Y - 0.4 * Z), hand_dir=_lr(-X, -X), palm_normal=_lr(-Y, -Y),
         ankle=ankle, knee_bend=_lr(Y + 0.5 * X, Y + 0.5 * X), foot_dir=_lr(-X, -X), foot_up=_lr(Y, Y))
-    return pose_skeleton(body, spine, limbs)
+    return pose_skeleton(body, spine, limbs, trunk)
 
 
 def _bridge_theta_for(body: BodyShape, p: dict, st: dict, e_target: float) -> float:
@@ -775,8 +800,7 @@ def _make_glute_bridge(body: BodyShape, rng: np.random.Generator, sev: dict[str,
         "neck": 5.0 + (theta - st["theta_floor"]) + _wander(t, rng, 1.5, 1.5),
         "sway": _wander(t, rng, 0.003, 2.0),
     }
-    ext = np.array([hip_extension_deg(_bridge_pose(body, {k: v[i] for k, v in params.items()}, st))
-                    for i in range(t.size)])
+    ext = _measure_on_grid(hip_extension_deg, _bridge_pose, body, t, params, st)
     segs = []
     for i, r in enumerate(reps):
         m = (t >= r.start) & (t <= r.end)
