@@ -150,6 +150,7 @@ class ClipPlan:
     motion: Any
     outfit: Any
     seed: int
+    t0: float = 0.0
     sensor_noise: bool = True
     shadows: bool = True
 
@@ -161,7 +162,7 @@ class ClipPlan:
         """The posed, dressed body and the props at frame ``i``."""
         from .mannequin import dress
 
-        t = float(self.times[i])
+        t = self.t0 + float(self.times[i])
         prims = list(dress(self.motion.pose_at(t), self.outfit))
         props = getattr(self.motion, "props", None)
         if callable(props):
@@ -172,7 +173,8 @@ class ClipPlan:
 
     def iter_frames(self) -> Iterator[np.ndarray]:
         """Rendered frames, shape (H, W, 3) uint8 BGR, after the sensor model (noise + blur)."""
-        renderer = Renderer(self.camera, self.scene, shadows=self.shadows)
+        renderer = Renderer(self.camera, self.scene, shadows=self.shadows,
+                            hair_on=getattr(self.outfit, "hair", "short") != "bald")
         noise_rng = np.random.default_rng([self.seed, 7])
         for i in range(self.n_frames):
             img = renderer.render(self.primitives_at(i))
@@ -206,10 +208,13 @@ def _check_request(exercise: str, fault: str | None, severity: float | Sequence[
 def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequence[float] = 0.0,
               reps: int | None = None, seconds: float | None = None, seed: int = 0, view: str | None = "side",
               size: tuple[int, int] = (480, 270), fps: float = 15, look: Look | None = None,
-              body: Any = None, sensor_noise: bool = True, shadows: bool = True) -> ClipPlan:
+              body: Any = None, sensor_noise: bool = True, shadows: bool = True,
+              window: tuple[float, float] | None = None) -> ClipPlan:
     """Sample body, outfit, motion, scene and camera for a clip, and compute its ground truth.
 
-    Parameters are those of :func:`render_clip`. Raises :class:`SynthArgumentError` or
+    Parameters are those of :func:`render_clip`, plus ``window``: (start_s, end_s) of the motion to
+    film (default: all of it, getting into position included); ground-truth segments are shifted to
+    the clip's time and clipped to it. Raises :class:`SynthArgumentError` or
     :class:`~repcheck.errors.UnknownExerciseError` for a bad request.
     """
     from .body import BodyShape
@@ -226,10 +231,16 @@ def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequ
         sev = severity if np.ndim(severity) == 0 else [float(s) for s in severity]
         faults = {fault: float(sev) if np.ndim(sev) == 0 else sev}
     motion = make_motion(exercise, faults=faults, reps=reps, seconds=seconds, body=body, rng=rng)
-    n = max(1, int(np.floor(motion.duration_s * fps + 1e-9)))
+    t0, t1 = (0.0, float(motion.duration_s)) if window is None else (float(window[0]), float(window[1]))
+    t0, t1 = max(0.0, t0), min(float(motion.duration_s), t1)
+    if t1 - t0 < 1.0 / fps:
+        raise SynthArgumentError(f"window {window} leaves no frame of the {motion.duration_s:.1f} s motion")
+    n = max(1, int(np.floor((t1 - t0) * fps + 1e-9)))
     times = np.arange(n) / float(fps)
-    world = np.stack([np.asarray(motion.pose_at(float(t)).blazepose(), float) for t in times])
+    world = np.stack([np.asarray(motion.pose_at(t0 + float(t)).blazepose(), float) for t in times])
     center, head_dir, length = _body_axes(world)
+    if getattr(motion, "head_dir", None) is not None:
+        head_dir = np.asarray(motion.head_dir, float)
     scene = sample_scene(rng, body_center=tuple(center), head_dir=tuple(head_dir))
     if look is not None:
         scene = replace(scene, look=look)
@@ -244,6 +255,10 @@ def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequ
     for seg in getattr(motion, "segments", []):
         s = dict(seg)
         s.setdefault("faults", {})
+        start, end = float(s["start_s"]) - t0, float(s["end_s"]) - t0
+        if end <= 0 or start >= t1 - t0:
+            continue
+        s["start_s"], s["end_s"] = round(max(start, 0.0), 4), round(min(end, t1 - t0), 4)
         segments.append(s)
     truth = {
         "schema": SCHEMA,
@@ -261,6 +276,8 @@ def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequ
             "severity": _jsonable(severity),
             "reps": reps,
             "seconds": seconds,
+            "window_s": [round(t0, 4), round(t1, 4)],
+            "motion": _jsonable(getattr(motion, "info", {})),
             "camera": {**cam_info, "hfov": cam_info["hfov_deg"], "roll": cam_info["roll_deg"]},
             "body": _jsonable(body),
             "outfit": _jsonable(outfit),
@@ -272,7 +289,7 @@ def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequ
     }
     return ClipPlan(exercise=exercise, fps=float(fps), size=(int(size[0]), int(size[1])), times=times,
                     landmarks_world=world, landmarks_image=image, camera=camera, scene=scene, truth=truth,
-                    motion=motion, outfit=outfit, seed=int(seed), sensor_noise=sensor_noise, shadows=shadows)
+                    motion=motion, outfit=outfit, seed=int(seed), t0=t0, sensor_noise=sensor_noise, shadows=shadows)
 
 
 def _takes_body(fn: Any) -> bool:

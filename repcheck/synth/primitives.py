@@ -125,8 +125,9 @@ class Ellipsoid(Primitive):
 
     def intersect(self, origin: np.ndarray, dirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         dirs = np.asarray(dirs)
-        o = ((np.asarray(origin) - self.c) @ self.R) / self.r
-        d = (dirs @ self.R) / self.r
+        dt = dirs.dtype
+        o = (((np.asarray(origin, float) - self.c) @ self.R) / self.r).astype(dt)
+        d = dirs @ (self.R / self.r).astype(dt)
         o = np.broadcast_to(o, d.shape)
         a = _rowdot(d, d)
         b = _rowdot(o, d)
@@ -146,7 +147,7 @@ class Ellipsoid(Primitive):
         t[m] = tm
         h = np.isfinite(t)
         local = o[h] + t[h, None] * d[h]
-        normal[h] = _unit((local / self.r) @ self.R.T)
+        normal[h] = _unit((local / self.r.astype(dt)) @ self.R.T.astype(dt))
         return t, normal
 
 
@@ -184,10 +185,12 @@ class RoundCone(Primitive):
     def intersect(self, origin: np.ndarray, dirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # Inigo Quilez's round-cone intersection, vectorised over rays.
         rd = np.asarray(dirs)
+        dt = rd.dtype
         pa, pb, ra, rb = self.a, self.b, self.ra, self.rb
-        ba = pb - pa
-        oa = np.broadcast_to(np.asarray(origin) - pa, rd.shape)
-        ob = np.broadcast_to(np.asarray(origin) - pb, rd.shape)
+        ba = (pb - pa).astype(dt)
+        # differences in float64, then the working precision of the rays (float32 in the renderer)
+        oa = np.broadcast_to((np.asarray(origin, float) - pa).astype(dt), rd.shape)
+        ob = np.broadcast_to((np.asarray(origin, float) - pb).astype(dt), rd.shape)
         rr = ra - rb
         m0 = ba @ ba
         m1 = oa @ ba

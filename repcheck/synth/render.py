@@ -26,6 +26,10 @@ __all__ = ["Renderer", "render_frame"]
 # surface ids in the id buffer (>= 0 are per-frame primitives)
 _FLOOR, _WALL, _CEIL, _MAT, _STATIC = -2, -3, -4, -5, -6
 
+#: Contact shadows: how far above the floor a body part still darkens it (m), and how dark they get.
+_SHADOW_REACH = 0.35
+_SHADOW_STRENGTH = 0.85
+
 _NOISE = np.random.default_rng(1234).random((64, 64, 64)).astype(np.float32)
 
 
@@ -238,19 +242,23 @@ class Renderer:
         return np.clip(rgb[:, ::-1] * 255.0 + 0.5, 0, 255).astype(np.uint8)
 
     # ------------------------------------------------------------------ frames
-    def _rects(self, prims: Sequence[Primitive]) -> list[tuple[int, int, int, int] | None]:
-        """Conservative pixel rectangles (x0, x1, y0, y1) of the primitives' bounding spheres."""
-        cam = self.camera
+    def _rects(self, prims: Sequence[Primitive], grow: float = 0.0) -> list[tuple[int, int, int, int] | None]:
+        """Conservative pixel rectangles (x0, x1, y0, y1) of the primitives' bounding spheres (radius +
+        ``grow`` metres); None when off screen."""
         if not prims:
             return []
         C = np.array([p.bound_center for p in prims], float)
-        R = np.array([p.bound_radius for p in prims], float)
+        R = np.array([p.bound_radius for p in prims], float) + grow
+        return self._sphere_rects(C, R)
+
+    def _sphere_rects(self, C: np.ndarray, R: np.ndarray) -> list[tuple[int, int, int, int] | None]:
+        cam = self.camera
         signs = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], float)
         corners = C[:, None, :] + R[:, None, None] * signs[None]
         uv, z = cam.project(corners)
         out: list[tuple[int, int, int, int] | None] = []
         W, H = cam.width, cam.height
-        for i in range(len(prims)):
+        for i in range(len(C)):
             if (z[i] <= 0.02).any():
                 out.append((0, W, 0, H) if (z[i] > 0).any() else None)
                 continue
@@ -332,26 +340,41 @@ class Renderer:
 
     def _contact_shadows(self, win: np.ndarray, hit: np.ndarray, prims: Sequence[Primitive],
                          live: list, box: tuple[int, int, int, int]) -> None:
-        """Darken floor/mat pixels near the body (sphere ambient occlusion of each primitive)."""
+        """Darken floor/mat pixels near the body (sphere ambient occlusion of each low primitive)."""
         X0, X1, Y0, Y1 = box
         bid = self._bg_id[Y0:Y1, X0:X1]
         floor = ((bid == _FLOOR) | (bid == _MAT)) & ~hit
         if not floor.any():
             return
-        P = self._bg_points.reshape(self.camera.height, self.camera.width, 3)[Y0:Y1, X0:X1][floor]
-        vis = np.ones(len(P), np.float32)
-        for i, _ in live:
-            p = prims[i]
-            c, r = _occluder_sphere(p, P)
+        pts = self._bg_points.reshape(self.camera.height, self.camera.width, 3)
+        vis = np.ones(floor.shape, np.float32)
+        low = [i for i, _ in live if prims[i].bound_center[1] - prims[i].bound_radius < _SHADOW_REACH]
+        if not low:
+            return
+        C = np.array([prims[i].bound_center for i in low], float)
+        R = np.array([prims[i].bound_radius for i in low], float) + _SHADOW_REACH
+        for i, rc in zip(low, self._sphere_rects(C, R), strict=True):
+            if rc is None:
+                continue
+            x0, x1 = max(rc[0], X0), min(rc[1], X1)
+            y0, y1 = max(rc[2], Y0), min(rc[3], Y1)
+            if x1 <= x0 or y1 <= y0:
+                continue
+            fm = floor[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0]
+            if not fm.any():
+                continue
+            P = pts[y0:y1, x0:x1][fm]
+            c, r = _occluder_sphere(prims[i], P)
             if c is None:
                 continue
             d = c - P
-            dist = np.linalg.norm(d, axis=1)
+            dist = np.sqrt((d * d).sum(1))
             cos = np.clip(d[:, 1] / np.maximum(dist, 1e-6), 0, 1)  # floor normal is +y
             occ = cos * np.clip(r / np.maximum(dist, r), 0, 1) ** 2
-            vis *= 1.0 - 0.85 * occ
-        px = win[floor].astype(np.float32) * vis[:, None]
-        win[floor] = np.clip(px + 0.5, 0, 255).astype(np.uint8)
+            vis[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0][fm] *= 1.0 - _SHADOW_STRENGTH * occ
+        m = floor & (vis < 0.995)
+        px = win[m].astype(np.float32) * vis[m][:, None]
+        win[m] = np.clip(px + 0.5, 0, 255).astype(np.uint8)
 
 
 def _occluder_sphere(p: Primitive, P: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | float]:

@@ -339,12 +339,12 @@ _LOOK_MATERIALS = {
     "skin": "skin", "hair": "hair", "brow": "hair",
     "top": "top", "shirt": "top", "sleeve": "top",
     "bottom": "bottom", "pants": "bottom", "shorts": "bottom", "leggings": "bottom",
-    "shoe": "shoe", "sock": "shoe", "prop": "prop", "roller": "prop",
+    "shoe": "shoe", "prop": "prop", "roller": "prop",
 }
 _FIXED_MATERIALS: dict[str, RGB] = {
     "eye_white": (0.95, 0.95, 0.95), "sclera": (0.95, 0.95, 0.95),
     "iris": (0.25, 0.17, 0.10), "pupil": (0.03, 0.03, 0.03), "lips": (0.62, 0.25, 0.25),
-    "mouth": (0.62, 0.25, 0.25),
+    "mouth": (0.62, 0.25, 0.25), "sock": (0.86, 0.86, 0.84),
 }
 _FALLBACK: RGB = (0.6, 0.6, 0.6)
 
@@ -363,10 +363,10 @@ def palette(scene: Scene, materials: set[str] | list[str] | tuple[str, ...] = ()
     pal: dict[str, np.ndarray] = {}
     for name, fld in _LOOK_MATERIALS.items():
         pal[name] = np.asarray(getattr(lk, fld), float)
-    if lk.shoe[0] < 0:  # barefoot
-        pal["shoe"] = pal["sock"] = np.asarray(lk.skin, float)
     for name, c in _FIXED_MATERIALS.items():
         pal[name] = np.asarray(c, float)
+    if lk.shoe[0] < 0:  # barefoot
+        pal["shoe"] = pal["sock"] = np.asarray(lk.skin, float)
     for name in materials:
         if name in pal:
             continue
