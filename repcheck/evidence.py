@@ -241,9 +241,10 @@ def signal_plot_png(
     segment: SegmentResult,
     fault: FaultResult,
     *,
-    width_px: int = 520,
+    width_px: int = 500,
     height_px: int = 260,
     marker_s: float | None = None,
+    show_verdict: bool = True,
 ) -> bytes:
     """Plot the fault's measured signal over the segment against its tolerance band.
 
@@ -251,6 +252,9 @@ def signal_plot_png(
     ``report.signals[measure]`` (shape (T,), aligned with ``report.track.t``). The side of the
     boundary that is the fault is shaded red, the accepted side green; the worst moment (or
     ``marker_s``) is a vertical line.
+
+    show_verdict : bool
+        Put the verdict and probability in the title (False while labelling, to avoid anchoring).
 
     Returns
     -------
@@ -289,9 +293,9 @@ def signal_plot_png(
         ax.axhline(b, color=VERDICT_COLOURS["fault"], lw=1, ls="--")
         ax.text(t[0], b, f" limit {b:g}", va="bottom" if direction < 0 else "top", ha="left",
                 fontsize=8, color=VERDICT_COLOURS["fault"])
-    colour = VERDICT_COLOURS.get(fault.verdict, "#333")
+    colour = VERDICT_COLOURS.get(fault.verdict, "#333") if show_verdict else "#1f3b73"
     ax.plot(t, y, color="#1f3b73", lw=1.8)
-    if segment.kind == "hold":  # when the fault was present: a red bar along the bottom
+    if segment.kind == "hold" and show_verdict:  # when the fault was present: a red bar along the bottom
         for a, bnd in fault.intervals:
             ax.axvspan(max(a, t[0]), min(bnd, t[-1]), ymin=0, ymax=0.04, color=VERDICT_COLOURS["fault"],
                        alpha=0.8, lw=0)
@@ -303,7 +307,8 @@ def signal_plot_png(
     ax.set_xlabel("time (s)", fontsize=9)
     ax.set_ylabel(measure, fontsize=9)
     p = "" if fault.probability is None else f" — p={fault.probability:.2f}"
-    ax.set_title(f"{title}: {fault.verdict}{p}\n{unit}", fontsize=9, color=colour)
+    head = f"{title}: {fault.verdict}{p}" if show_verdict else title
+    ax.set_title(f"{head}\n{unit}", fontsize=9, color=colour)
     ax.tick_params(labelsize=8)
     return _fig_png(fig)
 
@@ -313,7 +318,7 @@ def timeline_strip_png(
     segment: SegmentResult | None = None,
     *,
     threshold: float = FAULT_THRESHOLD,
-    width_px: int = 520,
+    width_px: int = 500,
     row_px: int = 26,
 ) -> bytes:
     """A strip per fault showing, over time, good form (green), fault (red) and no data (grey).

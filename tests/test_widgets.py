@@ -73,8 +73,8 @@ class TestEvidence:
     def test_signal_plot_and_strip_are_pngs(self, clips):
         r = F.plank_report(clips["plank"])
         seg = r.segments[0]
-        assert png_shape(evidence.signal_plot_png(r, seg, seg.faults[0]))[:2] == (260, 520)
-        assert png_shape(evidence.timeline_strip_png(r, seg))[1] == 520
+        assert png_shape(evidence.signal_plot_png(r, seg, seg.faults[0]))[:2] == (260, 500)
+        assert png_shape(evidence.timeline_strip_png(r, seg))[1] == 500
         no_signal = F.plank_report(None)
         object.__setattr__(no_signal, "signals", {})
         assert png_shape(evidence.signal_plot_png(no_signal, seg, seg.faults[0]))[0] == 260

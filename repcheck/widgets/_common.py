@@ -31,7 +31,7 @@ _CSS = """
 .repcheck-table {border-collapse: collapse; font-size: 13px; margin: 4px 0;}
 .repcheck-table th, .repcheck-table td {border: 1px solid #ddd; padding: 4px 8px; text-align: left;}
 .repcheck-table th {background: #f3f3f3;}
-.repcheck-table tr.selected td {outline: 2px solid #1f3b73; outline-offset: -2px;}
+.repcheck-table tr.selected td {background: #e3ecf8; font-weight: 600;}
 .repcheck-verdict {font-weight: 600; border-radius: 3px; padding: 1px 6px; color: white;}
 .repcheck-msg {padding: 6px 10px; border-radius: 4px; margin: 4px 0;}
 .repcheck-error {color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0;}

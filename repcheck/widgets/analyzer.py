@@ -76,9 +76,8 @@ class AnalyzerApp(widgets.VBox):
         self.video_path: Path | None = None
         self._quiet = False
 
-        self.title = widgets.HTML("<h3 style='margin:4px 0'>repcheck — analyse a set</h3>"
-                                  "<div style='color:#555'>Upload a video of one set (or type the path of "
-                                  "a video on this server), choose the exercise, press Analyse.</div>")
+        self.title = widgets.HTML("<div style='color:#555'>Upload a video of one set (or type the path of "
+                                  "a video on this server), choose the exercise, press <b>Analyse</b>.</div>")
         self.upload = widgets.FileUpload(accept=ACCEPT, multiple=False, description="Upload video",
                                          layout=widgets.Layout(width="180px"))
         self.path = widgets.Combobox(placeholder="…or a video path on the server", options=self._server_videos(),
@@ -92,12 +91,17 @@ class AnalyzerApp(widgets.VBox):
         self.message = widgets.HTML("")
         self.summary = widgets.HTML("")
         self.table = widgets.HTML("")
-        self.segment_picker = widgets.ToggleButtons(options=[], description="Show", style={"button_width": "auto"})
-        self.fault_picker = widgets.ToggleButtons(options=[], description="Fault", style={"button_width": "auto"})
+        self.segment_picker = widgets.ToggleButtons(options=[], style={"button_width": "auto"},
+                                                    tooltip="Show this rep/hold")
+        self.fault_picker = widgets.ToggleButtons(options=[], style={"button_width": "auto"})
         self.card = EvidenceCard()
-        self.export = widgets.Button(description="Export JSON + CSV", icon="download", disabled=True)
+        self.export = widgets.Button(description="Export JSON + CSV", icon="download", disabled=True,
+                                     layout=widgets.Layout(width="200px"))
         self.downloads = widgets.HTML("")
-        self.results = widgets.VBox([self.summary, self.table, self.segment_picker, self.fault_picker,
+        label = "<div style='width:80px;padding-top:4px;font-weight:600'>{}</div>".format
+        self._segment_row = widgets.HBox([widgets.HTML(label("Show")), self.segment_picker])
+        self._fault_row = widgets.HBox([widgets.HTML(label("Fault")), self.fault_picker])
+        self.results = widgets.VBox([self.summary, self.table, self._segment_row, self._fault_row,
                                      self.card, widgets.HBox([self.export]), self.downloads])
         self.results.layout.display = "none"
         self.card.clear()
@@ -224,8 +228,8 @@ class AnalyzerApp(widgets.VBox):
                 self.segment_picker.value = first
         finally:
             self._quiet = False
-        self.segment_picker.layout.display = None if opts else "none"
-        self.fault_picker.layout.display = None if opts else "none"
+        self._segment_row.layout.display = None if opts else "none"
+        self._fault_row.layout.display = None if opts else "none"
         if first is None:
             self.card.clear()
             self.table.value = report_table_html(report)

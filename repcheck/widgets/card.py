@@ -52,14 +52,14 @@ class EvidenceCard(widgets.VBox):
                                           continuous_update=False, layout=widgets.Layout(width="300px"))
         self.play = widgets.Play(value=0, min=0, max=0, interval=150, description="Play the rep")
         widgets.jslink((self.play, "value"), (self.scrubber, "value"))
-        self.plot = png_image("520px")
+        self.plot = png_image("500px")
         self.details = widgets.HTML("")
-        self.timeline = png_image("520px")
+        self.timeline = png_image("500px")
         self.timeline.layout.display = "none"
         self.note = widgets.HTML("")
         self.scrubber.observe(self._on_scrub, names="value")
         left = widgets.VBox([self.frame, widgets.HBox([self.play, self.scrubber, self.time_label])])
-        right = widgets.VBox([self.plot, self.details])
+        right = widgets.VBox([self.plot, self.details], layout=widgets.Layout(width="510px"))
         super().__init__([self.note, widgets.HBox([left, right], layout=widgets.Layout(flex_flow="row wrap")),
                           self.timeline])
         self.add_class("repcheck-card")
@@ -138,7 +138,8 @@ class EvidenceCard(widgets.VBox):
             self.plot.layout.display = "none"
             return
         self.plot.layout.display = None
-        png = run_safely(self._note, lambda: evidence.signal_plot_png(self.report, self.segment, self.fault),
+        png = run_safely(self._note, lambda: evidence.signal_plot_png(self.report, self.segment, self.fault,
+                                                                     show_verdict=self.show_verdict),
                          what="plot the signal")
         self.plot.value = png or b""
 

@@ -70,9 +70,8 @@ class LabelingApp(widgets.VBox):
         if queue_items is not None:
             self.queue.enqueue(queue_items)
 
-        self.title = widgets.HTML("<h3 style='margin:4px 0'>repcheck — label reps</h3><div style='color:#555'>"
-                                  "Look at the rep, then say whether the fault is there. The reps the model "
-                                  "is least sure about come first.</div>")
+        self.title = widgets.HTML("<div style='color:#555'>Look at the rep, then say whether the fault is "
+                                  "there. The reps the model is least sure about come first.</div>")
         self.labeller = widgets.Text(value=labeller or "", placeholder="your name", description="Labeller",
                                      layout=widgets.Layout(width="280px"))
         self.progress = widgets.HTML("")
