@@ -261,3 +261,250 @@ def camera_for(motion: Motion, rng: np.random.Generator, *, view: str | None = "
     cam, _info = sample_camera(rng, view=view, body_center=center, body_length=length, size=size,
                                head_dir=motion.head_dir, points=pts)
     return cam
+
+
+# =========================================================================================== calibration
+_LIMBS = tuple(range(LM["left_shoulder"], LM["left_pinky"])) + tuple(range(LM["left_hip"], LM["left_heel"]))
+_SWAP_CHECK = (LM["left_hip"], LM["left_knee"], LM["left_ankle"], LM["left_shoulder"], LM["left_elbow"])
+
+
+def _mid(px: np.ndarray, name: str) -> np.ndarray:
+    return 0.5 * (px[:, LM[f"left_{name}"]] + px[:, LM[f"right_{name}"]])
+
+
+def proxy_values(exercise: str, px: np.ndarray, t: np.ndarray, segments: list[dict]) -> list[float]:
+    """One simple landmark measure per ground-truth segment, from image landmarks in pixels.
+
+    Used to check that a fault is visible in 2-D landmarks (ground truth, the fast path, or MediaPipe).
+    Mid-points of left/right pairs make every measure immune to left/right swaps.
+
+    Parameters
+    ----------
+    exercise : str
+    px : ndarray of shape (T, 33, 2)
+        Pixels (x right, y down); NaN rows allowed.
+    t : ndarray of shape (T,)
+        Seconds, on the same clock as ``segments``.
+    segments : list of dict
+        Ground-truth segments (``start_s``, ``end_s``).
+
+    Returns
+    -------
+    list of float
+        plank: hip offset from the shoulder–ankle line, % of that line (+ = above), median of the hold's
+        second half; upper_back_roll: hip rise during the rep, % of trunk length; lumbar_locked_rotation:
+        largest hip displacement relative to the knees, % of thigh length; glute_bridge: top-of-rep angle
+        past the shoulder–hip–knee line, degrees (+ = hips above the line).
+    """
+    up = np.array([0.0, -1.0])
+    S, H, K, A = _mid(px, "shoulder"), _mid(px, "hip"), _mid(px, "knee"), _mid(px, "ankle")
+    out = []
+    for seg in segments:
+        a, b = float(seg["start_s"]), float(seg["end_s"])
+        m = (t >= a) & (t <= b) & np.isfinite(H[:, 0])
+        pre = (t >= a - 0.6) & (t < a + 0.05) & np.isfinite(H[:, 0])
+        if not m.any():
+            out.append(float("nan"))
+            continue
+        if exercise == "plank":
+            m = m & (t >= a + 0.5 * (b - a))
+            d = A[m] - S[m]
+            L = np.linalg.norm(d, axis=1)
+            n = np.stack([-d[:, 1], d[:, 0]], axis=1) / L[:, None]
+            n = n * np.sign(n @ up)[:, None]
+            out.append(float(np.median(((H[m] - S[m]) * n).sum(axis=1) / L) * 100))
+        elif exercise == "upper_back_roll":
+            torso = np.nanmedian(np.linalg.norm(S - H, axis=1))
+            h = H @ up
+            base = np.median(h[pre]) if pre.any() else np.min(h[m])
+            out.append(float((np.max(h[m]) - base) / torso * 100))
+        elif exercise == "lumbar_locked_rotation":
+            rel = H - K
+            thigh = np.nanmedian(np.linalg.norm(rel, axis=1))
+            base = np.median(rel[pre], axis=0) if pre.any() else rel[m][0]
+            out.append(float(np.max(np.linalg.norm(rel[m] - base, axis=1)) / thigh * 100))
+        elif exercise == "glute_bridge":
+            d1, d2 = H[m] - S[m], K[m] - H[m]
+            cross = d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0]
+            ang = np.degrees(np.arctan2(np.abs(cross), (d1 * d2).sum(axis=1)))
+            sk = K[m] - S[m]
+            n = np.stack([-sk[:, 1], sk[:, 0]], axis=1)
+            n = n * np.sign(n @ up)[:, None]
+            sign = np.sign(((H[m] - S[m]) * n).sum(axis=1))
+            out.append(float(np.max(ang * sign)))
+        else:
+            raise ValueError(f"no proxy for {exercise!r}")
+    return out
+
+
+def landmark_errors(detected: np.ndarray, truth_px: np.ndarray, size: tuple[int, int], body_px: np.ndarray,
+                    far: np.ndarray, anat_hip_px: np.ndarray | None = None) -> dict[str, float]:
+    """Compare MediaPipe image landmarks with the projected ground truth of one clip.
+
+    Parameters
+    ----------
+    detected : ndarray of shape (T, 33, 4)
+        MediaPipe output (normalised), NaN rows where nobody was found.
+    truth_px : ndarray of shape (T, 33, 2)
+        Ground truth in pixels.
+    size : tuple of int
+        (width, height).
+    body_px : ndarray of shape (T,)
+        Body height in pixels (errors are reported as fractions of it).
+    far : ndarray of shape (T, 33) of bool
+        Landmarks on the side away from the camera.
+    anat_hip_px : ndarray of shape (T, 2, 2), optional
+        Anatomical hip-joint centres (left, right) in pixels.
+
+    Returns
+    -------
+    dict
+        detection rate, swap rate, per-clip bias and jitter of limb landmarks (fractions of body height),
+        near/far error ratio, hip offset along the trunk, visibility near/far, z scale.
+    """
+    w, h = size
+    ok = np.isfinite(detected[:, 0, 0])
+    res: dict[str, float] = {"frames": int(len(ok)), "detection": float(ok.mean())}
+    if ok.sum() < 5:
+        return res
+    D = detected[ok]
+    mp = D[..., :2] * np.array([w, h])
+    gt = truth_px[ok]
+    bp = body_px[ok][:, None]
+    fa = far[ok]
+    # left/right swaps: the swapped labelling fits the truth better
+    li = np.array(_SWAP_CHECK)
+    ri = li + 1
+    def _e(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.linalg.norm(x - y, axis=-1).sum(1)
+
+    e_keep = _e(mp[:, li], gt[:, li]) + _e(mp[:, ri], gt[:, ri])
+    e_swap = _e(mp[:, li], gt[:, ri]) + _e(mp[:, ri], gt[:, li])
+    swapped = e_swap < 0.6 * e_keep
+    res["swap_rate"] = float(swapped.mean())
+    mp = mp.copy()
+    for a, b in LEFT_RIGHT_PAIRS:
+        tmp = mp[swapped, a].copy()
+        mp[swapped, a] = mp[swapped, b]
+        mp[swapped, b] = tmp
+    r = (mp - gt) / bp[..., None]  # (T, 33, 2) fraction of body height
+    limbs = np.array(_LIMBS)
+    err = np.linalg.norm(r, axis=-1)
+    res["error_median"] = float(np.median(err[:, limbs]))
+    bias = r.mean(axis=0)  # (33, 2)
+    res["bias_rms"] = float(np.sqrt((bias[limbs] ** 2).sum(-1).mean()))
+    dev = r - bias
+    res["wander_rms"] = float(np.sqrt((dev[:, limbs] ** 2).sum(-1).mean()))
+    dd = np.diff(r, axis=0)
+    res["jitter_rms"] = float(np.sqrt((dd[:, limbs] ** 2).sum(-1).mean() / 2))
+    near_e = err[:, limbs][~fa[:, limbs]]
+    far_e = err[:, limbs][fa[:, limbs]]
+    res["far_near_ratio"] = float(np.median(far_e) / max(np.median(near_e), 1e-9)) if far_e.size else float("nan")
+    vis = D[..., 3]
+    res["visibility_near"] = float(np.median(vis[:, limbs][~fa[:, limbs]]))
+    res["visibility_far"] = float(np.median(vis[:, limbs][fa[:, limbs]])) if far_e.size else float("nan")
+    sh = 0.5 * (gt[:, LM["left_shoulder"]] + gt[:, LM["right_shoulder"]])
+    hp = 0.5 * (gt[:, LM["left_hip"]] + gt[:, LM["right_hip"]])
+    along = (sh - hp) / np.maximum(np.linalg.norm(sh - hp, axis=1, keepdims=True), 1e-9)
+    mph = 0.5 * (mp[:, LM["left_hip"]] + mp[:, LM["right_hip"]])
+    res["hip_along_trunk"] = float(np.median(((mph - hp) * along).sum(1) / bp[:, 0]))
+    perp = np.stack([-along[:, 1], along[:, 0]], 1)
+    perp = perp * np.sign(perp @ np.array([0.0, -1.0]))[:, None]
+    res["hip_up_perp"] = float(np.median(((mph - hp) * perp).sum(1) / bp[:, 0]))
+    if anat_hip_px is not None:
+        ah = anat_hip_px[ok].mean(axis=1)
+        res["hip_vs_joint_along"] = float(np.median(((mph - ah) * along).sum(1) / bp[:, 0]))
+        res["hip_vs_joint_up"] = float(np.median(((mph - ah) * perp).sum(1) / bp[:, 0]))
+    return res
+
+
+CALIBRATION_SET: tuple[tuple[str, str, float], ...] = tuple(
+    (ex, f, s)
+    for ex, f in (("plank", "hips_sag"), ("plank", "hips_pike"), ("upper_back_roll", "lower_back_arch"),
+                  ("lumbar_locked_rotation", "hips_move"), ("glute_bridge", "lower_back_arch"),
+                  ("glute_bridge", "incomplete_extension"))
+    for s in (0.0, 0.5, 1.0)
+)
+
+
+def calibrate(*, seed: int = 0, fps: float = 10.0, size: tuple[int, int] = (480, 270),
+              views: tuple[str, ...] = ("side",),
+              cases: tuple[tuple[str, str, float], ...] = CALIBRATION_SET, reps: int = 2, hold_s: float = 8.0,
+              log: bool = True) -> list[dict]:
+    """Render clips with the product renderer, run MediaPipe on them, and compare with the ground truth
+    and with this module's fast path.
+
+    Returns one dict per (case, view): errors (:func:`landmark_errors`) and per-segment proxies for the
+    ground truth (``proxy_gt``), MediaPipe (``proxy_mp``) and the fast path (``proxy_fast``).
+    """
+    from .clip import plan_clip
+    from .contact_sheet import run_mediapipe
+
+    rows = []
+    for k, (ex, fault, sev) in enumerate(cases):
+        for view in views:
+            s = seed + 101 * k + (0 if view == "side" else 7)
+            plan = plan_clip(ex, fault=fault, severity=sev, reps=None if ex == "plank" else reps,
+                             seconds=hold_s if ex == "plank" else None, seed=s, view=view, size=size, fps=fps)
+            det = run_mediapipe(plan.iter_frames())
+            cam, m = plan.camera, plan.motion
+            times = plan.t0 + plan.times
+            gt_px, depth = cam.project(plan.landmarks_world)
+            sks = m.skeletons(times)
+            anat = np.stack([[sk["left_hip"], sk["right_hip"]] for sk in sks])
+            anat_px, _ = cam.project(anat)
+            d_mid = depth[:, [LM["left_hip"], LM["right_hip"]]].mean(1)
+            body_px = cam.focal_px * m.body.height / d_mid
+            li = np.array([a for a, _ in LEFT_RIGHT_PAIRS])
+            ri = np.array([b for _, b in LEFT_RIGHT_PAIRS])
+            left_near = depth[:, li].mean(1) < depth[:, ri].mean(1)
+            far = np.zeros(depth.shape, bool)
+            far[np.ix_(left_near, ri)] = True
+            far[np.ix_(~left_near, li)] = True
+            err = landmark_errors(det, gt_px, plan.size, body_px, far, anat_px)
+            fast = project_track(m, cam, fps, rng=np.random.default_rng(s), noise=MediaPipeNoise(),
+                                 start_s=plan.t0, end_s=plan.t0 + plan.times[-1] + 0.5 / fps)
+            segs = m.segments
+            fid = fault
+            row = {"exercise": ex, "fault": fault, "severity": sev, "view": view, "seed": s,
+                   "camera": plan.truth["params"]["camera"], **err,
+                   "truth": [sg["faults"][fid]["value"] for sg in segs],
+                   "labels": [sg["faults"][fid]["label"] for sg in segs],
+                   "proxy_gt": proxy_values(ex, gt_px, times, segs),
+                   "proxy_mp": proxy_values(ex, det[..., :2] * np.array(plan.size), times, segs),
+                   "proxy_fast": proxy_values(ex, fast.pixels(), fast.t, segs)}
+            if np.isfinite(det[:, 0, 2]).any():
+                ok = np.isfinite(det[:, 0, 2])
+                gz = (depth - d_mid[:, None]) * cam.focal_px / (d_mid[:, None] * plan.size[0])
+                a, b = gz[ok][:, list(_LIMBS)].ravel(), det[ok][:, list(_LIMBS), 2].ravel()
+                row["z_scale"] = float((a @ b) / max(a @ a, 1e-12))
+                row["z_corr"] = float(np.corrcoef(a, b)[0, 1])
+            rows.append(row)
+            if log:
+                brief = {k2: (round(v, 4) if isinstance(v, float) else v) for k2, v in row.items()
+                         if k2 not in ("camera",)}
+                print(brief, flush=True)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m repcheck.synth.landmark_tracks --json OUT`` — run :func:`calibrate` and save the rows."""
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--fps", type=float, default=10.0)
+    ap.add_argument("--views", default="side")
+    ap.add_argument("--only", default="", help="comma-separated exercise ids to run (default: all)")
+    a = ap.parse_args(argv)
+    cases = tuple(c for c in CALIBRATION_SET if not a.only or c[0] in a.only.split(","))
+    rows = calibrate(seed=a.seed, fps=a.fps, views=tuple(a.views.split(",")), cases=cases)
+    with open(a.json, "w") as fh:
+        json.dump(rows, fh, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -464,14 +464,17 @@ def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.nda
 
 
 # ===================================================================================== upper back roll
+#: Where along the thoracic segment (from T12 towards C7) the roller touches the back.
+_ROLLER_AT = 0.62
+
 def _ubr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     Pn = frame_from(up=X, fwd=Y)  # supine, head +x: left at +z
     sp = dict(pelvic_tilt=p["tilt"], lumbar_ext=p["lumbar"], thoracic_ext=p["thoracic"], rib_flare=p["flare"],
               neck_flex=p["neck"])
     J, F = trunk_points(body, SpinePose(pelvis=(0.0, 0.0, 0.0), pelvis_frame=Pn, **sp))
     Rt = F["thorax"]
-    # back surface under the thorax at 45 % of its length from T12
-    c = J["t12"] + Rt[:, 1] * 0.45 * body.thoracic - Rt[:, 2] * st["back"]
+    # the roller touches the back under the shoulder blades
+    c = J["t12"] + Rt[:, 1] * _ROLLER_AT * body.thoracic - Rt[:, 2] * st["back"]
     y_p = st["rest_y"] + p["lift"]
     rho, phi = float(np.hypot(c[0], c[1])), float(np.arctan2(c[1], c[0]))
     y_t = st["roller_top"]
@@ -521,7 +524,7 @@ def _make_upper_back_roll(body: BodyShape, rng: np.random.Generator, sev: dict[s
     p_neutral = dict(tilt=-3.0, lumbar=0.0, thoracic=-5.0, flare=0.0, neck=15.0, lift=0.0, sway=0.0, hands=1.0)
     sk0 = _ubr_pose(body, p_neutral, st)
     Rt = sk0.frames["thorax"]
-    c = sk0["t12"] + Rt[:, 1] * 0.45 * body.thoracic - Rt[:, 2] * st["back"]
+    c = sk0["t12"] + Rt[:, 1] * _ROLLER_AT * body.thoracic - Rt[:, 2] * st["back"]
     st["roller_x"] = float(c[0])
     pre, settle = rng.uniform(0.5, 1.5), rng.uniform(1.5, 2.5)
     reps = _schedule_reps(rng, n, pre + settle + rng.uniform(0.3, 0.8), up=(1.2, 2.2), top=(0.3, 1.2),
@@ -593,24 +596,32 @@ def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     sup = "right" if side > 0 else "left"
     free = "left" if side > 0 else "right"
     el_floor = np.array([st["elbow_x"], 0.05 * sc, 0.0])
-    wrist = {}
-    el_b = {}
-    hand_dir, palm = {}, {}
-    wrist[sup] = el_floor + np.array([body.forearm * 0.97, -0.01, (0.05 if sup == "left" else -0.05) * sc])
+    k = float(p["hands"])  # 0: both hands resting on the thighs, 1: in position
+    hd = F["head"]
+    thigh_pt = {}
+    for s_, sgn in (("left", 1.0), ("right", -1.0)):
+        knee = np.array([st["knee_mid"][0], st["knee_mid"][1], -sgn * 0.10 * sc])
+        thigh_pt[s_] = 0.4 * J[f"{s_}_hip"] + 0.6 * knee + Y * 0.08 * sc
+    wrist, el_b, hand_dir, palm = {}, {}, {}, {}
+    lat_sup = -Z if sup == "left" else Z  # person's left is -z when facing +x
+    floor_wrist = el_floor + np.array([body.forearm * 0.97, -0.01, 0.0]) + 0.05 * sc * lat_sup
+    wrist[sup] = (1 - k) * thigh_pt[sup] + k * floor_wrist
+    hang = J[f"{sup}_shoulder"] - Y * body.upper_arm + X * 0.05 * sc
+    el_aim = (1 - k) * hang + k * el_floor
     el_b[sup] = -Y + 0.2 * X
     hand_dir[sup] = X
     palm[sup] = -Y
-    hd = F["head"]
     sg = 1.0 if free == "left" else -1.0
-    wrist[free] = J["head"] - hd[:, 2] * 0.11 * sc + hd[:, 0] * sg * 0.03 * sc
-    el_b[free] = F["thorax"][:, 0] * sg - F["thorax"][:, 2] * 0.5
-    hand_dir[free] = -hd[:, 0] * sg
-    palm[free] = hd[:, 2]
+    behind = J["head"] - hd[:, 2] * 0.11 * sc + hd[:, 0] * sg * 0.03 * sc
+    wrist[free] = (1 - k) * thigh_pt[free] + k * behind
+    el_b[free] = (1 - k) * (-Y + F["thorax"][:, 0] * sg * 0.3) + k * (F["thorax"][:, 0] * sg - F["thorax"][:, 2] * 0.5)
+    hand_dir[free] = (1 - k) * X + k * (-hd[:, 0] * sg)
+    palm[free] = (1 - k) * -Y + k * hd[:, 2]
     ankle = {s: np.array([st["ankle_x"], st["ankle_y"], -sgn * st["ankle_z"]])
              for s, sgn in (("left", 1), ("right", -1))}
     kb = {s: X + 0.2 * Y for s in ("left", "right")}
     limbs = _limb_targets(wrist=wrist, elbow_bend=el_b, hand_dir=hand_dir, palm_normal=palm, ankle=ankle,
-                          knee_bend=kb, foot_dir=_lr(-X, -X), foot_up=_lr(-Y, -Y), elbow={sup: el_floor})
+                          knee_bend=kb, foot_dir=_lr(-X, -X), foot_up=_lr(-Y, -Y), elbow={sup: el_aim})
     return pose_skeleton(body, spine, limbs, trunk)
 
 
@@ -630,7 +641,7 @@ def _make_lumbar_locked_rotation(body: BodyShape, rng: np.random.Generator, sev:
     lean0 = float(rng.uniform(40, 55))
     # the lean that puts the support shoulder at elbow height + upper arm
     base = dict(lean=lean0, hip_rot=0.0, lift=0.0, shift=0.0, side=1.0, lumbar=-15.0, thoracic=-10.0, rot=0.0,
-                neck=35.0)
+                neck=35.0, hands=1.0)
     target = 0.05 * sc + body.upper_arm * 0.95
     lo, hi = 10.0, 85.0
     for _ in range(30):
@@ -643,11 +654,17 @@ def _make_lumbar_locked_rotation(body: BodyShape, rng: np.random.Generator, sev:
     lean = 0.5 * (lo + hi)
     J, _F = trunk_points(body, _llr_spine(body, dict(base, lean=lean), st))
     st["elbow_x"] = float(J["mid_shoulder"][0] + rng.uniform(-0.06, 0.02) * sc)
-    pre, settle = rng.uniform(0.5, 1.2), rng.uniform(1.0, 2.0)
-    reps = _schedule_reps(rng, n, pre + settle, up=(1.2, 2.2), top=(0.3, 1.0), down=(1.0, 2.0), pause=(0.2, 0.8),
-                          block_pause=(block, 2.0))
-    t_end = reps[-1].end + rng.uniform(1.0, 2.0)
+    pre, settle = rng.uniform(0.5, 1.2), rng.uniform(1.5, 2.5)
+    reps = _schedule_reps(rng, n, pre + settle + rng.uniform(0.2, 0.6), up=(1.2, 2.2), top=(0.3, 1.0),
+                          down=(1.0, 2.0), pause=(0.2, 0.8), block_pause=(block, 2.5))
+    t_out = reps[-1].end + rng.uniform(0.2, 0.6)
+    leave = rng.uniform(1.2, 2.0)
+    t_end = t_out + leave + rng.uniform(0.5, 1.2)
     t = np.arange(0.0, t_end + _DT / 2, _DT)
+    # getting into position: sit up on the heels, lean forward, place the elbow and the hand
+    inpos = _ramp(t, pre, pre + settle) * (1 - _ramp(t, t_out, t_out + leave))
+    hands = _ramp(t, pre + 0.4 * settle, pre + settle) * (1 - _ramp(t, t_out, t_out + 0.7 * leave))
+    lean_up = float(rng.uniform(0.0, 12.0))
     first = "left" if rng.random() < 0.5 else "right"
     sides = []
     for i in range(n):
@@ -664,8 +681,13 @@ def _make_lumbar_locked_rotation(body: BodyShape, rng: np.random.Generator, sev:
         ph = r.phase(t)
         amp = rng.uniform(35, 50)
         rot += sgn * amp * ph
-        # the support arm switches half-way between the last rep of a block and the next one
-        t_sw = -1e9 if i == 0 else 0.5 * (reps[i - 1].end + r.start)
+        # between blocks the hands come back to the thighs and the support arm switches
+        if i > 0 and sides[i] != sides[i - 1]:
+            t_sw = 0.5 * (reps[i - 1].end + r.start)
+            gap = 0.5 * (r.start - reps[i - 1].end)
+            hands = hands * (1 - _ramp(t, t_sw - gap, t_sw - 0.1) * (1 - _ramp(t, t_sw + 0.1, t_sw + gap)))
+        else:
+            t_sw = -1e9 if i == 0 else 0.5 * (reps[i - 1].end + r.start)
         side_t[t >= t_sw] = sgn
         s = float(sev["hips_move"][i])
         w = rng.uniform(0.2, 1.0, 3)
@@ -678,15 +700,16 @@ def _make_lumbar_locked_rotation(body: BodyShape, rng: np.random.Generator, sev:
         hrot += ph * s * 20.0 * w[2] * sgn
     breath = _breath(t, rng)
     params = {
-        "lean": lean + 1.0 * breath + _wander(t, rng, 0.8, 1.5),
+        "lean": lean_up + inpos * (lean - lean_up) + 1.0 * breath + _wander(t, rng, 0.8, 1.5),
+        "hands": hands,
         "hip_rot": hrot + _wander(t, rng, 0.6, 1.5),
         "lift": lift + np.abs(_wander(t, rng, 0.003, 1.0)),
         "shift": shift + _wander(t, rng, 0.003, 1.5),
         "side": side_t,
-        "lumbar": -15.0 + _wander(t, rng, 1.0, 1.5),
-        "thoracic": -10.0 + 0.7 * breath,
+        "lumbar": -5.0 - 10.0 * inpos + _wander(t, rng, 1.0, 1.5),
+        "thoracic": -10.0 * inpos + 0.7 * breath,
         "rot": rot,
-        "neck": 35.0 + _wander(t, rng, 3.0, 1.5),
+        "neck": 5.0 + 30.0 * inpos + _wander(t, rng, 3.0, 1.5),
     }
     static = st
     sk_rest = _llr_pose(body, {k: float(v[0]) for k, v in dict(params, lift=np.zeros(1), shift=np.zeros(1),
@@ -737,10 +760,14 @@ def _bridge_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     S = st["shoulder"]
     wrist = {s: np.array([S[0] - body.upper_arm - body.forearm * 0.9, 0.04 * sc, sg * st["hand_z"]])
              for s, sg in (("left", 1), ("right", -1))}
-    ankle = {s: np.array([st["ankle_x"], st["ankle_y"], sg * st["ankle_z"]]) for s, sg in (("left", 1), ("right", -1))}
+    k = float(p.get("feet", 1.0))  # 0: legs stretched out on the floor, 1: knees bent, feet flat
+    ax = st["ankle_x_out"] + k * (st["ankle_x"] - st["ankle_x_out"])
+    ankle = {s: np.array([ax, st["ankle_y"], sg * st["ankle_z"]]) for s, sg in (("left", 1), ("right", -1))}
+    fd = (1 - k) * (Y - 0.2 * X) + k * -X
+    fu = (1 - k) * X + k * Y
     limbs = _limb_targets(
         wrist=wrist, elbow_bend=_lr(-Y + 0.4 * Z, -Y - 0.4 * Z), hand_dir=_lr(-X, -X), palm_normal=_lr(-Y, -Y),
-        ankle=ankle, knee_bend=_lr(Y + 0.5 * X, Y + 0.5 * X), foot_dir=_lr(-X, -X), foot_up=_lr(Y, Y))
+        ankle=ankle, knee_bend=_lr(Y + 0.5 * X, Y + 0.5 * X), foot_dir=_lr(fd, fd), foot_up=_lr(fu, fu))
     return pose_skeleton(body, spine, limbs, trunk)
 
 
@@ -768,10 +795,16 @@ def _make_glute_bridge(body: BodyShape, rng: np.random.Generator, sev: dict[str,
     st["hand_z"] = float(rng.uniform(0.22, 0.30)) * sc
     rest_y = 0.10 * sc * (0.75 + 0.25 * body.girth)
     st["theta_floor"] = float(np.degrees(np.arcsin((rest_y - st["shoulder"][1]) / a0)))
-    pre = rng.uniform(1.0, 2.0)
-    reps = _schedule_reps(rng, n, pre, up=(0.8, 1.6), top=(0.3, 1.5), down=(1.0, 2.0), pause=(0.3, 1.2))
-    t_end = reps[-1].end + rng.uniform(1.0, 2.0)
+    hip_x = st["shoulder"][0] - a0 * np.cos(np.radians(st["theta_floor"]))
+    st["ankle_x_out"] = hip_x - 0.985 * body.leg_length
+    pre, settle = rng.uniform(0.5, 1.2), rng.uniform(1.0, 1.8)
+    reps = _schedule_reps(rng, n, pre + settle + rng.uniform(0.3, 1.0), up=(0.8, 1.6), top=(0.3, 1.5),
+                          down=(1.0, 2.0), pause=(0.3, 1.2))
+    t_out = reps[-1].end + rng.uniform(0.3, 1.0)
+    leave = rng.uniform(1.0, 1.8)
+    t_end = t_out + leave + rng.uniform(0.4, 1.0)
     t = np.arange(0.0, t_end + _DT / 2, _DT)
+    feet = _ramp(t, pre, pre + settle) * (1 - _ramp(t, t_out, t_out + leave))
     theta = np.full_like(t, st["theta_floor"])
     tilt = np.full_like(t, 0.0)
     lumbar = np.full_like(t, 0.0)
@@ -799,6 +832,7 @@ def _make_glute_bridge(body: BodyShape, rng: np.random.Generator, sev: dict[str,
         "flare": flare + 0.6 * breath,
         "neck": 5.0 + (theta - st["theta_floor"]) + _wander(t, rng, 1.5, 1.5),
         "sway": _wander(t, rng, 0.003, 2.0),
+        "feet": feet,
     }
     ext = _measure_on_grid(hip_extension_deg, _bridge_pose, body, t, params, st)
     segs = []
