@@ -140,8 +140,11 @@ def _make_pose(settings: PoseSettings):
     )
 
 
-def _infer(pose, frame: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Run MediaPipe on one RGB frame.
+def _infer(pose, frame: np.ndarray, t: float | None = None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Run MediaPipe on one RGB frame taken at ``t`` seconds.
+
+    ``mp.solutions`` stamps every frame 1/30 s after the previous one; with sampled frames that would
+    make the landmark smoother and tracker see motion 3× too fast, so the real time stamp is set.
 
     Returns
     -------
@@ -149,6 +152,9 @@ def _infer(pose, frame: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | Non
         Normalised image landmarks and world landmarks (metres), each (x, y, z, visibility);
         None when no person was found.
     """
+    if t is not None and hasattr(pose, "_simulated_timestamp"):
+        # process() adds 33333 µs before stamping the packet (mediapipe 0.10.21 SolutionBase)
+        pose._simulated_timestamp = int(round(t * 1e6)) - 33333
     res = pose.process(frame)
     if res.pose_landmarks is None:
         return None, None
@@ -285,7 +291,7 @@ def _serial(
             if j >= n:
                 break
             t0 = time.perf_counter()
-            img, wld = _infer(pose, frame)
+            img, wld = _infer(pose, frame, t)
             stats["pose_s"] += time.perf_counter() - t0
             got[j] = True
             if img is not None:
@@ -337,7 +343,7 @@ def _pose_chunk(
         )
         for t, frame in _timed(frames, st, "decode_s"):
             t0 = time.perf_counter()
-            img, wld = _infer(pose, frame)
+            img, wld = _infer(pose, frame, t)
             st["pose_s"] += time.perf_counter() - t0
             i = round(t * fps)
             if i < keep_start:
@@ -549,7 +555,7 @@ def estimate_frames(
             if not ts:
                 frame_size = (int(frame.shape[1]), int(frame.shape[0]))
             rgb = np.ascontiguousarray(_resize_to(np.asarray(frame, dtype=np.uint8), settings.max_side))
-            img, wld = _infer(pose, rgb)
+            img, wld = _infer(pose, rgb, i / fps)
             imgs.append(nan if img is None else img)
             wlds.append(nan if wld is None else wld)
             ts.append(i / fps)

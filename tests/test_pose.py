@@ -38,9 +38,9 @@ def _count_inference(monkeypatch) -> list[int]:
     calls = [0]
     real = pose_mod._infer
 
-    def counting(pose, frame):
+    def counting(pose, frame, t=None):
         calls[0] += 1
-        return real(pose, frame)
+        return real(pose, frame, t)
 
     monkeypatch.setattr(pose_mod, "_infer", counting)
     return calls
