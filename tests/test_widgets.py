@@ -428,3 +428,22 @@ def test_training_app_reads_repcheck_training_shapes():
     assert "plank.hips_sag/f1</td><td>0.700</td><td style='background:#e8f5e9'>0.900" in html
     assert "plank.hips_sag/recall" in html and "seed" not in html and "seconds" not in html
     assert app.versions.value == "20260102T000000Z"
+
+
+def test_keyboard_events_are_wired(tmp_path, clips):
+    pytest.importorskip("ipyevents")
+    app = make_labeling_app(store=LabelStore(tmp_path / "l.sqlite"), labeller="ann",
+                            reports=[F.plank_report(clips["plank"])])
+    assert app._events is not None and app._events.source is app.item_box
+    assert app._events.watched_events == ["keydown"]
+    app.on_key({"type": "keyup", "key": "f"})  # only keydown labels
+    assert "0 of 2" in app.progress.value
+
+
+def test_default_trainer_speaks_the_protocol():
+    from repcheck.widgets.training import default_trainer
+
+    trainer = default_trainer()
+    if trainer is None:
+        pytest.skip("repcheck.training not available")
+    assert all(callable(getattr(trainer, m, None)) for m in ("train", "versions", "rollback"))

@@ -59,7 +59,7 @@ class EvidenceCard(widgets.VBox):
         self.note = widgets.HTML("")
         self.scrubber.observe(self._on_scrub, names="value")
         left = widgets.VBox([self.frame, widgets.HBox([self.play, self.scrubber, self.time_label])])
-        right = widgets.VBox([self.plot, self.details], layout=widgets.Layout(width="510px"))
+        right = widgets.VBox([self.plot, self.details], layout=widgets.Layout(width="510px", margin="0 0 0 16px"))
         super().__init__([self.note, widgets.HBox([left, right], layout=widgets.Layout(flex_flow="row wrap")),
                           self.timeline])
         self.add_class("repcheck-card")

@@ -72,8 +72,8 @@ class LabelingApp(widgets.VBox):
 
         self.title = widgets.HTML("<div style='color:#555'>Look at the rep, then say whether the fault is "
                                   "there. The reps the model is least sure about come first.</div>")
-        self.labeller = widgets.Text(value=labeller or "", placeholder="your name", description="Labeller",
-                                     layout=widgets.Layout(width="280px"))
+        self.labeller = widgets.Text(value=labeller or "", placeholder="your name, then Enter", description="Labeller",
+                                     continuous_update=False, layout=widgets.Layout(width="280px"))
         self.progress = widgets.HTML("")
         self.message = widgets.HTML("")
         self.add_path = widgets.Combobox(placeholder="video path on the server", ensure_option=False,

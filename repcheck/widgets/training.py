@@ -240,7 +240,7 @@ def default_trainer(labels_path=None) -> Trainer | None:
     the training package is unavailable)."""
     try:
         from ..training.train import Trainer as _Trainer
-    except ImportError:
+    except Exception:  # training package missing or broken: the panel says training is unavailable
         return None
     from ..labels import default_labels_path
 

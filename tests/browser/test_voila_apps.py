@@ -95,9 +95,10 @@ def test_voila_labelling_round_trip(voila_server, app_page, small_clip):
     page = app_page
     url = f"{voila_server.url}/voila/render/02_label_examples.ipynb"
     page.goto(url, timeout=LOAD_TIMEOUT_MS)
-    name = page.get_by_placeholder("your name")
+    name = page.get_by_placeholder("your name, then Enter")
     name.wait_for(timeout=LOAD_TIMEOUT_MS)
     name.fill("ann")
+    name.press("Enter")
     page.get_by_text(f"0 of {n}").wait_for(timeout=60_000)
     page.wait_for_function("() => [...document.querySelectorAll('.repcheck-item img')].filter("
                            "i => i.complete && i.naturalWidth > 0).length >= 2", timeout=60_000)
@@ -110,9 +111,10 @@ def test_voila_labelling_round_trip(voila_server, app_page, small_clip):
     page.get_by_text(f"2 of {n}").wait_for(timeout=30_000)
 
     page.reload(timeout=LOAD_TIMEOUT_MS)
-    name = page.get_by_placeholder("your name")
+    name = page.get_by_placeholder("your name, then Enter")
     name.wait_for(timeout=LOAD_TIMEOUT_MS)
     name.fill("ann")
+    name.press("Enter")
     page.get_by_text(f"2 of {n}").wait_for(timeout=60_000)
     recent = page.locator("table.repcheck-recent").inner_text()
     assert "fault" in recent and "ok" in recent
