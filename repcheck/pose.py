@@ -491,6 +491,8 @@ def extract_pose(
         stats.update(mode="serial", workers=1)
         image, world, got = _serial(str(p), settings, keep_idx, info.fps, progress, stats)
     stats["samples"] = int(got.sum())
+    if progress is not None:
+        progress(int(got.sum()), int(got.sum()))  # finish the bar even if the last frames were missing
     # The container may announce a frame or two more than decode: keep the samples actually decoded.
     t = keep_idx[got] / info.fps
     track = PoseTrack(

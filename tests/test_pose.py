@@ -114,6 +114,21 @@ def test_other_settings_or_env_dir_are_separate_cache_entries(tmp_path, monkeypa
 
 
 @needs_real
+def test_replaced_file_is_not_served_from_the_old_cache_entry(tmp_path):
+    """The cache is keyed by content: a file overwritten with another video is analysed afresh."""
+    import shutil
+
+    settings = PoseSettings(workers=1, sample_fps=3)
+    p = tmp_path / "set.mp4"
+    shutil.copy(REAL_PLANK, p)
+    a = extract_pose(p, settings=settings, cache_dir=tmp_path / "c")
+    shutil.copy(REAL / "plank_correct_007.mp4", p)
+    b = extract_pose(p, settings=settings, cache_dir=tmp_path / "c")
+    assert a.source["sha256"] != b.source["sha256"]
+    assert (a.n_frames, b.n_frames) == (8, 12)
+
+
+@needs_real
 def test_corrupt_cache_entry_is_recomputed(tmp_path, plank_track):
     settings = PoseSettings(workers=1, sample_fps=3)
     cp = cache_path(plank_track.source["sha256"], settings, tmp_path)
