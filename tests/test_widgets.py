@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from repcheck import evidence
-from repcheck.errors import NoPersonError
+from repcheck.errors import NoPersonError, NotAVideoError
 from repcheck.labels import LabelStore
 from repcheck.widgets import make_analyzer_app, make_labeling_app, make_training_app
 
@@ -167,6 +167,15 @@ class TestAnalyzer:
         assert expected in app.message.value and "repcheck-error" in app.message.value
         assert app.results.layout.display == "none" and not app.analyse.disabled
 
+    def test_upload_error_names_the_file_not_the_temp_folder(self, clips, tmp_path):
+        def fail(path, exercise=None, progress=None):
+            raise NotAVideoError(f"{path} is not a video OpenCV can read")
+
+        app = make_analyzer_app(analyze=fail, upload_dir=tmp_path / "up")
+        app.upload.value = upload_value(clips["plank"], "holiday.mp4")
+        app.analyse.click()
+        assert "holiday.mp4 is not a video" in app.message.value and str(tmp_path) not in app.message.value
+
     def test_unexpected_exception_is_one_line_and_app_recovers(self, clips):
         state = {"fail": True}
         fake = F.make_fake_analyze()
@@ -205,9 +214,12 @@ class TestAnalyzer:
     def test_real_pipeline_on_a_real_plank(self, tmp_path):
         pytest.importorskip("repcheck.pipeline", reason="repcheck.pipeline not written yet")
         src = REAL / "plank_correct_007.mp4"
-        if not src.exists():
-            pytest.skip(f"real clips absent ({REAL})")
-        clip = cut_clip(src, tmp_path / "plank_small.mp4", start_s=0.0, seconds=4.0)  # the whole 3.8 s
+        if src.exists():
+            clip = cut_clip(src, tmp_path / "plank_small.mp4", start_s=0.0, seconds=4.0)  # the whole 3.8 s
+        else:  # CI without the real clips: a rendered correct plank
+            synth = pytest.importorskip("repcheck.synth.clip", reason=f"no real clips ({REAL}) and no synth")
+            clip = synth.render_clip("plank", seconds=4, fps=10, size=(480, 270), seed=1,
+                                     out=tmp_path / "plank_synth.mp4")
         app = make_analyzer_app()
         app.path.value = str(clip)
         app.exercise.value = "plank"

@@ -189,8 +189,12 @@ class AnalyzerApp(widgets.VBox):
             if "progress" in inspect.signature(self._analyze).parameters or any(
                     p.kind == p.VAR_KEYWORD for p in inspect.signature(self._analyze).parameters.values()):
                 kwargs["progress"] = self._progress
-            report = run_safely(self.show_message, lambda: self._analyze(str(video), **kwargs),
-                                what=f"analyse {video.name}")
+
+            def show(text: str, kind: str) -> None:  # an upload's temporary folder means nothing to the user
+                self.show_message(text.replace(str(video), video.name) if uploaded else text, kind)
+
+            uploaded = self._upload_dir is not None and video.parent == self._upload_dir
+            report = run_safely(show, lambda: self._analyze(str(video), **kwargs), what=f"analyse {video.name}")
         finally:
             self.analyse.disabled = False
         if report is None:

@@ -122,3 +122,24 @@ def test_voila_labelling_round_trip(voila_server, app_page, small_clip):
         [(items[0].id, "fault", "ann"), (items[1].id, "ok", "ann")]) or len(store.labels()) == 2
     assert page.errors == []
     store.close()
+
+
+def test_voila_bad_upload_is_a_red_message(voila_server, app_page, tmp_path):
+    bad = tmp_path / "holiday.mp4"
+    bad.write_text("this is not a video\n")
+    page = app_page
+    page.goto(f"{voila_server.url}/voila/render/01_analyze_a_set.ipynb", timeout=LOAD_TIMEOUT_MS)
+    upload = page.locator("button.widget-upload")
+    upload.wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.get_by_role("button", name="Analyse").click()
+    page.get_by_text("Choose a video first").wait_for(timeout=30_000)
+    with page.expect_file_chooser() as fc:
+        upload.click()
+    fc.value.set_files(str(bad))
+    page.get_by_role("button", name="Analyse").click()
+    err = page.locator(".repcheck-error")
+    err.get_by_text("holiday.mp4").wait_for(timeout=60_000)
+    assert "Traceback" not in err.inner_text() and "/tmp" not in err.inner_text()
+    assert page.evaluate("getComputedStyle(document.querySelector('.repcheck-error')).color") == "rgb(183, 28, 28)"
+    shot(page, "voila_bad_upload", height=900)
+    assert page.errors == []
