@@ -19,7 +19,7 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -212,7 +212,7 @@ class LabelStore:
                     "SELECT id FROM items WHERE video_sha256=? AND exercise=? AND segment_index=? AND fault=?",
                     (it.video_sha256, it.exercise, int(it.segment_index), it.fault),
                 ).fetchone()
-                out.append(_replace_id(it, int(row["id"])))
+                out.append(replace(it, id=int(row["id"])))
         return out
 
     def items(self) -> list[LabelItem]:
@@ -319,12 +319,6 @@ def _item(row: sqlite3.Row) -> LabelItem:
                      id=int(row["id"]))
 
 
-def _replace_id(item: LabelItem, item_id: int) -> LabelItem:
-    from dataclasses import replace
-
-    return replace(item, id=item_id)
-
-
 class LabelQueue:
     """One labeller's queue over a :class:`LabelStore` (superintendent's ``DatabaseQueue`` shape).
 
@@ -368,6 +362,17 @@ class LabelQueue:
     def release(self, item: LabelItem) -> None:
         """Put a popped but unlabelled item back."""
         self._popped.discard(int(item.id))
+
+    def hold(self, item: LabelItem) -> None:
+        """Mark an item as on show (``pop`` will not hand it out again until it is labelled/released)."""
+        self._popped.add(int(item.id))
+
+    def reset(self, labeller: str | None = None) -> None:
+        """Start a new session (optionally for another labeller): nothing popped, nothing to undo."""
+        if labeller is not None:
+            self.labeller = labeller
+        self._popped.clear()
+        self._undo.clear()
 
     def submit(self, item: LabelItem | int, value: str, *, fault: str | None = None) -> int:
         """Label an item (written to SQLite at once); returns the label id."""

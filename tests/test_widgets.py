@@ -459,3 +459,15 @@ def test_default_trainer_speaks_the_protocol():
     if trainer is None:
         pytest.skip("repcheck.training not available")
     assert all(callable(getattr(trainer, m, None)) for m in ("train", "versions", "rollback"))
+
+
+def test_on_submit_callbacks(tmp_path, clips):
+    app = make_labeling_app(store=LabelStore(tmp_path / "l.sqlite"), labeller="ann",
+                            reports=[F.plank_report(clips["plank"])])
+    seen = []
+    app.on_submit(lambda item, value, label_id: seen.append((item.fault, value, label_id)))
+    with pytest.raises(TypeError, match="needs a callable"):
+        app.on_submit("not a function")
+    first = app.current.fault
+    app.skip_button.click()
+    assert seen == [(first, "skip", 1)]

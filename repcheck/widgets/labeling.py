@@ -62,6 +62,7 @@ class LabelingApp(widgets.VBox):
             labeller = os.environ.get("REPCHECK_LABELLER", "")
         self.queue = LabelQueue(store, labeller, threshold=threshold)
         self._analyze = analyze
+        self._submit_callbacks: list[Callable[[LabelItem, str, int], object]] = []
         self._reports: dict[str, SetReport] = {}
         self._failed: dict[str, str] = {}
         self.current: LabelItem | None = None
@@ -150,9 +151,8 @@ class LabelingApp(widgets.VBox):
         self.message.value = message_html(text, kind)
 
     def _on_labeller(self, change) -> None:
-        self.queue.labeller = self.labeller.value.strip()
-        self.queue._popped.clear()
-        self.queue._undo.clear()
+        self.current = None
+        self.queue.reset(self.labeller.value.strip())
         self.message.value = ""
         self.next_item()
 
@@ -295,9 +295,23 @@ class LabelingApp(widgets.VBox):
         label_id = run_safely(self.show_message, lambda: self.queue.submit(item, value), what="save the label")
         if label_id is None:
             return None
+        for cb in self._submit_callbacks:
+            run_safely(self.show_message, lambda cb=cb: cb(item, value, label_id), what="run a label callback")
         self.current = None
         self.next_item()
         return label_id
+
+    def on_submit(self, callback: Callable[[LabelItem, str, int], object]) -> None:
+        """Call ``callback(item, value, label_id)`` after every label is committed.
+
+        Raises
+        ------
+        TypeError
+            If ``callback`` is not callable (at registration, not at the first label).
+        """
+        if not callable(callback):
+            raise TypeError(f"on_submit needs a callable, got {type(callback).__name__}")
+        self._submit_callbacks.append(callback)
 
     def undo(self) -> LabelItem | None:
         """Take back this session's last label and show that item again."""
@@ -307,7 +321,7 @@ class LabelingApp(widgets.VBox):
             return None
         if self.current is not None:
             self.queue.release(self.current)
-        self.queue._popped.add(int(item.id))
+        self.queue.hold(item)
         self.current = item
         self.message.value = message_html(f"Label taken back: {item.describe()}.", "info")
         self._show_current()
