@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS items (
     end_s         REAL    NOT NULL,
     fault         TEXT    NOT NULL,
     probability   REAL,
+    threshold     REAL,
     added_at      TEXT    NOT NULL,
     UNIQUE (video_sha256, exercise, segment_index, fault)
 );
@@ -106,6 +107,8 @@ class LabelItem:
         Fault id.
     probability : float or None
         The model's fault probability (None when it answered ``unsure``).
+    threshold : float or None
+        The model's decision threshold for this fault (``evidence["threshold"]``), when known.
     id : int or None
         Row id once stored.
     """
@@ -118,11 +121,15 @@ class LabelItem:
     end_s: float
     fault: str
     probability: float | None = None
+    threshold: float | None = None
     id: int | None = None
 
     def uncertainty_key(self, threshold: float = DEFAULT_THRESHOLD) -> float:
-        """Distance of the probability from the threshold (0 = most uncertain; None counts as 0)."""
-        return 0.0 if self.probability is None else abs(float(self.probability) - threshold)
+        """Distance of the probability from the decision threshold (the item's own when known, else
+        ``threshold``): 0 = most uncertain; an unjudged item (probability None) counts as 0."""
+        if self.probability is None:
+            return 0.0
+        return abs(float(self.probability) - (threshold if self.threshold is None else float(self.threshold)))
 
     def describe(self) -> str:
         """``"glute_bridge rep 2 (2.5–4.5 s) · lower_back_arch"``."""
@@ -145,9 +152,17 @@ def items_from_report(report: SetReport, video_path: str | Path | None = None) -
     return [
         LabelItem(video_sha256=str(sha), video_path=str(path), exercise=report.exercise,
                   segment_index=int(seg.index), start_s=float(seg.start_s), end_s=float(seg.end_s),
-                  fault=f.id, probability=None if f.probability is None else float(f.probability))
+                  fault=f.id, probability=None if f.probability is None else float(f.probability),
+                  threshold=_float_or_none(f.evidence.get("threshold")))
         for seg in report.segments for f in seg.faults
     ]
+
+
+def _float_or_none(x: Any) -> float | None:
+    try:
+        return None if x is None else float(x)
+    except (TypeError, ValueError):
+        return None
 
 
 class LabelStore:
@@ -201,12 +216,13 @@ class LabelStore:
             for it in items:
                 c.execute(
                     "INSERT INTO items (video_sha256, video_path, exercise, segment_index, start_s, end_s,"
-                    " fault, probability, added_at) VALUES (?,?,?,?,?,?,?,?,?)"
+                    " fault, probability, threshold, added_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
                     " ON CONFLICT (video_sha256, exercise, segment_index, fault) DO UPDATE SET"
-                    " probability = excluded.probability, video_path = excluded.video_path,"
+                    " probability = excluded.probability, threshold = excluded.threshold,"
+                    " video_path = excluded.video_path,"
                     " start_s = excluded.start_s, end_s = excluded.end_s",
                     (it.video_sha256, it.video_path, it.exercise, int(it.segment_index), float(it.start_s),
-                     float(it.end_s), it.fault, it.probability, _now()),
+                     float(it.end_s), it.fault, it.probability, it.threshold, _now()),
                 )
                 row = c.execute(
                     "SELECT id FROM items WHERE video_sha256=? AND exercise=? AND segment_index=? AND fault=?",
@@ -316,7 +332,7 @@ def _item(row: sqlite3.Row) -> LabelItem:
     return LabelItem(video_sha256=row["video_sha256"], video_path=row["video_path"], exercise=row["exercise"],
                      segment_index=int(row["segment_index"]), start_s=float(row["start_s"]),
                      end_s=float(row["end_s"]), fault=row["fault"], probability=row["probability"],
-                     id=int(row["id"]))
+                     threshold=row["threshold"], id=int(row["id"]))
 
 
 class LabelQueue:

@@ -133,6 +133,14 @@ class TestLabelQueue:
             order.append(it.segment_index)
         assert order == [4, 2, 5, 1, 3]  # unjudged first, then |p - 0.5| ascending
 
+    def test_per_fault_threshold_from_the_model(self, store):
+        q = LabelQueue(store, "ann")
+        a = _item(1, 0.30)  # 0.2 from the default 0.5
+        b = LabelItem(**{**_item(2, 0.30).__dict__, "threshold": 0.25})  # 0.05 from its own threshold
+        q.enqueue([a, b])
+        assert q.pop().segment_index == 2
+        assert store.items()[1].threshold == pytest.approx(0.25)
+
     def test_submit_progress_undo(self, store):
         q = LabelQueue(store, "ann")
         q.enqueue([_item(1, 0.5), _item(2, 0.9)])
