@@ -471,3 +471,17 @@ def test_on_submit_callbacks(tmp_path, clips):
     first = app.current.fault
     app.skip_button.click()
     assert seen == [(first, "skip", 1)]
+
+
+def test_labelling_item_whose_video_is_gone(tmp_path, clips):
+    from repcheck.labels import items_from_report
+
+    video = tmp_path / "moved.mp4"
+    video.write_bytes(clips["plank"].read_bytes())
+    store = LabelStore(tmp_path / "l.sqlite")
+    store.add_items(items_from_report(F.plank_report(video)))
+    video.unlink()
+    app = make_labeling_app(store=store, labeller="ann", analyze=F.make_fake_analyze())
+    assert "No signal plot: video not found" in app.card.note.value
+    app.ok_button.click()  # still labellable from what is stored
+    assert [r["value"] for r in store.labels()] == ["ok"]

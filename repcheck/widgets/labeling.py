@@ -63,8 +63,8 @@ class LabelingApp(widgets.VBox):
         self.queue = LabelQueue(store, labeller, threshold=threshold)
         self._analyze = analyze
         self._submit_callbacks: list[Callable[[LabelItem, str, int], object]] = []
-        self._reports: dict[str, SetReport] = {}
-        self._failed: dict[str, str] = {}
+        self._reports: dict[tuple[str, str], SetReport] = {}  # (video sha256, exercise) -> report
+        self._failed: dict[tuple[str, str], str] = {}
         self.current: LabelItem | None = None
         for r in reports:
             self.add_report(r, refresh=False)
@@ -159,7 +159,7 @@ class LabelingApp(widgets.VBox):
     def add_report(self, report: SetReport, *, refresh: bool = True) -> list[LabelItem]:
         """Queue every segment × fault of a report (and keep the report to draw its plots)."""
         items = self.queue.enqueue(items_from_report(report))
-        self._reports[str(report.video["sha256"])] = report
+        self._reports[(str(report.video["sha256"]), report.exercise)] = report
         if refresh and self.current is None:
             self.next_item()
         elif refresh:
@@ -188,20 +188,21 @@ class LabelingApp(widgets.VBox):
         return items or []
 
     def _report_for(self, item: LabelItem) -> SetReport | None:
-        rep = self._reports.get(item.video_sha256)
-        if rep is not None or self._analyze is None or item.video_sha256 in self._failed:
+        key = (item.video_sha256, item.exercise)
+        rep = self._reports.get(key)
+        if rep is not None or self._analyze is None or key in self._failed:
             return rep
         if not Path(item.video_path).is_file():
-            self._failed[item.video_sha256] = f"video not found at {item.video_path}"
+            self._failed[key] = f"video not found at {item.video_path}"
             return None
         errors: list[str] = []
         rep = run_safely(lambda t, k: errors.append(t),
                          lambda: self._analyze(item.video_path, exercise=item.exercise),
                          what="re-analyse the video")
         if rep is None:
-            self._failed[item.video_sha256] = errors[0] if errors else "analysis failed"
+            self._failed[key] = errors[0] if errors else "analysis failed"
             return None
-        self._reports[item.video_sha256] = rep
+        self._reports[key] = rep
         return rep
 
     def next_item(self) -> LabelItem | None:
@@ -246,8 +247,9 @@ class LabelingApp(widgets.VBox):
             seg = SegmentResult(index=it.segment_index, kind="rep", start_s=it.start_s, end_s=it.end_s)
             report = None
         self.card.show(report, seg, fault, it.video_path)
-        if it.video_sha256 in self._failed:
-            self.card.note.value = message_html(f"No signal plot: {self._failed[it.video_sha256]}", "warn")
+        failed = self._failed.get((it.video_sha256, it.exercise))
+        if failed:
+            self.card.note.value = message_html(f"No signal plot: {failed}", "warn")
 
     def _refresh_status(self) -> None:
         done, total = self.queue.progress
