@@ -26,7 +26,7 @@ from ..exercises import JUDGED_EXERCISES, get_exercise
 from ..landmarks import LM
 from .camera import Camera
 from .render import Renderer
-from .scene import CAMERA_VIEWS, Look, Scene, degrade_frame, sample_camera, sample_scene
+from .scene import CAMERA_VIEWS, Look, Scene, degrade_frame, sample_camera, sample_lighting, sample_scene
 
 __all__ = [
     "ClipPlan",
@@ -184,7 +184,8 @@ class ClipPlan:
 
 
 def _check_request(exercise: str, fault: str | None, severity: float | Sequence[float], reps: int | None,
-                   seconds: float | None, size: tuple[int, int], fps: float, view: str | None) -> None:
+                   seconds: float | None, size: tuple[int, int], fps: float, view: str | None,
+                   clip_seconds: float | None = None) -> None:
     spec = get_exercise(exercise)  # UnknownExerciseError
     if fault is not None and fault not in spec.fault_ids:
         known = ", ".join(spec.fault_ids) or "none"
@@ -201,6 +202,8 @@ def _check_request(exercise: str, fault: str | None, severity: float | Sequence[
         raise SynthArgumentError(f"size must be even numbers of pixels between 32 and 3840, got {w}x{h}")
     if not 1 <= fps <= 120:
         raise SynthArgumentError(f"fps must be between 1 and 120, got {fps}")
+    if clip_seconds is not None and not 0.2 <= clip_seconds <= 600:
+        raise SynthArgumentError(f"clip seconds must be between 0.2 and 600, got {clip_seconds}")
     if view is not None and view not in CAMERA_VIEWS and view != "random":
         raise SynthArgumentError(f"unknown view {view!r} (views: {', '.join(CAMERA_VIEWS)}, random)")
 
@@ -209,12 +212,13 @@ def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequ
               reps: int | None = None, seconds: float | None = None, seed: int = 0, view: str | None = "side",
               size: tuple[int, int] = (480, 270), fps: float = 15, look: Look | None = None,
               body: Any = None, sensor_noise: bool = True, shadows: bool = True,
-              window: tuple[float, float] | None = None) -> ClipPlan:
+              window: tuple[float, float] | None = None, clip_seconds: float | None = None) -> ClipPlan:
     """Sample body, outfit, motion, scene and camera for a clip, and compute its ground truth.
 
     Parameters are those of :func:`render_clip`, plus ``window``: (start_s, end_s) of the motion to
     film (default: all of it, getting into position included); ground-truth segments are shifted to
-    the clip's time and clipped to it. Raises :class:`SynthArgumentError` or
+    the clip's time and clipped to it; or ``clip_seconds``: film only that many seconds centred on the
+    middle of the first segment (the first rep or the hold — where the fault is). Raises :class:`SynthArgumentError` or
     :class:`~repcheck.errors.UnknownExerciseError` for a bad request.
     """
     from .body import BodyShape
@@ -222,7 +226,7 @@ def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequ
     from .motions import make_motion
 
     view = None if view == "random" else view
-    _check_request(exercise, fault, severity, reps, seconds, size, fps, view)
+    _check_request(exercise, fault, severity, reps, seconds, size, fps, view, clip_seconds)
     rng = np.random.default_rng(seed)
     body = body if body is not None else BodyShape.sample(rng)
     outfit = Outfit.sample(rng, body) if _takes_body(Outfit.sample) else Outfit.sample(rng)
@@ -231,6 +235,11 @@ def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequ
         sev = severity if np.ndim(severity) == 0 else [float(s) for s in severity]
         faults = {fault: float(sev) if np.ndim(sev) == 0 else sev}
     motion = make_motion(exercise, faults=faults, reps=reps, seconds=seconds, body=body, rng=rng)
+    if window is None and clip_seconds is not None and getattr(motion, "segments", None):
+        seg = motion.segments[0]
+        mid = 0.5 * (float(seg["start_s"]) + float(seg["end_s"]))
+        start = min(max(0.0, mid - clip_seconds / 2), max(0.0, float(motion.duration_s) - clip_seconds))
+        window = (start, start + clip_seconds)
     t0, t1 = (0.0, float(motion.duration_s)) if window is None else (float(window[0]), float(window[1]))
     t0, t1 = max(0.0, t0), min(float(motion.duration_s), t1)
     if t1 - t0 < 1.0 / fps:
@@ -247,6 +256,9 @@ def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequ
     frame_pts = world[:: max(1, n // 12)].reshape(-1, 3)
     camera, cam_info = sample_camera(rng, view=view, body_center=tuple(center), body_length=length,
                                      size=tuple(size), head_dir=tuple(head_dir), points=frame_pts)
+    if view is not None:  # named views: the key light on the camera's side of the body (see sample_lighting)
+        to_cam = np.asarray(camera.position, float) - center
+        scene = replace(scene, lighting=sample_lighting(rng, toward=(float(to_cam[0]), 0.0, float(to_cam[2]))))
     room = scene.room.enclosing(np.vstack([frame_pts, np.asarray(camera.position)[None]]))
     room = room.without_occluders(camera, frame_pts)
     scene = replace(scene, room=room)
@@ -304,7 +316,8 @@ def _takes_body(fn: Any) -> bool:
 def render_clip(exercise: str, *, fault: str | None = None, severity: float | Sequence[float] = 0.0,
                 reps: int | None = None, seconds: float | None = None, seed: int = 0, view: str | None = "side",
                 size: tuple[int, int] = (480, 270), fps: float = 15, out: Path | str, look: Look | None = None,
-                body: Any = None, sensor_noise: bool = True, shadows: bool = True) -> Path:
+                body: Any = None, sensor_noise: bool = True, shadows: bool = True,
+                clip_seconds: float | None = None) -> Path:
     """Render a synthetic clip to mp4 and write its ground truth beside it.
 
     Parameters
@@ -335,6 +348,9 @@ def render_clip(exercise: str, *, fault: str | None = None, severity: float | Se
         Blur + gaussian noise before encoding.
     shadows : bool
         Soft contact shadows under the body.
+    clip_seconds : float, optional
+        Film only this many seconds around the middle of the first rep/hold (default: the whole motion,
+        getting into position included).
 
     Returns
     -------
@@ -342,7 +358,8 @@ def render_clip(exercise: str, *, fault: str | None = None, severity: float | Se
         The mp4 written.
     """
     plan = plan_clip(exercise, fault=fault, severity=severity, reps=reps, seconds=seconds, seed=seed, view=view,
-                     size=size, fps=fps, look=look, body=body, sensor_noise=sensor_noise, shadows=shadows)
+                     size=size, fps=fps, look=look, body=body, sensor_noise=sensor_noise, shadows=shadows,
+                     clip_seconds=clip_seconds)
     return write_clip(plan, out)
 
 
@@ -406,6 +423,8 @@ def add_synth_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
                         help=f"camera placement: {', '.join(CAMERA_VIEWS)} or random (default side)")
     parser.add_argument("--size", type=_parse_size, default=(480, 270), help="WxH in pixels (default 480x270)")
     parser.add_argument("--fps", type=float, default=15.0, help="frames per second (default 15)")
+    parser.add_argument("--clip-seconds", type=float, default=None,
+                        help="film only this many seconds around the first rep/hold (default: everything)")
     parser.add_argument("--no-noise", action="store_true", help="skip the sensor blur/noise")
     parser.add_argument("--out", "-o", required=True, help="output CLIP.mp4 (ground truth: CLIP.json)")
     return parser
@@ -419,7 +438,8 @@ def run_synth(args: argparse.Namespace) -> int:
             severity = 1.0 if args.fault else 0.0
         out = render_clip(args.exercise, fault=args.fault, severity=severity, reps=args.reps,
                           seconds=args.seconds, seed=args.seed, view=args.view, size=tuple(args.size),
-                          fps=args.fps, out=Path(args.out), sensor_noise=not args.no_noise)
+                          fps=args.fps, out=Path(args.out), sensor_noise=not args.no_noise,
+                          clip_seconds=args.clip_seconds)
     except RepcheckError as exc:
         print(f"repcheck synth: {exc}", file=sys.stderr)
         return 2

@@ -19,7 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..landmarks import LANDMARK_NAMES, SKELETON_EDGES
+from ..landmarks import LANDMARK_NAMES, LM, SKELETON_EDGES
 from .clip import LIMB_LANDMARKS, plan_clip, write_clip
 
 __all__ = ["draw_landmarks", "limb_error", "make_contact_sheet", "run_mediapipe"]
@@ -61,9 +61,13 @@ def read_video(path: Path | str) -> list[np.ndarray]:
     return frames
 
 
-def limb_error(detected: np.ndarray, truth: np.ndarray, size: tuple[int, int], body_height_px: np.ndarray
-               ) -> np.ndarray:
+def limb_error(detected: np.ndarray, truth: np.ndarray, size: tuple[int, int], body_height_px: np.ndarray,
+               *, swap_tolerant: bool = False) -> np.ndarray:
     """Mean 2D error of the 12 limb landmarks per frame, as a fraction of body height.
+
+    With ``swap_tolerant`` each landmark is compared with both the true left and right joint and the
+    nearer counts: from the side MediaPipe often swaps the labels of an overlapping near/far limb pair,
+    which analysis code averages away (left/right midpoints) but a plain error would count as a miss.
 
     Parameters
     ----------
@@ -82,8 +86,20 @@ def limb_error(detected: np.ndarray, truth: np.ndarray, size: tuple[int, int], b
         NaN where not detected.
     """
     scale = np.array(size, float)
-    d = (detected[:, LIMB_LANDMARKS, :2] - truth[:, LIMB_LANDMARKS, :2]) * scale
-    return np.linalg.norm(d, axis=-1).mean(axis=1) / body_height_px
+    limbs = list(LIMB_LANDMARKS)
+    e = np.linalg.norm((detected[:, limbs, :2] - truth[:, limbs, :2]) * scale, axis=-1)
+    if swap_tolerant:
+        mirror = [LM[_mirror_name(LANDMARK_NAMES[i])] for i in limbs]
+        e = np.minimum(e, np.linalg.norm((detected[:, limbs, :2] - truth[:, mirror, :2]) * scale, axis=-1))
+    return e.mean(axis=1) / body_height_px
+
+
+def _mirror_name(name: str) -> str:
+    if name.startswith("left_"):
+        return "right_" + name[5:]
+    if name.startswith("right_"):
+        return "left_" + name[6:]
+    return name
 
 
 def draw_landmarks(img: np.ndarray, truth: np.ndarray | None, detected: np.ndarray | None) -> np.ndarray:

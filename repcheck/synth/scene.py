@@ -5,7 +5,8 @@ Everything is sampled from a ``numpy.random.Generator`` handed in, so one seed g
 World frame (see :mod:`repcheck.synth.camera`): metres, y up, floor y = 0. Floor exercises lie along
 x (``head_dir`` says which way the head points), the body's lateral axis is ~z.
 
-Named camera views (yaw is measured from side-on, positive toward the head end):
+Named camera views (yaw is measured from side-on, positive toward the head end; unless stated the
+phone is propped 25 cm – 1 m high, on a shelf, chair, sofa or a stack of books):
 
 ==============  =====================================================================
 ``side``        yaw 0, on the ``side_sign`` side (+z by default)
@@ -14,6 +15,7 @@ Named camera views (yaw is measured from side-on, positive toward the head end):
 ``oblique45``   yaw ±45°
 ``head_end``    yaw +60°, looking from the head end
 ``feet_end``    yaw −60°, looking from the feet end
+``floor``       side-on, phone lying/leaning on the floor (lens 5–20 cm high)
 ``high``        side-on, phone held high (1.4–1.8 m) looking down
 ``None``        anything a person might do: floor / furniture / held high, yaw ±60°, either side
 ==============  =====================================================================
@@ -41,6 +43,7 @@ __all__ = [
     "degrade_frame",
     "palette",
     "sample_camera",
+    "sample_lighting",
     "sample_look",
     "sample_room",
     "sample_scene",
@@ -454,9 +457,18 @@ def sample_room(rng: np.random.Generator, *, body_center: tuple[float, float, fl
                 ceiling=float(rng.uniform(2.4, 2.8)), mat=mat, clutter=tuple(clutter))
 
 
-def sample_lighting(rng: np.random.Generator) -> Lighting:
-    """Key light from above and to a side (ceiling lamp or window), random strength and tint."""
-    az = rng.uniform(0, 2 * np.pi)
+def sample_lighting(rng: np.random.Generator, *, toward: tuple[float, float, float] | None = None,
+                    spread_deg: float = 80.0) -> Lighting:
+    """Key light from above and to a side (ceiling lamp or window), random strength and tint.
+
+    ``toward``: a horizontal direction (e.g. from the body to the camera); the key light's azimuth is
+    then drawn within ±``spread_deg`` of it (people film facing the light; a backlit figure is mostly
+    silhouette).
+    """
+    if toward is None:
+        az = rng.uniform(0, 2 * np.pi)
+    else:
+        az = np.arctan2(toward[2], toward[0]) + np.radians(rng.uniform(-spread_deg, spread_deg))
     el = np.radians(rng.uniform(35, 75))
     d = (float(np.cos(el) * np.cos(az)), float(np.sin(el)), float(np.cos(el) * np.sin(az)))
     warm = rng.uniform(-1, 1)
@@ -475,12 +487,13 @@ def sample_scene(rng: np.random.Generator, *, body_center: tuple[float, float, f
 
 #: Named views: (yaw from side-on toward the head, degrees; mirrored side; camera height range metres).
 CAMERA_VIEWS: dict[str, tuple[float, bool, tuple[float, float]]] = {
-    "side": (0.0, False, (0.05, 1.0)),
-    "other_side": (0.0, True, (0.05, 1.0)),
-    "oblique": (30.0, False, (0.05, 1.0)),
-    "oblique45": (45.0, False, (0.05, 1.0)),
-    "head_end": (60.0, False, (0.1, 1.0)),
-    "feet_end": (-60.0, False, (0.1, 1.0)),
+    "side": (0.0, False, (0.25, 1.0)),
+    "other_side": (0.0, True, (0.25, 1.0)),
+    "oblique": (30.0, False, (0.25, 1.0)),
+    "oblique45": (45.0, False, (0.25, 1.0)),
+    "head_end": (60.0, False, (0.25, 1.0)),
+    "feet_end": (-60.0, False, (0.25, 1.0)),
+    "floor": (0.0, False, (0.05, 0.2)),
     "high": (0.0, False, (1.4, 1.8)),
 }
 
@@ -548,7 +561,7 @@ def sample_camera(rng: np.random.Generator, *, view: str | None, body_center: tu
         yaw += float(rng.uniform(-4, 4))
         height = float(rng.uniform(h0, h1))
         mode = "held" if view == "high" else ("floor" if height < 0.25 else "furniture")
-        dist = float(rng.uniform(2.0, 3.5))
+        dist = None  # set below: framing the body with a little room to spare, as people do
     sign = -side_sign if mirrored else side_sign
     roll = float(rng.uniform(-5, 5))
     c = np.asarray(body_center, float)
@@ -562,6 +575,9 @@ def sample_camera(rng: np.random.Generator, *, view: str | None, body_center: tu
     # minimum distance so the body's length fits the frame width with margin
     tan_half = np.tan(np.radians(hfov) / 2)
     need = body_length * (0.5 + margin + 0.05) / tan_half * max(abs(np.cos(a)), 0.5)
+    if dist is None:
+        near = max(float(need), 2.0)  # ROUTINE.md: phones stand 2–4 m away
+        dist = float(min(near * rng.uniform(1.0, 1.5), max(near, 4.0)))
     dist = max(dist, float(need))
     cam = None
     for _ in range(40):
