@@ -68,6 +68,10 @@ def test_plank_fault_onset_is_in_the_timeline():
     assert sag[t > seg["start_s"] + 14.0].all()
     onset = seg["faults"]["hips_sag"]["onset_s"]
     assert seg["start_s"] + 8.0 < onset < seg["start_s"] + 13.5
+    # lying on the floor before and after the hold is not a sag
+    outside = np.r_[np.arange(0.0, seg["start_s"] - 0.05, 0.1), np.arange(seg["end_s"] + 0.05, m.duration_s, 0.1)]
+    assert not m.fault_timeline(outside)["hips_sag"].any()
+    assert (m.fault_value(outside[:3], "hip_offset_cm") < -15).all()
 
 
 def test_plank_gets_into_and_out_of_position():

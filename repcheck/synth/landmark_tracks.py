@@ -32,24 +32,53 @@ _ARMS = tuple(p for p in LEFT_RIGHT_PAIRS if LM["left_shoulder"] <= p[0] < LM["l
 FAR_SIDE_GROUPS = tuple(range(LM["left_shoulder"], N_LANDMARKS))
 
 
+#: MediaPipe's errors measured on rendered clips of each exercise (docs/synth_calibration.md; lengths in
+#: fractions of body height, per image axis). "default" serves exercises without their own figures.
+CALIBRATED_NOISE: dict[str, dict[str, float]] = {
+    # 18 side-view clips, 480x270 @ 10 fps, mediapipe 0.10.21 model_complexity=1 (3-6 clips per exercise)
+    "default": dict(bias=0.0146, wander=0.0075, jitter=0.0016, hip_bias=0.010, hip_shift=0.0, far_side_factor=1.24,
+                    swap_rate_per_s=0.01, drop_rate_per_s=0.002, visibility_near=0.985, visibility_far=0.48,
+                    depth_scale=2.9),
+    "plank": dict(bias=0.0120, wander=0.0067, jitter=0.0013, hip_shift=0.009, far_side_factor=1.10,
+                  swap_rate_per_s=0.0, visibility_near=0.975, visibility_far=0.38, depth_scale=3.3),
+    "upper_back_roll": dict(bias=0.0186, wander=0.0186, jitter=0.0068, hip_shift=-0.002, far_side_factor=1.24,
+                            swap_rate_per_s=0.0, visibility_near=0.99, visibility_far=0.52, depth_scale=2.6),
+    # kneeling + trunk rotation: MediaPipe's worst case (hips wander, left/right labels flip 20-50 % of frames)
+    "lumbar_locked_rotation": dict(bias=0.060, wander=0.034, jitter=0.025, hip_shift=-0.006, far_side_factor=1.29,
+                                   swap_rate_per_s=0.25, swap_duration_s=(0.5, 2.0), visibility_near=0.88,
+                                   visibility_far=0.35, depth_scale=2.9),
+    "glute_bridge": dict(bias=0.0140, wander=0.0055, jitter=0.0012, hip_shift=-0.012, far_side_factor=1.28,
+                         swap_rate_per_s=0.0, visibility_near=0.995, visibility_far=0.60, depth_scale=2.5),
+}
+
+_FIELDS_DEFAULTS: dict[str, object] = dict(wander_tau_s=1.0, swap_duration_s=(0.3, 1.5), drop_duration_s=(0.1, 0.5),
+                                           visibility_sd=0.04)
+
+
 @dataclass(frozen=True)
 class MediaPipeNoise:
     """How MediaPipe's output differs from the true landmarks. Lengths are fractions of body height
-    (so they scale with the person's size in the frame); times in seconds.
+    (so they scale with the person's size in the frame), per image axis; times in seconds.
+
+    A field left at None takes the figure calibrated for the exercise being projected
+    (:data:`CALIBRATED_NOISE`), so ``MediaPipeNoise()`` is "like MediaPipe on this exercise";
+    set a field to override it (``MediaPipeNoise(drop_rate_per_s=0.5)``).
 
     Attributes
     ----------
-    jitter : float
-        Standard deviation of the frame-to-frame landmark wobble (fraction of body height).
-    jitter_tau_s : float
-        Correlation time of that wobble (MediaPipe's tracker smooths over a few frames).
     bias : float
-        Standard deviation of a slowly drifting per-landmark offset (systematic placement error).
-    bias_tau_s : float
-        Correlation time of the drifting offset.
+        Standard deviation of a per-clip, per-landmark offset (systematic placement error).
+    wander : float
+        Standard deviation of the slow drift of each landmark around that offset.
+    wander_tau_s : float
+        Correlation time of the drift.
+    jitter : float
+        Standard deviation of the frame-to-frame wobble.
     hip_bias : float
-        Standard deviation of a per-clip shift of both hip landmarks along the trunk (fraction of body
-        height; MediaPipe's hip height depends on clothing and view).
+        Standard deviation of a per-clip shift of both hip landmarks along the trunk.
+    hip_shift : float
+        Mean shift of both hip landmarks along the trunk (towards the shoulders positive) on top of
+        :data:`~repcheck.synth.body.MP_HIP_OFFSET` (MediaPipe's hip height depends on the pose).
     far_side_factor : float
         Error multiplier for limb landmarks on the side away from the camera.
     swap_rate_per_s : float
@@ -61,38 +90,40 @@ class MediaPipeNoise:
     drop_duration_s : tuple of float
         (min, max) length of a dropout.
     visibility_near, visibility_far : float
-        Typical visibility of landmarks on the near / far side of the body.
+        Typical visibility of limb landmarks on the near / far side of the body.
     visibility_sd : float
         Frame-to-frame spread of visibility.
     depth_scale : float
-        MediaPipe's relative z is compressed and noisy: true relative depth is multiplied by this.
+        MediaPipe's relative z is the true relative depth (scaled like x) times this.
     """
 
-    jitter: float = 0.0025
-    jitter_tau_s: float = 0.06
-    bias: float = 0.008
-    bias_tau_s: float = 3.0
-    hip_bias: float = 0.008
-    far_side_factor: float = 1.8
-    swap_rate_per_s: float = 0.01
-    swap_duration_s: tuple[float, float] = (0.2, 1.5)
-    drop_rate_per_s: float = 0.005
-    drop_duration_s: tuple[float, float] = (0.1, 0.5)
-    visibility_near: float = 0.98
-    visibility_far: float = 0.80
-    visibility_sd: float = 0.04
-    depth_scale: float = 0.6
+    bias: float | None = None
+    wander: float | None = None
+    wander_tau_s: float | None = None
+    jitter: float | None = None
+    hip_bias: float | None = None
+    hip_shift: float | None = None
+    far_side_factor: float | None = None
+    swap_rate_per_s: float | None = None
+    swap_duration_s: tuple[float, float] | None = None
+    drop_rate_per_s: float | None = None
+    drop_duration_s: tuple[float, float] | None = None
+    visibility_near: float | None = None
+    visibility_far: float | None = None
+    visibility_sd: float | None = None
+    depth_scale: float | None = None
 
     @classmethod
     def none(cls) -> MediaPipeNoise:
-        """No errors at all (visibility still reflects near/far side)."""
-        return cls(jitter=0.0, bias=0.0, hip_bias=0.0, swap_rate_per_s=0.0, drop_rate_per_s=0.0,
-                   visibility_sd=0.0, depth_scale=1.0)
+        """No errors at all (visibility still reflects the near/far side, z the true depth)."""
+        return cls(bias=0.0, wander=0.0, jitter=0.0, hip_bias=0.0, hip_shift=0.0, swap_rate_per_s=0.0,
+                   drop_rate_per_s=0.0, visibility_sd=0.0, depth_scale=1.0)
 
-    @classmethod
-    def calibrated(cls) -> MediaPipeNoise:
-        """The figures measured against MediaPipe on rendered clips (docs/synth_calibration.md)."""
-        return cls()
+    def resolved(self, exercise: str | None = None) -> MediaPipeNoise:
+        """Every None field replaced by the figure calibrated for ``exercise``."""
+        table = {**_FIELDS_DEFAULTS, **CALIBRATED_NOISE["default"], **CALIBRATED_NOISE.get(exercise or "", {})}
+        vals = {k: (table[k] if v is None else v) for k, v in asdict(self).items()}
+        return MediaPipeNoise(**vals)
 
 
 def _episodes(n: int, fps: float, rate: float, dur: tuple[float, float], rng: np.random.Generator) -> np.ndarray:
@@ -166,23 +197,25 @@ def project_track(motion: Motion, camera: Camera, fps: float, *, rng: np.random.
     swap = np.zeros(T, bool)
     drop = np.zeros(T, bool)
     if noise is not None:
-        n = noise
+        n = noise = noise.resolved(motion.exercise)
         Q = P.copy()
         mult = np.where(far, n.far_side_factor, 1.0)
         mult[:, :LM["left_shoulder"]] = 1.0
         if n.bias > 0:
-            Q += n.bias * H * mult[..., None] * _smooth_noise((T, N_LANDMARKS, 3), n.bias_tau_s * fps, rng)
-        if n.hip_bias > 0:
+            Q += n.bias * H * mult[..., None] * rng.standard_normal((1, N_LANDMARKS, 3))
+        if n.wander > 0:
+            Q += n.wander * H * mult[..., None] * _smooth_noise((T, N_LANDMARKS, 3), n.wander_tau_s * fps, rng)
+        if n.hip_bias > 0 or n.hip_shift != 0:
             # shift both hips along the shoulder→hip direction (up the trunk positive)
             sh = 0.5 * (P[:, LM["left_shoulder"]] + P[:, LM["right_shoulder"]])
             hp = 0.5 * (P[:, LM["left_hip"]] + P[:, LM["right_hip"]])
             d = sh - hp
             d /= np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-9)
-            hb = rng.normal(0.0, n.hip_bias) * H
+            hb = (n.hip_shift + rng.normal(0.0, n.hip_bias)) * H
             for k in (LM["left_hip"], LM["right_hip"]):
                 Q[:, k] += hb * d
         if n.jitter > 0:
-            Q += n.jitter * H * mult[..., None] * _smooth_noise((T, N_LANDMARKS, 3), n.jitter_tau_s * fps, rng)
+            Q += n.jitter * H * mult[..., None] * rng.standard_normal((T, N_LANDMARKS, 3))
         swap_kind = rng.integers(0, 3)
         swap = _episodes(T, fps, n.swap_rate_per_s, n.swap_duration_s, rng)
         drop = _episodes(T, fps, n.drop_rate_per_s, n.drop_duration_s, rng)
@@ -201,9 +234,11 @@ def project_track(motion: Motion, camera: Camera, fps: float, *, rng: np.random.
     image[..., 1] = uv[..., 1] / Hp
     image[..., 2] = z
 
-    vis = np.where(far, 0.80, 0.98)
+    vis = np.where(far, 0.41, 0.98)
+    vis[:, :LM["left_shoulder"]] = np.where(far[:, :LM["left_shoulder"]], 0.9, 0.99)
     if noise is not None:
         vis = np.where(far, noise.visibility_far, noise.visibility_near)
+        vis[:, :LM["left_shoulder"]] = np.where(far[:, :LM["left_shoulder"]], 0.9, 0.99)
         if noise.visibility_sd > 0:
             vis = vis + noise.visibility_sd * _smooth_noise((T, N_LANDMARKS), 0.2 * fps, rng)
     out = (image[..., 0] < 0) | (image[..., 0] > 1) | (image[..., 1] < 0) | (image[..., 1] > 1) | (depth <= 0)
@@ -487,6 +522,37 @@ def calibrate(*, seed: int = 0, fps: float = 10.0, size: tuple[int, int] = (480,
     return rows
 
 
+_ERROR_KEYS = ("detection", "swap_rate", "error_median", "bias_rms", "wander_rms", "jitter_rms", "far_near_ratio",
+               "visibility_near", "visibility_far", "hip_along_trunk", "hip_up_perp", "hip_vs_joint_along",
+               "hip_vs_joint_up", "z_scale", "z_corr")
+
+
+def summarize(rows: list[dict]) -> str:
+    """Markdown tables of :func:`calibrate` rows: MediaPipe error figures per exercise, and the proxy
+    measure per fault and severity for the ground truth, MediaPipe and the fast path."""
+    lines = ["| exercise | clips | " + " | ".join(_ERROR_KEYS) + " |", "|---" * (len(_ERROR_KEYS) + 2) + "|"]
+    exs = sorted({r["exercise"] for r in rows}, key=lambda e: [r["exercise"] for r in rows].index(e))
+    for ex in exs + ["all"]:
+        rs = [r for r in rows if ex in ("all", r["exercise"])]
+        vals = []
+        for k in _ERROR_KEYS:
+            v = [r[k] for r in rs if k in r and r[k] is not None and np.isfinite(r[k])]
+            vals.append(f"{np.median(v):.4f}" if v else "–")
+        lines.append(f"| {ex} | {len(rs)} | " + " | ".join(vals) + " |")
+    lines += ["", "| exercise / fault | severity | truth value | label | proxy: ground truth | proxy: MediaPipe | "
+              "proxy: fast path |", "|---|---|---|---|---|---|---|"]
+
+    def fmt(v: list) -> str:
+        v = [x for x in v if x is not None and np.isfinite(x)]
+        return ", ".join(f"{x:.1f}" for x in v) if v else "–"
+
+    for r in rows:
+        lines.append(f"| {r['exercise']} / {r['fault']} | {r['severity']:.1f} | {fmt(r['truth'])} | "
+                     f"{', '.join('F' if x else 'ok' for x in r['labels'])} | {fmt(r['proxy_gt'])} | "
+                     f"{fmt(r['proxy_mp'])} | {fmt(r['proxy_fast'])} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m repcheck.synth.landmark_tracks --json OUT`` — run :func:`calibrate` and save the rows."""
     import argparse
@@ -498,11 +564,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fps", type=float, default=10.0)
     ap.add_argument("--views", default="side")
     ap.add_argument("--only", default="", help="comma-separated exercise ids to run (default: all)")
+    ap.add_argument("--severities", default="0,0.5,1", help="comma-separated severities to render")
+    ap.add_argument("--summarize", action="store_true", help="only print the tables of an existing --json file")
     a = ap.parse_args(argv)
-    cases = tuple(c for c in CALIBRATION_SET if not a.only or c[0] in a.only.split(","))
+    if a.summarize:
+        with open(a.json) as fh:
+            print(summarize(json.load(fh)))
+        return 0
+    sevs = {float(x) for x in a.severities.split(",")}
+    cases = tuple(c for c in CALIBRATION_SET if (not a.only or c[0] in a.only.split(",")) and c[2] in sevs)
     rows = calibrate(seed=a.seed, fps=a.fps, views=tuple(a.views.split(",")), cases=cases)
     with open(a.json, "w") as fh:
         json.dump(rows, fh, indent=1)
+    print(summarize(rows))
     return 0
 
 

@@ -236,12 +236,21 @@ class Motion:
         return np.interp(t, self.grid_t, self.truth[key])
 
     def fault_timeline(self, t: np.ndarray) -> dict[str, np.ndarray]:
-        """Per-time boolean ground truth of each fault (holds), shape like ``t``; empty for rep sets."""
+        """Per-time boolean ground truth of each fault of a hold, shape like ``t``.
+
+        True where the physical value is beyond the fault's boundary *inside a hold segment*; getting
+        into and out of position (hips still on the floor) is not a fault. Empty for rep sets.
+        """
+        t = np.asarray(t, float)
+        inside = np.zeros(t.shape, bool)
+        for seg in self.segments:
+            if seg["kind"] == "hold":
+                inside |= (t >= seg["start_s"]) & (t <= seg["end_s"])
         out = {}
         for (ex, fid), (measure, _u, bnd, d) in FAULT_BOUNDARIES.items():
-            if ex == self.exercise and measure in self.truth:
+            if ex == self.exercise and measure in self.truth and self.exercise == "plank":
                 v = self.fault_value(t, measure)
-                out[fid] = v > bnd if d > 0 else v < bnd
+                out[fid] = inside & ((v > bnd) if d > 0 else (v < bnd))
         return out
 
     def bounds(self, n: int = 40) -> tuple[np.ndarray, np.ndarray]:
