@@ -121,6 +121,45 @@ def voila_server(tmp_path_factory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
+def lab_server(tmp_path_factory) -> Iterator[Server]:
+    """JupyterLab over a *copy* of ``notebooks/`` (autosave must never write outputs into the repo)."""
+    home = tmp_path_factory.mktemp("lab")
+    root = home / "notebooks"
+    shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    env = {**os.environ}
+    for key, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
+                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
+                     ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")):
+        (home / sub).mkdir()
+        env[key] = str(home / sub)
+    settings = home / "settings"
+    for plugin, values in (("@jupyterlab/docmanager-extension/plugin", {"autoStartDefaultKernel": True}),
+                           ("@jupyterlab/notebook-extension/tracker", {"windowingMode": "none"}),
+                           ("@jupyterlab/apputils-extension/notification", {"fetchNews": "false",
+                                                                            "checkForUpdates": False})):
+        f = settings / f"{plugin}.jupyterlab-settings"
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(__import__("json").dumps(values))
+    env.update(JUPYTERLAB_SETTINGS_DIR=str(settings), REPCHECK_LABELS=str(home / "labels.sqlite"),
+               MPLBACKEND="Agg")
+    port = free_port()
+    log = home / "lab.log"
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+           "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
+           "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={root}", "--LabApp.news_url=None"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(cmd, cwd=home, env=env, stdout=fh, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        wait_for_port(port, proc, log, timeout=90)
+        yield Server(url=f"http://127.0.0.1:{port}", port=port, home=home, labels=home / "labels.sqlite", log=log)
+    finally:
+        stop_server(proc)
+
+
+@pytest.fixture(scope="session")
 def chromium():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)")

@@ -143,3 +143,24 @@ def test_voila_bad_upload_is_a_red_message(voila_server, app_page, tmp_path):
     assert page.evaluate("getComputedStyle(document.querySelector('.repcheck-error')).color") == "rgb(183, 28, 28)"
     shot(page, "voila_bad_upload", height=900)
     assert page.errors == []
+
+
+def test_jupyterlab_labelling_notebook_runs_with_keyboard_extension(lab_server, app_page):
+    """In JupyterLab the notebook runs (Run All) and the ipyevents extension loads: the app renders with no
+    widget errors and a name typed in it starts the queue."""
+    page = app_page
+    page.goto(f"{lab_server.url}/lab/tree/02_label_examples.ipynb", timeout=LOAD_TIMEOUT_MS)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+    app = page.locator(".repcheck-labeling")
+    app.wait_for(timeout=LOAD_TIMEOUT_MS)
+    name = page.get_by_placeholder("your name, then Enter")
+    name.fill("ann")
+    name.press("Enter")
+    page.get_by_text("The queue is empty").wait_for(timeout=30_000)
+    text = page.locator(".jp-Cell-outputArea").first.inner_text()
+    assert "Error" not in text and "Failed to load" not in text, text[:500]
+    assert page.get_by_text("Keys (mouse over the rep)").is_visible()
+    shot(page, "lab_labelling", height=1100)
+    assert page.errors == []
