@@ -24,8 +24,9 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``hip_lift_cm``         hip height above the ankles relative to its low baseline over the set (roll).
 ``thorax_extension``    backward bend (degrees) of the shoulder→head line from the hip→shoulder line
                         (upper back roll driver).
-``thorax_rotation``     shoulder-line rotation estimate in degrees, + = left shoulder up (locked
-                        rotation driver uses its magnitude).
+``thorax_rotation``     shoulder-line rotation estimate in degrees from its resting value (the most
+                        common still value), + = left shoulder up (locked rotation: the driver is its
+                        magnitude, the rep's side its sign).
 ``hip_drift_cm``        hip displacement from its rest position relative to the knees (locked rotation).
 ``hip_rise_cm``         the upward part of that displacement.
 """
@@ -269,6 +270,37 @@ def _choose_side(vis_left: np.ndarray, vis_right: np.ndarray, detected: np.ndarr
     return side.astype(str)
 
 
+def _rest_level(x: np.ndarray, fps: float, *, still_s: float = 0.5, still_range: float = 4.0,
+                bin_width: float = 3.0) -> float:
+    """The value a signal rests at between reps: the most common value among still stretches.
+
+    In the kneeling rest of the locked rotation one elbow is down between the knees, so the shoulder
+    line is not level at rest (about −25° on synthetic bodies); reps go up on one side and down on the
+    other from there. Still = moving less than ``still_range`` over ``still_s``; the mode is taken over a
+    ``bin_width`` histogram of the still samples.
+    """
+    ok = np.isfinite(x)
+    if not ok.any():
+        return 0.0
+    k = max(2, int(round(still_s * fps)))
+    if x.size <= k:
+        return float(np.nanmedian(x))
+    win = np.lib.stride_tricks.sliding_window_view(x, k)
+    with np.errstate(invalid="ignore"):
+        rng = np.max(win, axis=1) - np.min(win, axis=1)
+    still = np.zeros(x.size, bool)
+    still[: rng.size] |= rng < still_range
+    still &= ok
+    vals = x[still] if still.sum() >= 3 else x[ok]
+    lo, hi = float(vals.min()), float(vals.max())
+    if hi - lo < bin_width:
+        return float(np.median(vals))
+    hist, edges = np.histogram(vals, bins=np.arange(lo, hi + bin_width, bin_width))
+    c = 0.5 * (edges[np.argmax(hist)] + edges[np.argmax(hist) + 1])
+    near = vals[np.abs(vals - c) <= 1.5 * bin_width]
+    return float(np.median(near)) if near.size else float(c)
+
+
 # ---------------------------------------------------------------------------------------- main
 def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) -> Signals:
     """Measure every per-sample signal of a set.
@@ -415,6 +447,8 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     hf = values["hip_above_feet_cm"]
     base = np.nanpercentile(hf, 10) if np.isfinite(hf).any() else np.nan
     values["hip_lift_cm"] = hf - base
+    rest_rot = _rest_level(values["thorax_rotation"], fps)
+    values["thorax_rotation"] = values["thorax_rotation"] - rest_rot
     rot = np.abs(values["thorax_rotation"])
     if np.isfinite(rot).any():
         rest = rot <= np.nanpercentile(rot, 30)

@@ -589,3 +589,182 @@ def judge_segments(
             fres.append(FaultResult(f.id, round(prob, 4), verdict, intervals, evidence, f.cue))
         results.append(SegmentResult(seg.index, seg.kind, seg.start_s, seg.end_s, seg.side, fres))
     return results, timeline
+
+
+# ------------------------------------------------------------------------------------ bootstrap
+#: Camera views the bootstrap draws from (SYNTH-RENDER's names); side views dominate like real use.
+BOOTSTRAP_VIEWS = ("side", "side", "other_side", "oblique", "oblique45", "high")
+
+
+def _bootstrap_motion(exercise: str, rng: np.random.Generator):
+    """One synthetic set with random faults (a third correct); returns the Motion."""
+    from .synth.body import BodyShape
+    from .synth.motions import make_motion
+
+    spec = get_exercise(exercise)
+    body = BodyShape.sample(rng)
+    if spec.kind == "hold":
+        u = rng.random()
+        faults = None
+        onset = None
+        if u > 1 / 3:
+            fid = "hips_sag" if u < 2 / 3 else "hips_pike"
+            faults = {fid: float(rng.uniform(0.0, 1.0))}
+            if rng.random() < 0.4:
+                onset = float(rng.uniform(2.0, 8.0))
+        return make_motion(exercise, faults=faults, seconds=float(rng.uniform(8, 20)), body=body, rng=rng,
+                           fault_onset_s=onset)
+    n = int(rng.integers(4, 8))
+    fid = spec.fault_ids[int(rng.integers(len(spec.fault_ids)))]
+    mode = rng.random()
+    if mode < 0.3:
+        faults = None
+    elif mode < 0.6:
+        faults = {fid: [float(s) for s in rng.uniform(0, 1, n)]}
+    else:
+        faults = {fid: [float(s) if rng.random() < 0.5 else 0.0 for s in rng.uniform(0.3, 1, n)]}
+    return make_motion(exercise, faults=faults, reps=n, body=body, rng=rng)
+
+
+def bootstrap_data(exercise: str, n_sets: int, *, seed: int = 0) -> dict[str, Any]:
+    """Features and labels from synthetic landmark tracks (``repcheck.synth`` fast path).
+
+    Holds: one row per sample inside each detected hold (labels from ``Motion.fault_timeline``).
+    Reps: one row per detected rep, labelled by the ground-truth rep it overlaps most.
+
+    Returns
+    -------
+    dict
+        ``X`` (n, F), ``y`` {fault_id: (n,) bool}, ``groups`` (n,) set index, ``kind``, ``names``.
+    """
+    from .features import compute_signals
+    from .segment import find_segments
+    from .synth.landmark_tracks import MediaPipeNoise, camera_for, project_track
+
+    spec = get_exercise(exercise)
+    kind = _kind_for(spec)
+    rng = np.random.default_rng(seed)
+    Xs, groups = [], []
+    ys: dict[str, list] = {f.id: [] for f in spec.faults}
+    for k in range(n_sets):
+        m = _bootstrap_motion(spec.id, rng)
+        view = BOOTSTRAP_VIEWS[int(rng.integers(len(BOOTSTRAP_VIEWS)))]
+        cam = camera_for(m, rng, view=view)
+        fps = float(rng.choice([8.0, 10.0, 15.0]))
+        track = project_track(m, cam, fps, rng=rng, noise=MediaPipeNoise())
+        sig = compute_signals(track, spec)
+        segs, _ = find_segments(sig, spec)
+        if kind == "sample":
+            X = sample_features(sig, spec)
+            truth = m.fault_timeline(sig.t)
+            mask = np.zeros(sig.n, bool)
+            for s in segs:
+                mask[s.start_i : s.end_i + 1] = True
+            mask &= np.isfinite(X[:, 0])
+            Xs.append(X[mask])
+            groups += [k] * int(mask.sum())
+            for f in spec.faults:
+                ys[f.id].append(np.asarray(truth[f.id], bool)[mask])
+        else:
+            for s in segs:
+                best, ov = None, 0.0
+                for g in m.segments:
+                    o = min(s.end_s, g["end_s"]) - max(s.start_s, g["start_s"])
+                    if o > ov:
+                        best, ov = g, o
+                if best is None:
+                    continue
+                Xs.append(segment_features(sig, s, spec)[None, :])
+                groups.append(k)
+                for f in spec.faults:
+                    ys[f.id].append(np.array([bool(best["faults"][f.id]["label"])]))
+    X = np.concatenate(Xs) if Xs else np.zeros((0, len(_feature_names(spec, kind))))
+    y = {f: np.concatenate(v) if v else np.zeros(0, bool) for f, v in ys.items()}
+    return {"X": X, "y": y, "groups": np.asarray(groups), "kind": kind, "names": _feature_names(spec, kind)}
+
+
+def _grouped_metrics(X: np.ndarray, y: np.ndarray, groups: np.ndarray, kind: str) -> dict[str, float]:
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score, roc_auc_score
+    from sklearn.model_selection import GroupKFold
+
+    n_groups = len(np.unique(groups))
+    if n_groups < 3 or len(np.unique(y)) < 2:
+        return {}
+    p = np.full(y.size, np.nan)
+    for tr, te in GroupKFold(n_splits=3).split(X, y, groups):
+        if len(np.unique(y[tr])) < 2:
+            continue
+        clf = make_classifier(kind).fit(X[tr], y[tr])
+        p[te] = clf.predict_proba(X[te])[:, 1]
+    ok = np.isfinite(p)
+    if not ok.any() or len(np.unique(y[ok])) < 2:
+        return {}
+    return {
+        "cv": "GroupKFold(3) by synthetic set",
+        "roc_auc": round(float(roc_auc_score(y[ok], p[ok])), 4),
+        "accuracy": round(float(accuracy_score(y[ok], p[ok] >= 0.5)), 4),
+        "balanced_accuracy": round(float(balanced_accuracy_score(y[ok], p[ok] >= 0.5)), 4),
+        "n": int(ok.sum()),
+        "positives": int(y[ok].sum()),
+    }
+
+
+def bootstrap_models(exercises: tuple[str, ...] | None = None, *, n_sets: int = 24, seed: int = 0,
+                     models_dir: str | Path | None = None, max_rows: int = 6000, log=print) -> dict:
+    """Train and save a first model per (exercise, fault) on synthetic landmark tracks.
+
+    A stop-gap until ``repcheck train`` (issue #4) trains on ``training_data/``; returns the metrics.
+    """
+    from .exercises import JUDGED_EXERCISES
+
+    out = {}
+    for ex in exercises or JUDGED_EXERCISES:
+        spec = get_exercise(ex)
+        data = bootstrap_data(ex, n_sets, seed=seed)
+        X, groups, kind = data["X"], data["groups"], data["kind"]
+        rng = np.random.default_rng(seed)
+        idx = np.arange(X.shape[0])
+        if idx.size > max_rows:  # holds give thousands of strongly correlated samples: subsample
+            idx = np.sort(rng.choice(idx, max_rows, replace=False))
+        data_hash = hashlib.sha256(np.ascontiguousarray(X[idx]).tobytes()).hexdigest()
+        for f in spec.faults:
+            y = data["y"][f.id][idx]
+            if len(np.unique(y)) < 2:
+                log(f"{ex}/{f.id}: only one class in {y.size} rows; keeping the rule fallback")
+                continue
+            metrics = _grouped_metrics(X[idx], y, groups[idx], kind)
+            clf = make_classifier(kind).fit(X[idx], y)
+            save_model(
+                clf, spec, f.id, kind=kind, models_dir=models_dir,
+                training_data={"source": "repcheck.judge.bootstrap_data (synthetic fast path)",
+                               "sha256": data_hash, "rows": int(idx.size), "sets": n_sets, "seed": seed,
+                               "positives": int(y.sum())},
+                metrics=metrics, name=f"{ex}.{f.id}.bootstrap",
+                notes="Bootstrap model trained on synthetic landmark tracks (project_track + MediaPipeNoise);"
+                " replace with repcheck train.",
+            )
+            out[f"{ex}/{f.id}"] = metrics
+            log(f"{ex}/{f.id}: {kind} rows={idx.size} positives={int(y.sum())} {metrics}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m repcheck.judge --bootstrap [--sets N] [--seed S] [--exercise ID ...]``"""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m repcheck.judge")
+    ap.add_argument("--bootstrap", action="store_true", help="train the shipped models on synthetic tracks")
+    ap.add_argument("--sets", type=int, default=24)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--exercise", action="append")
+    ap.add_argument("--out", default=None, help="models directory (default: repcheck/models)")
+    a = ap.parse_args(argv)
+    if not a.bootstrap:
+        ap.print_help()
+        return 2
+    bootstrap_models(tuple(a.exercise) if a.exercise else None, n_sets=a.sets, seed=a.seed, models_dir=a.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -29,15 +29,20 @@ HOLD_ENTER = 0.6
 HOLD_EXIT = 0.4
 #: Drops out of position shorter than this (s) do not split a hold (a shaky moment, a missed frame).
 HOLD_MERGE_GAP_S = 1.0
-#: A rep's peak must rise above its surroundings by this share of the set's driver range (p95 − p5);
-#: tuned on synthetic sets: noise peaks stay below 0.2, real reps reach 0.6–1.0.
-REP_REL_PROMINENCE = 0.35
+#: A rep's peak must rise above its neighbouring valleys by this share of the set's typical (90th
+#: percentile) rep prominence; on synthetic sets noise bumps stay below 0.2 of it, the weakest reps of a
+#: set reach 0.4.
+REP_REL_PROMINENCE = 0.3
+#: Reps shorter than this share of ``spec.min_rep_s`` (from bound to bound) are bumps, not reps.
+REP_MIN_DURATION_SHARE = 0.8
+#: Window for measuring a peak's prominence, in rep periods (median spacing of candidate peaks).
+REP_WLEN_PERIODS = 1.6
 #: Floor on prominence in the driver's own units, so that a set with no movement finds no reps.
 REP_MIN_PROMINENCE = {"thorax_extension": 6.0, "thorax_rotation": 8.0, "thorax_rotation_abs": 8.0,
-                      "hip_height": 6.0}
+                      "hip_height": 2.0}
 #: Rep bounds: where the driver is this share of the peak's prominence below the peak (0.9 = 10 %
 #: above the surrounding base, i.e. where the movement leaves/returns to rest).
-REP_BOUND_REL_HEIGHT = 0.9
+REP_BOUND_REL_HEIGHT = 0.96
 
 
 @dataclass(frozen=True)
@@ -261,11 +266,12 @@ def find_reps(
         A reps exercise; ``spec.driver`` names the moving quantity (peak = the rep's turning point).
     min_prominence : float, optional
         Absolute prominence floor in the driver's units (default: ``REP_MIN_PROMINENCE`` of the
-        driver). The effective prominence is ``max(min_prominence, rel_prominence × (p95 − p5))``.
+        driver). The effective prominence is ``max(min_prominence, rel_prominence × P90)`` where P90
+        is the 90th percentile of the candidate peaks' prominences (measured within about one rep period).
     min_gap_s : float, optional
         Minimum time between peaks (default ``spec.min_rep_s``; ``0`` disables).
     rel_prominence : float or None
-        Share of the set's driver range a peak must reach; None disables the relative criterion.
+        Share of the set's typical rep prominence a peak must reach; None disables the relative criterion.
     rel_height : float
         Rep bounds at this share of the prominence below the peak (``scipy.signal.peak_widths``).
 
@@ -290,17 +296,32 @@ def find_reps(
     idx = np.flatnonzero(ok)
     xf = np.interp(np.arange(x.size), idx, x[idx])
     fps = signals.fps
-    lo, hi = np.percentile(xf[ok], [5, 95])
     floor = REP_MIN_PROMINENCE.get(spec.driver, 0.0) if min_prominence is None else float(min_prominence)
-    prom = max(floor, (rel_prominence or 0.0) * (hi - lo))
     gap = spec.min_rep_s if min_gap_s is None else float(min_gap_s)
     distance = max(1, int(round(gap * fps))) if gap > 0 else None
-    peaks, _props = find_peaks(xf, prominence=prom if prom > 0 else None, distance=distance)
+    # pass 1: candidate peaks, to learn the rep period; the prominence window (wlen) then spans about
+    # one period so each rep is measured against its own neighbouring valleys, not the set's lowest point
+    # (the body may rest lower before the first / after the last rep).
+    cand, _ = find_peaks(xf, prominence=floor if floor > 0 else None, distance=distance)
+    if cand.size >= 3:
+        period = float(np.median(np.diff(t[cand])))
+    else:
+        period = 0.5 * (spec.min_rep_s + spec.max_rep_s)
+    period = float(np.clip(period, spec.min_rep_s, spec.max_rep_s))
+    wlen = max(3, int(round(REP_WLEN_PERIODS * period * fps)) | 1)
+    peaks, _ = find_peaks(xf, prominence=floor if floor > 0 else None, distance=distance, wlen=wlen)
     peaks = peaks[ok[peaks]]
+    prom = floor
+    if peaks.size:
+        pr = peak_prominences(xf, peaks, wlen=wlen)[0]
+        prom = max(floor, (rel_prominence or 0.0) * float(np.percentile(pr, 90)))
+        peaks = peaks[pr >= prom]
+    lo, hi = np.percentile(xf[ok], [5, 95])
+    info.update(period_s=period, wlen=wlen)
     if peaks.size == 0:
         info.update(prominence=prom, enter=np.nan, exit=np.nan)
         return [], info
-    proms = peak_prominences(xf, peaks)
+    proms = peak_prominences(xf, peaks, wlen=wlen)
     _, _, lips, rips = peak_widths(xf, peaks, rel_height=rel_height, prominence_data=proms)
     segs: list[Segment] = []
     prev_end = -1
@@ -314,6 +335,8 @@ def find_reps(
             continue
         ts = float(np.interp(max(lips[k], a), np.arange(t.size), t))
         te = float(np.interp(min(rips[k], b), np.arange(t.size), t))
+        if te - ts < REP_MIN_DURATION_SHARE * spec.min_rep_s:  # a bump, not a rep
+            continue
         side = None
         if spec.per_side and rot is not None and np.isfinite(rot[p]):
             side = "left" if rot[p] > 0 else "right"
