@@ -485,3 +485,18 @@ def test_labelling_item_whose_video_is_gone(tmp_path, clips):
     assert "No signal plot: video not found" in app.card.note.value
     app.ok_button.click()  # still labellable from what is stored
     assert [r["value"] for r in store.labels()] == ["ok"]
+
+
+def test_analyzer_report_without_segments(clips):
+    from dataclasses import replace
+
+    def empty(path, exercise=None, progress=None):
+        return replace(F.plank_report(path), segments=[], warnings=["no plank hold of 3 s or more found"])
+
+    app = make_analyzer_app(analyze=empty)
+    app.export_report()
+    assert "Nothing to export yet" in app.message.value
+    app.path.value = str(clips["plank"])
+    app.analyse.click()
+    assert "No rep or hold found" in app.table.value and "no plank hold" in app.summary.value
+    assert app.card.layout.display == "none" and app._segment_row.layout.display == "none"
