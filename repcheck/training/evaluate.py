@@ -1,0 +1,358 @@
+"""``repcheck evaluate DIR``: score a folder of labelled clips the way a user would meet them.
+
+Ground truth is read from ``<clip>.json`` beside each ``<clip>.mp4`` (``schema: "repcheck.synth/1"``,
+written by ``repcheck synth`` / ``render_clip``) or from trainer labels in the label store
+(``--labels DB``). Every clip is analysed with ``repcheck.analyze`` (the pose cache makes re-runs cheap).
+
+Scoring, per (exercise, fault), over ground-truth reps/holds:
+
+- each ground-truth segment is matched to the found segment with the largest overlap (IoU ≥
+  :data:`MATCH_IOU`, one-to-one); an unmatched one is ``missed``;
+- outcome per segment and fault: ``ok`` | ``fault`` | ``unsure`` | ``missed``;
+- ``unsure`` and ``missed`` are never correct: on a faulty segment they count as false negatives, on a
+  correct one as false positives; a found segment matching no ground truth that is judged ``fault``
+  counts as a false positive too;
+- precision, recall, F1, the confusion matrix (truth × outcome), the unsure rate (unsure / judged
+  segments; also per camera view), and per-segment errors;
+- boundaries: |start| and |end| errors of matched segments (s), rep-count errors per clip.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import RepcheckError
+
+__all__ = ["MATCH_IOU", "LabelledClip", "find_clips", "score_report", "evaluate_folder", "format_table",
+           "EVALUATION_SCHEMA"]
+
+EVALUATION_SCHEMA = "repcheck.evaluation/1"
+#: Minimum overlap (intersection over union) for a found segment to stand for a ground-truth one.
+MATCH_IOU = 0.3
+OUTCOMES = ("ok", "fault", "unsure", "missed")
+
+
+@dataclass(frozen=True)
+class LabelledClip:
+    """A video with its ground truth.
+
+    Attributes
+    ----------
+    video : Path
+    exercise : str
+    segments : list of dict
+        ``{"kind", "start_s", "end_s", "side", "faults": {fault_id: {"label": bool, ...}}}``.
+    view : str or None
+        Camera view name (synthetic clips).
+    source : {"synthetic", "trainer"}
+    """
+
+    video: Path
+    exercise: str
+    segments: list[dict[str, Any]]
+    view: str | None = None
+    source: str = "synthetic"
+
+
+def find_clips(folder: str | Path, *, labels: Any = None, exercise: str | None = None) -> list[LabelledClip]:
+    """Labelled clips in ``folder``: every ``*.mp4`` with a ``repcheck.synth/1`` JSON beside it, plus the
+    videos of the label store (``labels``: path or ``LabelStore``) that lie in ``folder``.
+
+    Raises
+    ------
+    RepcheckError
+        The folder does not exist or holds no labelled clip.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RepcheckError(f"no such folder: {folder}")
+    clips: list[LabelledClip] = []
+    for mp4 in sorted(folder.rglob("*.mp4")):
+        js = mp4.with_suffix(".json")
+        if not js.exists():
+            continue
+        try:
+            truth = json.loads(js.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(truth, dict) or truth.get("schema") != "repcheck.synth/1":
+            continue
+        if exercise and truth.get("exercise") != exercise:
+            continue
+        clips.append(LabelledClip(video=mp4, exercise=str(truth["exercise"]), segments=list(truth["segments"]),
+                                  view=(truth.get("params") or {}).get("view"), source="synthetic"))
+    if labels is not None:
+        clips += _label_clips(folder, labels, exercise)
+    if not clips:
+        raise RepcheckError(f"no labelled clips in {folder}: expected VIDEO.mp4 with VIDEO.json ground truth "
+                            "(repcheck synth) or --labels with trainer labels of videos in that folder")
+    return clips
+
+
+def _label_clips(folder: Path, labels: Any, exercise: str | None) -> list[LabelledClip]:
+    if isinstance(labels, (str, Path)):
+        from ..labels import LabelStore
+
+        labels = LabelStore(labels)
+    rows = labels.labelled_examples()
+    root = folder.resolve()
+    by: dict[tuple[str, str], dict[tuple[float, float], dict[str, list[str]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list)))
+    for r in rows:
+        p = Path(r["video_path"]).resolve()
+        if root not in p.parents or (exercise and r["exercise"] != exercise):
+            continue
+        by[(str(p), r["exercise"])][(float(r["start_s"]), float(r["end_s"]))][r["fault"]].append(r["label"])
+    out = []
+    for (path, ex), segs in sorted(by.items()):
+        segments = []
+        for (s, e), faults in sorted(segs.items()):
+            fd = {}
+            for f, votes in faults.items():
+                nf, no = votes.count("fault"), votes.count("ok")
+                if nf != no:
+                    fd[f] = {"label": nf > no}
+            segments.append({"kind": None, "start_s": s, "end_s": e, "side": None, "faults": fd})
+        out.append(LabelledClip(video=Path(path), exercise=ex, segments=segments, view=None, source="trainer"))
+    return out
+
+
+def _iou(a: tuple[float, float], b: tuple[float, float]) -> float:
+    inter = max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union > 0 else 0.0
+
+
+def _match(truth: list[dict[str, Any]], found: list[Any]) -> dict[int, int]:
+    """Greedy one-to-one matching by IoU: truth index -> found index."""
+    pairs = sorted(((_iou((t["start_s"], t["end_s"]), (f.start_s, f.end_s)), i, j)
+                    for i, t in enumerate(truth) for j, f in enumerate(found)), reverse=True)
+    out: dict[int, int] = {}
+    used: set[int] = set()
+    for iou, i, j in pairs:
+        if iou < MATCH_IOU or i in out or j in used:
+            continue
+        out[i] = j
+        used.add(j)
+    return out
+
+
+def score_report(clip: LabelledClip, report: Any) -> dict[str, Any]:
+    """Per-segment outcomes of one analysed clip against its ground truth.
+
+    Returns
+    -------
+    dict
+        ``rows`` (one per ground-truth segment × fault: truth, outcome, probability, value, reason),
+        ``extra`` (found segments without ground truth, with their fault verdicts), ``boundaries`` (start/end
+        errors of matched segments), ``count`` (ground-truth vs found segment counts).
+    """
+    from ..exercises import get_exercise
+
+    spec = get_exercise(clip.exercise)
+    found = list(report.segments)
+    m = _match(clip.segments, found)
+    rows, bounds = [], []
+    for i, seg in enumerate(clip.segments):
+        j = m.get(i)
+        f = found[j] if j is not None else None
+        if f is not None:
+            bounds.append({"kind": f.kind, "start_err_s": round(f.start_s - seg["start_s"], 3),
+                           "end_err_s": round(f.end_s - seg["end_s"], 3)})
+        for fs in spec.faults:
+            lab = (seg.get("faults") or {}).get(fs.id, {}).get("label")
+            if lab is None:
+                continue
+            row = {"video": clip.video.name, "view": clip.view, "exercise": spec.id, "fault": fs.id,
+                   "segment": i + 1, "start_s": seg["start_s"], "end_s": seg["end_s"], "truth": bool(lab),
+                   "truth_value": (seg.get("faults") or {}).get(fs.id, {}).get("value"),
+                   "severity": (seg.get("faults") or {}).get(fs.id, {}).get("severity")}
+            if f is None:
+                row.update(outcome="missed", probability=None, value=None, reason="segment not found")
+            else:
+                r = f.fault(fs.id)
+                row.update(outcome=r.verdict, probability=r.probability, value=r.evidence.get("value"),
+                           reason=r.evidence.get("reason"))
+            rows.append(row)
+    extra = []
+    matched = set(m.values())
+    for j, f in enumerate(found):
+        if j in matched:
+            continue
+        extra.append({"video": clip.video.name, "view": clip.view, "exercise": spec.id, "start_s": f.start_s,
+                      "end_s": f.end_s, "verdicts": {r.id: r.verdict for r in f.faults}})
+    return {"rows": rows, "extra": extra, "boundaries": bounds,
+            "count": {"video": clip.video.name, "truth": len(clip.segments), "found": len(found)}}
+
+
+def _fault_metrics(rows: list[dict[str, Any]], extra_faults: int) -> dict[str, Any]:
+    conf = {t: {o: 0 for o in OUTCOMES} for t in ("ok", "fault")}
+    for r in rows:
+        conf["fault" if r["truth"] else "ok"][r["outcome"]] += 1
+    tp = conf["fault"]["fault"]
+    fn = conf["fault"]["ok"] + conf["fault"]["unsure"] + conf["fault"]["missed"]
+    fp = conf["ok"]["fault"] + conf["ok"]["unsure"] + conf["ok"]["missed"] + extra_faults
+    judged = sum(conf[t][o] for t in conf for o in ("ok", "fault", "unsure"))
+    unsure = conf["ok"]["unsure"] + conf["fault"]["unsure"]
+    prec = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
+    rec = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+    by_view: dict[str, dict[str, int]] = defaultdict(lambda: {"n": 0, "unsure": 0, "errors": 0})
+    for r in rows:
+        v = by_view[str(r["view"])]
+        v["n"] += 1
+        v["unsure"] += r["outcome"] == "unsure"
+        v["errors"] += r["outcome"] != ("fault" if r["truth"] else "ok")
+    return {"n": len(rows), "n_fault": sum(r["truth"] for r in rows), "precision": round(prec, 4),
+            "recall": round(rec, 4), "f1": round(f1, 4), "unsure_rate": round(unsure / judged, 4) if judged else 0.0,
+            "missed": conf["ok"]["missed"] + conf["fault"]["missed"], "extra_fault": extra_faults,
+            "confusion": conf, "by_view": {k: dict(v) for k, v in sorted(by_view.items())}}
+
+
+def evaluate_folder(
+    folder: str | Path,
+    *,
+    labels: Any = None,
+    exercise: str | None = None,
+    models_dir: str | Path | None = None,
+    analyze: Callable[..., Any] | None = None,
+    log: Callable[..., Any] | None = print,
+) -> dict[str, Any]:
+    """Analyse every labelled clip of ``folder`` and score the verdicts (see the module docstring).
+
+    Parameters
+    ----------
+    folder : path
+    labels : path or LabelStore, optional
+        Trainer labels of videos in the folder.
+    exercise : str, optional
+        Only clips of this exercise.
+    models_dir : path, optional
+        Judge with the models in this folder (verified by :mod:`repcheck.training.modelfile`); default:
+        the installed models.
+    analyze : callable ``(path, exercise=..., models=...) -> SetReport``, optional
+        Default :func:`repcheck.analyze`.
+    log : callable or None
+
+    Returns
+    -------
+    dict
+        ``schema``, ``folder``, ``clips``, ``faults`` ({"exercise.fault": metrics}), ``boundaries``,
+        ``rep_count``, ``errors`` (wrong per-segment verdicts), ``failed`` (clips that could not be analysed).
+    """
+    from .modelfile import default_models_dir, load_models
+
+    log = log or (lambda *a, **k: None)
+    if analyze is None:
+        from ..pipeline import analyze as analyze
+    clips = find_clips(folder, labels=labels, exercise=exercise)
+    mdir = Path(models_dir) if models_dir is not None else default_models_dir()
+    models_cache: dict[str, Any] = {}
+    rows: list[dict[str, Any]] = []
+    extras: list[dict[str, Any]] = []
+    bounds: list[dict[str, Any]] = []
+    counts: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    for k, clip in enumerate(clips, 1):
+        if clip.exercise not in models_cache:
+            models_cache[clip.exercise] = load_models(clip.exercise, mdir)
+        try:
+            report = analyze(clip.video, exercise=clip.exercise, models=models_cache[clip.exercise] or None)
+        except RepcheckError as exc:
+            failed.append({"video": clip.video.name, "error": str(exc)})
+            for i, seg in enumerate(clip.segments):
+                for fid, fd in (seg.get("faults") or {}).items():
+                    rows.append({"video": clip.video.name, "view": clip.view, "exercise": clip.exercise,
+                                 "fault": fid, "segment": i + 1, "start_s": seg["start_s"], "end_s": seg["end_s"],
+                                 "truth": bool(fd.get("label")), "outcome": "missed", "probability": None,
+                                 "value": None, "reason": str(exc), "truth_value": fd.get("value"),
+                                 "severity": fd.get("severity")})
+            log(f"[{k}/{len(clips)}] {clip.video.name}: FAILED {exc}")
+            continue
+        s = score_report(clip, report)
+        rows += s["rows"]
+        extras += s["extra"]
+        bounds += s["boundaries"]
+        counts.append(s["count"])
+        wrong = sum(r["outcome"] != ("fault" if r["truth"] else "ok") for r in s["rows"])
+        log(f"[{k}/{len(clips)}] {clip.video.name}: {s['count']['found']}/{s['count']['truth']} segments, "
+            f"{wrong} wrong verdicts", flush=True)
+    faults: dict[str, Any] = {}
+    for key in sorted({f"{r['exercise']}.{r['fault']}" for r in rows}):
+        ex, fid = key.split(".", 1)
+        mine = [r for r in rows if r["exercise"] == ex and r["fault"] == fid]
+        extra_faults = sum(1 for e in extras if e["exercise"] == ex and e["verdicts"].get(fid) == "fault")
+        faults[key] = _fault_metrics(mine, extra_faults)
+    return {
+        "schema": EVALUATION_SCHEMA,
+        "folder": str(folder),
+        "clips": len(clips),
+        "faults": faults,
+        "boundaries": _boundary_summary(bounds),
+        "rep_count": _count_summary(counts),
+        "errors": [r for r in rows if r["outcome"] != ("fault" if r["truth"] else "ok")],
+        "extra_segments": extras,
+        "failed": failed,
+    }
+
+
+def _boundary_summary(bounds: list[dict[str, Any]]) -> dict[str, Any]:
+    out = {}
+    for kind in sorted({b["kind"] for b in bounds}):
+        bs = [b for b in bounds if b["kind"] == kind]
+        errs = np.abs([[b["start_err_s"], b["end_err_s"]] for b in bs])
+        out[kind] = {"n": len(bs), "start_mae_s": round(float(errs[:, 0].mean()), 3),
+                     "end_mae_s": round(float(errs[:, 1].mean()), 3),
+                     "max_s": round(float(errs.max()), 3),
+                     "within_0_5_s": round(float(np.mean(errs.max(axis=1) <= 0.5)), 4),
+                     "within_1_s": round(float(np.mean(errs.max(axis=1) <= 1.0)), 4)}
+    return out
+
+
+def _count_summary(counts: list[dict[str, Any]]) -> dict[str, Any]:
+    if not counts:
+        return {"clips": 0}
+    diff = [c["found"] - c["truth"] for c in counts]
+    return {"clips": len(counts), "exact": int(sum(d == 0 for d in diff)),
+            "mean_abs_error": round(float(np.mean(np.abs(diff))), 3),
+            "wrong": [c for c in counts if c["found"] != c["truth"]]}
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """The human summary ``repcheck evaluate`` prints."""
+    lines = [f"{result['clips']} clips from {result['folder']}"
+             + (f" ({len(result['failed'])} could not be analysed)" if result["failed"] else ""), ""]
+    head = f"{'exercise.fault':38s} {'n':>4s} {'fault':>5s} {'prec':>6s} {'recall':>6s} {'F1':>6s} " \
+           f"{'unsure':>6s} {'missed':>6s}   confusion truth→(ok/fault/unsure/missed)"
+    lines += [head, "-" * len(head)]
+    for key, m in result["faults"].items():
+        c = m["confusion"]
+        conf = "  ".join(f"{t}: {c[t]['ok']}/{c[t]['fault']}/{c[t]['unsure']}/{c[t]['missed']}"
+                         for t in ("ok", "fault"))
+        lines.append(f"{key:38s} {m['n']:4d} {m['n_fault']:5d} {m['precision']:6.3f} {m['recall']:6.3f} "
+                     f"{m['f1']:6.3f} {100 * m['unsure_rate']:5.1f}% {m['missed']:6d}   {conf}")
+    lines.append("")
+    for kind, b in result["boundaries"].items():
+        lines.append(f"{kind} boundaries: n={b['n']}, mean |start| {b['start_mae_s']:.2f} s, mean |end| "
+                     f"{b['end_mae_s']:.2f} s, max {b['max_s']:.2f} s, within 0.5 s {100 * b['within_0_5_s']:.0f} %, "
+                     f"within 1 s {100 * b['within_1_s']:.0f} %")
+    rc = result["rep_count"]
+    if rc.get("clips"):
+        lines.append(f"segment counts exact in {rc['exact']}/{rc['clips']} clips (mean |error| "
+                     f"{rc['mean_abs_error']:.2f})")
+    if result["errors"]:
+        lines.append("")
+        lines.append(f"{len(result['errors'])} wrong verdicts (first 15):")
+        for r in result["errors"][:15]:
+            p = "" if r["probability"] is None else f" p={r['probability']:.2f}"
+            v = "" if r.get("truth_value") is None else f" true value {r['truth_value']}"
+            lines.append(f"  {r['video']} #{r['segment']} {r['fault']}: truth {'fault' if r['truth'] else 'ok'}, "
+                         f"got {r['outcome']}{p}{v}" + (f" ({r['reason']})" if r.get("reason") else ""))
+    return "\n".join(lines)
