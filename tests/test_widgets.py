@@ -500,3 +500,11 @@ def test_analyzer_report_without_segments(clips):
     app.analyse.click()
     assert "No rep or hold found" in app.table.value and "no plank hold" in app.summary.value
     assert app.card.layout.display == "none" and app._segment_row.layout.display == "none"
+
+
+def test_training_app_with_the_real_trainer_class(tmp_path):
+    train = pytest.importorskip("repcheck.training.train", reason="repcheck.training not written yet")
+    trainer = train.Trainer(models_dir=tmp_path / "models", labels=tmp_path / "labels.sqlite", log=None)
+    app = make_training_app(trainer=trainer)
+    assert app.message.value == ""  # versions() of an empty models dir is fine
+    assert app.versions.options == () and app.rollback_button.disabled
