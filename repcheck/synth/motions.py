@@ -587,6 +587,12 @@ def _make_upper_back_roll(body: BodyShape, rng: np.random.Generator, sev: dict[s
 
 
 # ================================================================================== lumbar locked rotation
+#: Kneeling feet: pointing backwards with the instep on the floor; the foot slopes from the ankle down to
+#: the toes (big-toe tip ~2 cm above the floor).
+_KNEEL_FOOT_DIR = np.array([-0.894, -0.447, 0.0])
+_KNEEL_FOOT_UP = np.array([0.447, -0.894, 0.0])
+
+
 def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     sc = body.scale
     # kneeling, facing +x: fwd = +x rotated down by the lean; left = -z
@@ -630,7 +636,8 @@ def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
              for s, sgn in (("left", 1), ("right", -1))}
     kb = {s: X + 0.2 * Y for s in ("left", "right")}
     limbs = _limb_targets(wrist=wrist, elbow_bend=el_b, hand_dir=hand_dir, palm_normal=palm, ankle=ankle,
-                          knee_bend=kb, foot_dir=_lr(-X, -X), foot_up=_lr(-Y, -Y), elbow={sup: el_aim})
+                          knee_bend=kb, foot_dir=_lr(_KNEEL_FOOT_DIR, _KNEEL_FOOT_DIR),
+                          foot_up=_lr(_KNEEL_FOOT_UP, _KNEEL_FOOT_UP), elbow={sup: el_aim})
     return pose_skeleton(body, spine, limbs, trunk)
 
 
