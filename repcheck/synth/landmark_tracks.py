@@ -309,6 +309,7 @@ def camera_for(motion: Motion, rng: np.random.Generator, *, view: str | None = "
 
 # =========================================================================================== calibration
 _LIMBS = tuple(range(LM["left_shoulder"], LM["left_pinky"])) + tuple(range(LM["left_hip"], LM["left_heel"]))
+_CORE = tuple(LM[f"{s}_{n}"] for s in ("left", "right") for n in ("shoulder", "hip", "knee"))
 _SWAP_CHECK = (LM["left_hip"], LM["left_knee"], LM["left_ankle"], LM["left_shoulder"], LM["left_elbow"])
 
 
@@ -441,6 +442,10 @@ def landmark_errors(detected: np.ndarray, truth_px: np.ndarray, size: tuple[int,
     res["wander_rms"] = float(np.sqrt((dev[:, limbs] ** 2).sum(-1).mean()))
     dd = np.diff(r, axis=0)
     res["jitter_rms"] = float(np.sqrt((dd[:, limbs] ** 2).sum(-1).mean() / 2))
+    for name, idx in (("core", np.array(_CORE)), ("extremity", np.array(_EXTREMITIES))):
+        res[f"bias_rms_{name}"] = float(np.sqrt((bias[idx] ** 2).sum(-1).mean()))
+        res[f"wander_rms_{name}"] = float(np.sqrt((dev[:, idx] ** 2).sum(-1).mean()))
+        res[f"jitter_rms_{name}"] = float(np.sqrt((dd[:, idx] ** 2).sum(-1).mean() / 2))
     near_e = err[:, limbs][~fa[:, limbs]]
     far_e = err[:, limbs][fa[:, limbs]]
     res["far_near_ratio"] = float(np.median(far_e) / max(np.median(near_e), 1e-9)) if far_e.size else float("nan")
@@ -531,7 +536,9 @@ def calibrate(*, seed: int = 0, fps: float = 10.0, size: tuple[int, int] = (480,
     return rows
 
 
-_ERROR_KEYS = ("detection", "swap_rate", "error_median", "bias_rms", "wander_rms", "jitter_rms", "far_near_ratio",
+_ERROR_KEYS = ("detection", "swap_rate", "error_median", "bias_rms", "wander_rms", "jitter_rms", "bias_rms_core",
+               "wander_rms_core", "jitter_rms_core", "bias_rms_extremity", "wander_rms_extremity",
+               "jitter_rms_extremity", "far_near_ratio",
                "visibility_near", "visibility_far", "hip_along_trunk", "hip_up_perp", "hip_vs_joint_along",
                "hip_vs_joint_up", "z_scale", "z_corr")
 
