@@ -135,7 +135,10 @@ class ClipPlan:
     camera : Camera
     scene : Scene
     truth : dict
-        The ``CLIP.json`` content (without nothing left to fill).
+        The ``CLIP.json`` content: schema, exercise, fps, size, frames, duration_s, segments (times in
+        the clip, ``clipped`` when the clip shows only part of it), label_rule, truth_per_frame (holds:
+        the fault measure per frame, e.g. ``hip_offset_cm``), params (seed, view, camera, body, outfit,
+        look, room, lighting, sensor, motion), landmarks (T, 33, 3).
     """
 
     exercise: str
@@ -234,7 +237,12 @@ def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequ
     if fault is not None:
         sev = severity if np.ndim(severity) == 0 else [float(s) for s in severity]
         faults = {fault: float(sev) if np.ndim(sev) == 0 else sev}
-    motion = make_motion(exercise, faults=faults, reps=reps, seconds=seconds, body=body, rng=rng)
+    try:
+        motion = make_motion(exercise, faults=faults, reps=reps, seconds=seconds, body=body, rng=rng)
+    except ValueError as exc:  # the motion program refuses the request (too short a hold, ...)
+        if isinstance(exc, RepcheckError):
+            raise
+        raise SynthArgumentError(str(exc).splitlines()[0] if str(exc) else repr(exc)) from None
     if window is None and clip_seconds is not None and getattr(motion, "segments", None):
         seg = motion.segments[0]
         mid = 0.5 * (float(seg["start_s"]) + float(seg["end_s"]))
@@ -271,7 +279,18 @@ def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequ
         if end <= 0 or start >= t1 - t0:
             continue
         s["start_s"], s["end_s"] = round(max(start, 0.0), 4), round(min(end, t1 - t0), 4)
+        s["clipped"] = bool(start < 0 or end > t1 - t0)  # the clip shows only part of this rep/hold
+        s["faults"] = {fid: dict(fv) for fid, fv in s["faults"].items()}
+        for fv in s["faults"].values():  # times in the clip's clock
+            if isinstance(fv.get("onset_s"), (int, float)):
+                fv["onset_s"] = round(float(fv["onset_s"]) - t0, 4)
         segments.append(s)
+    per_frame = {}
+    for measure in getattr(motion, "truth", None) or {}:
+        try:
+            per_frame[measure] = np.round(np.asarray(motion.fault_value(t0 + times, measure), float), 3).tolist()
+        except (KeyError, ValueError, TypeError):
+            continue
     truth = {
         "schema": SCHEMA,
         "exercise": exercise,
@@ -281,6 +300,7 @@ def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequ
         "duration_s": round(n / float(fps), 4),
         "segments": _jsonable(segments),
         "label_rule": _label_rules(exercise),
+        "truth_per_frame": per_frame,
         "params": {
             "seed": int(seed),
             "view": view,
