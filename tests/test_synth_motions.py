@@ -243,3 +243,28 @@ def test_camera_for_frames_the_whole_motion(plank_motion):
     tr = project_track(plank_motion, cam, 5, rng=np.random.default_rng(0), noise=None)
     xy = tr.image[..., :2]
     assert ((xy > 0) & (xy < 1)).all()
+
+
+def test_noise_fields_default_to_the_exercise_calibration():
+    llr = MediaPipeNoise().resolved("lumbar_locked_rotation")
+    plank = MediaPipeNoise().resolved("plank")
+    assert llr.jitter > plank.jitter and llr.swap_rate_per_s > plank.swap_rate_per_s
+    assert MediaPipeNoise(jitter=0.5).resolved("plank").jitter == 0.5
+    assert MediaPipeNoise().resolved("unknown_exercise").bias == MediaPipeNoise().resolved(None).bias
+
+
+@pytest.mark.parametrize(("exercise", "fault", "sign"), [
+    ("plank", "hips_sag", -1), ("plank", "hips_pike", 1), ("upper_back_roll", "lower_back_arch", 1),
+    ("lumbar_locked_rotation", "hips_move", 1), ("glute_bridge", "lower_back_arch", 1),
+    ("glute_bridge", "incomplete_extension", -1)])
+def test_faults_are_visible_in_2d_landmarks(exercise, fault, sign):
+    """A side camera sees every fault: the 2-D proxy moves the right way from severity 0 to 1."""
+    from repcheck.synth.landmark_tracks import proxy_values
+
+    vals = {}
+    for sev in (0.0, 1.0):
+        m = make_motion(exercise, faults={fault: sev}, reps=2, seconds=6, rng=np.random.default_rng(31))
+        cam = camera_for(m, np.random.default_rng(32), view="side")
+        tr = project_track(m, cam, 10, rng=np.random.default_rng(33), noise=None)
+        vals[sev] = np.array(proxy_values(exercise, tr.pixels(), tr.t, m.segments))
+    assert (sign * (vals[1.0] - vals[0.0]) > 8).all(), vals
