@@ -79,12 +79,13 @@ def bridge_extension_deg(lm: np.ndarray, size: tuple[int, int]) -> float:
 
 
 def measure(exercise: str, fault: str, severity: float, seed: int, view: str, fps: float, tmp: Path
-            ) -> tuple[float, float]:
-    """(proxy from MediaPipe, ground-truth fault value) for one rendered clip."""
+            ) -> tuple[float, float, str]:
+    """(proxy from MediaPipe, ground-truth fault value, its unit) for one rendered clip."""
     probe = plan_clip(exercise, fault=fault, severity=severity, seconds=12, seed=seed, view=view, fps=fps,
                       window=(0.0, 0.2))
     seg = probe.motion.segments[0]
     truth = float(seg["faults"][fault]["value"])
+    unit = str(seg["faults"][fault].get("unit", ""))
     if exercise == "plank":
         mid = 0.5 * (seg["start_s"] + seg["end_s"])
         window = (max(seg["start_s"], mid - 2.0), min(seg["end_s"], mid + 2.0))
@@ -101,7 +102,7 @@ def measure(exercise: str, fault: str, severity: float, seed: int, view: str, fp
         proxy = bridge_extension_deg(lm, size)
     else:
         proxy = hip_rise_pct(lm, size)
-    return proxy, truth
+    return proxy, truth, unit
 
 
 def main() -> None:
@@ -115,18 +116,20 @@ def main() -> None:
     cases = [tuple(c.split("/")) for c in args.cases.split(",")]
     units = {"plank": "% of sh–ankle line", "upper_back_roll": "% of thigh", "lumbar_locked_rotation":
              "% of thigh", "glute_bridge": "deg past line"}
-    print(f"{'exercise':24s} {'fault':22s} {'sev':>4s}  {'proxy (MediaPipe)':>24s}  {'truth':>16s}  proxy unit")
+    print(f"{'exercise':24s} {'fault':22s} {'sev':>4s}  {'proxy (MediaPipe)':>24s}  {'ground truth':>20s}  "
+          "proxy unit")
     with tempfile.TemporaryDirectory() as tmp:
         for exercise, fault in cases:
             for sev in (0.0, 0.5, 1.0):
-                proxies, truths = [], []
+                proxies, truths, unit = [], [], ""
                 for s in range(args.seeds):
-                    p, t = measure(exercise, fault, sev, 500 + s, views[s % len(views)], args.fps, Path(tmp))
+                    p, t, unit = measure(exercise, fault, sev, 500 + s, views[s % len(views)], args.fps, Path(tmp))
                     proxies.append(p)
                     truths.append(t)
                 pr = np.asarray(proxies)
                 print(f"{exercise:24s} {fault:22s} {sev:4.1f}  {np.nanmean(pr):7.1f} ± {np.nanstd(pr):4.1f} "
-                      f"[{np.nanmin(pr):6.1f},{np.nanmax(pr):6.1f}]  {np.mean(truths):7.1f} ± {np.std(truths):4.1f}  "
+                      f"[{np.nanmin(pr):6.1f},{np.nanmax(pr):6.1f}]  "
+                      f"{np.mean(truths):7.1f} ± {np.std(truths):4.1f} {unit:4s}  "
                       f"{units[exercise]}", flush=True)
 
 
