@@ -359,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only:
         counts = {k: v for k, v in counts.items() if k in set(args.only)}
     views, view_p = (tuple(args.views), None) if args.views else (VIEWS, VIEW_P)
-    prefix = "h-" if args.mode in ("video", "heldout") else ""
+    prefix = {"video": "h-", "heldout": "h-", "fast": "f-"}.get(args.mode, "")
     jobs = plan_jobs(counts=counts, seed=args.seed, bodies=args.bodies, body_seed=args.body_seed, fps=args.fps,
                      size=args.size, scale=args.scale, views=views, view_p=view_p, prefix=prefix, reps=args.reps)
     if args.limit:
@@ -368,7 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for j in jobs:
             print(json.dumps(asdict(j)))
         return 0
-    out = Path(args.out) / ("synthetic" if args.mode in ("render", "fast") else "")
+    out = Path(args.out) / {"render": "synthetic", "fast": "fast"}.get(args.mode, "")
     t0 = time.perf_counter()
     res = build(jobs, out, mode=args.mode, workers=args.jobs)
     errors = [r for r in res if r["error"]]

@@ -100,15 +100,33 @@ def model_paths(models_dir: str | Path, exercise: str, fault: str) -> tuple[Path
 
 
 def _normalised_zip(data: bytes) -> bytes:
-    """Rewrite a zip archive with fixed entry time stamps (byte-reproducible output)."""
+    """Rewrite a skops archive so equal models give equal bytes.
+
+    skops names arrays and tags shared objects with ``id()`` memory addresses and stamps zip entries with
+    the current time: renumber the ids in order of first appearance in ``schema.json`` and use a fixed
+    entry time. Loading is unaffected (ids only need to be consistent within the file).
+    """
     src = zipfile.ZipFile(io.BytesIO(data))
+    schema = src.read("schema.json").decode("utf-8")
+    mapping: dict[str, str] = {}
+    for m in re.finditer(r'"__id__": (\d+)|"(\d+)\.npy"', schema):
+        old = m.group(1) or m.group(2)
+        mapping.setdefault(old, str(len(mapping) + 1))
+    schema = re.sub(r'("__id__": )(\d+)', lambda m: m.group(1) + mapping[m.group(2)], schema)
+    schema = re.sub(r'"(\d+)\.npy"', lambda m: f'"{mapping[m.group(1)]}.npy"', schema)
+    entries: dict[str, bytes] = {"schema.json": schema.encode("utf-8")}
+    for info in src.infolist():
+        if info.filename == "schema.json":
+            continue
+        stem, dot, ext = info.filename.partition(".")
+        name = f"{mapping.get(stem, stem)}{dot}{ext}"
+        entries[name] = src.read(info.filename)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            new = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            new.compress_type = info.compress_type
-            new.external_attr = info.external_attr
-            dst.writestr(new, src.read(info.filename))
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, entries[name])
     return out.getvalue()
 
 

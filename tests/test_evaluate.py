@@ -1,0 +1,137 @@
+"""`repcheck evaluate`: matching found segments to ground truth and scoring verdicts (unsure never counts
+as correct), boundary errors, the folder scan, the table and the JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from repcheck.errors import RepcheckError
+from repcheck.report import FaultResult, SegmentResult, SetReport
+from repcheck.training.evaluate import LabelledClip, evaluate_folder, find_clips, format_table, score_report
+
+
+def _seg(index, start, end, verdicts, kind="rep"):
+    faults = [FaultResult(fid, None if v == "unsure" else (0.9 if v == "fault" else 0.1), v, [],
+                          {"value": 1.0, **({"reason": "hips not visible"} if v == "unsure" else {})})
+              for fid, v in verdicts.items()]
+    return SegmentResult(index, kind, start, end, None, faults)
+
+
+def _report(segments, exercise="upper_back_roll"):
+    return SetReport(exercise=exercise, video={}, segments=segments, timeline={})
+
+
+def _truth(start, end, label, fault="lower_back_arch", value=None):
+    return {"kind": "rep", "start_s": start, "end_s": end, "side": None,
+            "faults": {fault: {"label": label, "value": value, "severity": 0.5 if label else 0.0}}}
+
+
+def test_matched_segments_keep_their_verdicts_and_boundary_errors():
+    clip = LabelledClip(Path("a.mp4"), "upper_back_roll", [_truth(1.0, 3.0, True), _truth(4.0, 6.0, False)])
+    rep = _report([_seg(1, 1.2, 3.1, {"lower_back_arch": "fault"}), _seg(2, 3.8, 6.4, {"lower_back_arch": "ok"})])
+    s = score_report(clip, rep)
+    assert [(r["truth"], r["outcome"]) for r in s["rows"]] == [(True, "fault"), (False, "ok")]
+    assert s["boundaries"] == [{"kind": "rep", "start_err_s": 0.2, "end_err_s": 0.1},
+                               {"kind": "rep", "start_err_s": -0.2, "end_err_s": 0.4}]
+    assert s["extra"] == [] and s["count"] == {"video": "a.mp4", "truth": 2, "found": 2}
+
+
+def test_unmatched_truth_is_missed_and_an_extra_faulty_segment_is_reported():
+    clip = LabelledClip(Path("a.mp4"), "upper_back_roll", [_truth(1.0, 3.0, True)])
+    rep = _report([_seg(1, 8.0, 9.0, {"lower_back_arch": "fault"})])
+    s = score_report(clip, rep)
+    assert s["rows"][0]["outcome"] == "missed"
+    assert s["extra"][0]["verdicts"] == {"lower_back_arch": "fault"}
+
+
+def _folder(tmp_path: Path, clips: dict[str, list[dict]], view="side") -> Path:
+    for name, segs in clips.items():
+        (tmp_path / f"{name}.mp4").write_bytes(b"")
+        (tmp_path / f"{name}.json").write_text(json.dumps({
+            "schema": "repcheck.synth/1", "exercise": "upper_back_roll", "segments": segs,
+            "params": {"view": view}}))
+    (tmp_path / "notes.json").write_text("{}")  # not a clip: ignored
+    return tmp_path
+
+
+def test_unsure_and_missed_count_as_errors_in_precision_recall_f1(tmp_path):
+    folder = _folder(tmp_path, {
+        "c1": [_truth(1, 3, True), _truth(4, 6, True), _truth(7, 9, False)],
+        "c2": [_truth(1, 3, True), _truth(4, 6, False), _truth(7, 9, False)],
+    })
+    found = {
+        "c1": [_seg(1, 1, 3, {"lower_back_arch": "fault"}), _seg(2, 4, 6, {"lower_back_arch": "unsure"}),
+               _seg(3, 7, 9, {"lower_back_arch": "ok"})],
+        "c2": [_seg(1, 1, 3, {"lower_back_arch": "fault"}), _seg(2, 4, 6, {"lower_back_arch": "unsure"}),
+               _seg(3, 12, 13, {"lower_back_arch": "fault"})],  # truth 7–9 missed, 12–13 extra
+    }
+    calls = []
+
+    def fake_analyze(path, exercise=None, models=None):
+        calls.append((Path(path).name, exercise))
+        return _report(found[Path(path).stem])
+
+    res = evaluate_folder(folder, analyze=fake_analyze, log=None, models_dir=tmp_path / "no-models")
+    assert sorted(calls) == [("c1.mp4", "upper_back_roll"), ("c2.mp4", "upper_back_roll")]
+    m = res["faults"]["upper_back_roll.lower_back_arch"]
+    # truth fault: fault, unsure, fault -> TP 2, FN 1; truth ok: ok, unsure, missed + 1 extra fault -> FP 3
+    assert m["confusion"]["fault"] == {"ok": 0, "fault": 2, "unsure": 1, "missed": 0}
+    assert m["confusion"]["ok"] == {"ok": 1, "fault": 0, "unsure": 1, "missed": 1}
+    assert m["precision"] == pytest.approx(2 / 5, abs=1e-4) and m["recall"] == pytest.approx(2 / 3, abs=1e-4)
+    assert m["f1"] == pytest.approx(2 * 2 / (2 * 2 + 3 + 1), abs=1e-4)
+    assert m["unsure_rate"] == pytest.approx(2 / 5, abs=1e-4)
+    assert m["by_view"]["side"]["unsure"] == 2
+    assert len(res["errors"]) == 3 and len(res["extra_segments"]) == 1 and res["rep_count"]["exact"] == 2
+    text = format_table(res)
+    assert "upper_back_roll.lower_back_arch" in text and "unsure" in text and "wrong verdicts" in text
+    json.dumps(res)  # the --json output is plain JSON
+
+
+def test_a_clip_that_cannot_be_analysed_counts_all_its_segments_as_missed(tmp_path):
+    folder = _folder(tmp_path, {"c1": [_truth(1, 3, True), _truth(4, 6, False)]})
+
+    def failing(path, exercise=None, models=None):
+        raise RepcheckError("no person found in c1.mp4")
+
+    res = evaluate_folder(folder, analyze=failing, log=None, models_dir=tmp_path / "no-models")
+    assert res["failed"] == [{"video": "c1.mp4", "error": "no person found in c1.mp4"}]
+    m = res["faults"]["upper_back_roll.lower_back_arch"]
+    assert m["missed"] == 2 and m["f1"] == 0.0
+
+
+def test_folder_errors_are_one_clear_message(tmp_path):
+    with pytest.raises(RepcheckError, match="no such folder"):
+        find_clips(tmp_path / "nope")
+    with pytest.raises(RepcheckError, match="no labelled clips"):
+        find_clips(tmp_path)
+
+
+def test_cli_evaluate_on_a_missing_folder_exits_2_with_one_line(tmp_path, capsys):
+    from repcheck.cli import main
+
+    assert main(["evaluate", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no such folder" in err[0]
+
+
+def test_trainer_labels_of_videos_in_the_folder_are_scored(tmp_path):
+    class Store:
+        def labelled_examples(self):
+            v = str(tmp_path / "real.mp4")
+            return [
+                {"video_sha256": "x", "video_path": v, "exercise": "plank", "start_s": 1.0, "end_s": 20.0,
+                 "fault": "hips_sag", "label": "ok", "labeller": "ana"},
+                {"video_sha256": "x", "video_path": v, "exercise": "plank", "start_s": 1.0, "end_s": 20.0,
+                 "fault": "hips_pike", "label": "fault", "labeller": "ana"},
+                {"video_sha256": "x", "video_path": v, "exercise": "plank", "start_s": 1.0, "end_s": 20.0,
+                 "fault": "hips_pike", "label": "ok", "labeller": "ben"},  # a tie: left out
+                {"video_sha256": "y", "video_path": "/elsewhere/other.mp4", "exercise": "plank",
+                 "start_s": 1.0, "end_s": 5.0, "fault": "hips_sag", "label": "ok", "labeller": "ana"},
+            ]
+
+    clips = find_clips(tmp_path, labels=Store())
+    assert len(clips) == 1 and clips[0].source == "trainer"
+    assert clips[0].segments[0]["faults"] == {"hips_sag": {"label": False}}
