@@ -377,6 +377,8 @@ def render_clip(exercise: str, *, fault: str | None = None, severity: float | Se
     Path
         The mp4 written.
     """
+    if Path(out).suffix.lower() != ".mp4":  # fail before rendering
+        raise SynthArgumentError(f"--out must end in .mp4, got {Path(out).name}")
     plan = plan_clip(exercise, fault=fault, severity=severity, reps=reps, seconds=seconds, seed=seed, view=view,
                      size=size, fps=fps, look=look, body=body, sensor_noise=sensor_noise, shadows=shadows,
                      clip_seconds=clip_seconds)

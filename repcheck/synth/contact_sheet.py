@@ -135,21 +135,24 @@ _VIEWS: tuple[str, ...] = ("side", "oblique", "other_side", "random", "high", "o
 
 def make_contact_sheet(out: Path | str, *, n: int = 12, seed: int = 0, seconds: float = 3.0, fps: float = 10,
                        size: tuple[int, int] = (480, 270), columns: int = 4) -> list[dict]:
-    """Render ``n`` varied clips, run MediaPipe, write the grid PNG; returns one stats dict per tile."""
+    """Render ``n`` varied clips (``seconds`` long, around the first rep or the hold, severity 1 when
+    faulty), run MediaPipe over each decoded clip, write the grid PNG; returns one stats dict per tile
+    (``limb_error``: swap-tolerant mean limb-landmark error, fraction of body height)."""
     tiles, stats = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(n):
             exercise, fault = _VARIETY[k % len(_VARIETY)]
             view = _VIEWS[k % len(_VIEWS)]
             clip_seed = seed * 1000 + k
-            plan = plan_clip(exercise, fault=fault, severity=1.0 if fault else 0.0, seconds=seconds,
-                             seed=clip_seed, view=view, size=size, fps=fps)
+            length = {"seconds": 10.0} if exercise == "plank" else {"reps": 1}
+            plan = plan_clip(exercise, fault=fault, severity=1.0 if fault else 0.0, clip_seconds=seconds,
+                             seed=clip_seed, view=view, size=size, fps=fps, **length)
             path = write_clip(plan, Path(tmp) / f"clip{k}.mp4")
             frames = read_video(path)
             detected = run_mediapipe(frames)
             truth = plan.landmarks_image
             T = min(len(frames), truth.shape[0])
-            err = limb_error(detected[:T], truth[:T], size, _body_height_px(plan)[:T])
+            err = limb_error(detected[:T], truth[:T], size, _body_height_px(plan)[:T], swap_tolerant=True)
             mid = T // 2
             tile = draw_landmarks(frames[mid], truth[mid], detected[mid])
             det = float(np.isfinite(detected[:T, 0, 0]).mean())
@@ -185,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", required=True, help="PNG to write")
     ap.add_argument("--n", type=int, default=12, help="number of clips (default 12)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--seconds", type=float, default=3.0, help="length of each clip, around its first rep/hold")
     args = ap.parse_args(argv)
     stats = make_contact_sheet(args.out, n=args.n, seed=args.seed, seconds=args.seconds)
     for s in stats:
