@@ -59,12 +59,19 @@ def _analysis(track) -> tuple[float | None, str]:
     return time.perf_counter() - t0, ""
 
 
-def _child_default(video: str, cache_dir: str, seconds: float) -> dict:
-    from repcheck.pose import PoseSettings, extract_pose
+def _settings(sample_fps: float | None):
+    """The default ``PoseSettings``, or with ``--sample-fps`` overriding the sample rate."""
+    from repcheck.pose import PoseSettings
+
+    return PoseSettings() if sample_fps is None else PoseSettings(sample_fps=sample_fps)
+
+
+def _child_default(video: str, cache_dir: str, seconds: float, sample_fps: float | None) -> dict:
+    from repcheck.pose import extract_pose
 
     st: dict = {}
     t0 = time.perf_counter()
-    track = extract_pose(video, settings=PoseSettings(), cache_dir=cache_dir, stats=st)
+    track = extract_pose(video, settings=_settings(sample_fps), cache_dir=cache_dir, stats=st)
     t_pose = time.perf_counter() - t0
     t_an, note = _analysis(track)
     wall = time.perf_counter() - t0
@@ -86,15 +93,15 @@ def _child_default(video: str, cache_dir: str, seconds: float) -> dict:
     }
 
 
-def _child_cached(video: str, cache_dir: str, seconds: float) -> dict:
+def _child_cached(video: str, cache_dir: str, seconds: float, sample_fps: float | None) -> dict:
     from repcheck import video as video_mod
-    from repcheck.pose import PoseSettings, extract_pose
+    from repcheck.pose import extract_pose
 
     video_mod._HASH_MEMO.clear()
     video_mod._PROBE_MEMO.clear()
     st: dict = {}
     t0 = time.perf_counter()
-    track = extract_pose(video, settings=PoseSettings(), cache_dir=cache_dir, stats=st)
+    track = extract_pose(video, settings=_settings(sample_fps), cache_dir=cache_dir, stats=st)
     t_pose = time.perf_counter() - t0
     t_an, note = _analysis(track)
     t1 = time.perf_counter()
@@ -157,15 +164,20 @@ def _child_naive(video: str, cache_dir: str, seconds: float, max_s: float) -> di
 
 def _child_main(args: argparse.Namespace) -> None:
     if args.child == "default":
-        out = _child_default(args.video, args.cache_dir, args.seconds)
+        out = _child_default(args.video, args.cache_dir, args.seconds, args.sample_fps)
     elif args.child == "cached":
-        out = _child_cached(args.video, args.cache_dir, args.seconds)
+        out = _child_cached(args.video, args.cache_dir, args.seconds, args.sample_fps)
     else:
         out = _child_naive(args.video, args.cache_dir, args.seconds, args.naive_max_s)
-    ru_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    ru_kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    out["maxrss_self_mb"] = ru_self / 1024
-    out["maxrss_largest_child_mb"] = ru_kids / 1024
+    ru_self = resource.getrusage(resource.RUSAGE_SELF)
+    ru_kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # (RUSAGE_SELF's ru_maxrss is not used: Linux keeps it across exec, so the child would report the
+    # benchmark parent's peak)
+    out["maxrss_largest_child_mb"] = ru_kids.ru_maxrss / 1024
+    # CPU seconds of the whole tree (workers are reaped before this): steadier than wall on a busy box
+    cpu = ru_self.ru_utime + ru_self.ru_stime + ru_kids.ru_utime + ru_kids.ru_stime
+    scale = out.get("wall_s", 0) / out["measured_wall_s"] if out.get("extrapolated") else 1.0
+    out["cpu_s"] = cpu * scale
     Path(args.result).write_text(json.dumps(out))
 
 
@@ -189,14 +201,16 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def _run_child(mode: str, video: Path, seconds: float, cache_dir: str, naive_max_s: float) -> dict:
+def _run_child(
+    mode: str, video: Path, seconds: float, cache_dir: str, naive_max_s: float, sample_fps: float | None
+) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
         result = fh.name
     cmd = [
         sys.executable, str(Path(__file__).resolve()), "--child", mode, "--video", str(video),
         "--seconds", str(seconds), "--cache-dir", cache_dir, "--result", result,
         "--naive-max-s", str(naive_max_s),
-    ]
+    ] + ([] if sample_fps is None else ["--sample-fps", str(sample_fps)])
     env = dict(os.environ, GLOG_minloglevel="2", TF_CPP_MIN_LOG_LEVEL="2")
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.DEVNULL)
@@ -218,12 +232,12 @@ def _run_child(mode: str, video: Path, seconds: float, cache_dir: str, naive_max
     Path(result).unlink(missing_ok=True)
     out["process_wall_s"] = process_wall
     out["peak_rss_tree_mb"] = peak / 2**20 if have_psutil else None
-    if not have_psutil:  # fall back: the largest single process of the tree
-        out["peak_rss_tree_mb"] = max(out["maxrss_self_mb"], out["maxrss_largest_child_mb"])
+    if not have_psutil:  # fall back: the largest single worker (a lower bound of the tree's peak)
+        out["peak_rss_tree_mb"] = out["maxrss_largest_child_mb"]
     return out
 
 
-def _fmt_row(name: str, mode: str, r: dict, seconds: float, naive_wall: float | None) -> str:
+def _fmt_row(name: str, mode: str, r: dict, seconds: float, naive: dict | None) -> str:
     if "error" in r:
         return f"{name:<12} {mode:<7} {r['error']}"
     wall = r["wall_s"]
@@ -231,11 +245,13 @@ def _fmt_row(name: str, mode: str, r: dict, seconds: float, naive_wall: float | 
     tot = sum(stages.values()) or 1.0
     share = " ".join(f"{k}={100 * v / tot:.0f}%" for k, v in stages.items() if v > 0)
     mark = "~" if r.get("extrapolated") else " "
-    speed = f"{naive_wall / wall:6.1f}x" if naive_wall and mode != "naive" else "      -"
+    ok = naive and "wall_s" in naive and mode != "naive"
+    speed = f"{naive['wall_s'] / wall:7.1f}x" if ok else "       -"
+    cpu_speed = f"{naive['cpu_s'] / r['cpu_s']:7.1f}x" if ok else "       -"
     rss = r.get("peak_rss_tree_mb")
     return (
         f"{name:<12} {mode:<7} {mark}{wall:8.2f} {seconds / wall:8.1f}x {r['frames_analysed']:>7} "
-        f"{speed} {rss:8.0f}  {share}"
+        f"{speed} {r['cpu_s']:8.1f} {cpu_speed} {rss:8.0f}  {share}"
     )
 
 
@@ -249,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--naive-max-s", type=float, default=60.0,
                     help="run the naive loop on at most this many seconds, scaling the time up")
     ap.add_argument("--no-naive", action="store_true", help="skip the naive loop")
+    ap.add_argument("--sample-fps", type=float, help="override the default sample rate of the fast path")
     # child-process arguments (internal)
     ap.add_argument("--child", choices=["default", "cached", "naive"], help=argparse.SUPPRESS)
     ap.add_argument("--video", help=argparse.SUPPRESS)
@@ -268,12 +285,13 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown video(s) {unknown}; choose from {list(SPECS)}")
     from repcheck.pose import PoseSettings
 
-    settings = PoseSettings()
-    print(f"defaults: {settings}  (cpu_count={os.cpu_count()})", flush=True)
+    settings = PoseSettings() if args.sample_fps is None else PoseSettings(sample_fps=args.sample_fps)
+    print(f"defaults: {settings}  (cpu_count={os.cpu_count()}, load average {os.getloadavg()[0]:.1f})",
+          flush=True)
     results: dict = {"settings": settings.to_dict(), "cpu_count": os.cpu_count(), "videos": {}}
     header = (
-        f"{'video':<12} {'mode':<7} {'wall s':>9} {'x real':>9} {'frames':>7} {'vs naive':>7} "
-        f"{'RSS MB':>8}  stage shares"
+        f"{'video':<12} {'mode':<7} {'wall s':>9} {'x real':>9} {'frames':>7} {'vs naive':>8} "
+        f"{'cpu s':>8} {'cpu vs':>8} {'RSS MB':>8}  stage shares"
     )
     rows = []
     for name in names:
@@ -285,13 +303,17 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="repcheck-bench-cache-") as cache:
             for mode in ("default", "cached") + (() if args.no_naive else ("naive",)):
                 print(f"[{name}] running {mode} ...", flush=True)
-                res[mode] = _run_child(mode, video, spec.seconds, cache, args.naive_max_s)
-        naive_wall = res.get("naive", {}).get("wall_s")
+                load0 = os.getloadavg()[0]
+                res[mode] = _run_child(mode, video, spec.seconds, cache, args.naive_max_s, args.sample_fps)
+                # other people's work on a shared machine inflates wall times: keep the load with them
+                res[mode]["load_avg_1m"] = [load0, os.getloadavg()[0]]
+        naive = res.get("naive")
         for mode in ("default", "cached", "naive"):
             if mode in res:
-                rows.append(_fmt_row(name, mode, res[mode], spec.seconds, naive_wall))
-        if naive_wall and "wall_s" in res["default"]:
-            res["speedup_vs_naive"] = naive_wall / res["default"]["wall_s"]
+                rows.append(_fmt_row(name, mode, res[mode], spec.seconds, naive))
+        if naive and "wall_s" in naive and "wall_s" in res["default"]:
+            res["speedup_vs_naive"] = naive["wall_s"] / res["default"]["wall_s"]
+            res["cpu_ratio_vs_naive"] = naive["cpu_s"] / res["default"]["cpu_s"]
         results["videos"][name] = res
         print("\n".join([header, *rows[-3:]]), flush=True)
     print()
@@ -302,8 +324,14 @@ def main(argv: list[str] | None = None) -> int:
     notes = {k: v for k, v in notes.items() if v}
     if notes:
         print("notes:", json.dumps(notes, indent=1))
-    print("(~ = naive time scaled up from the first --naive-max-s seconds; stage shares are of the summed "
-          "per-process stage times; RSS = peak of the whole process tree)")
+    loads = [x for r in results["videos"].values() for m in ("default", "cached", "naive") if m in r
+             for x in r[m].get("load_avg_1m", [])]
+    if loads:
+        print(f"1-minute load average during the runs: {min(loads):.1f} .. {max(loads):.1f} "
+              f"on {os.cpu_count()} cores")
+    print("(~ = naive time scaled up from the first --naive-max-s seconds; cpu s = CPU seconds of the "
+          "whole process tree incl. interpreter start; stage shares are of the summed per-process stage "
+          "times; RSS = peak of the whole process tree)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
         print(f"figures written to {args.json}")
