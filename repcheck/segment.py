@@ -35,10 +35,17 @@ HOLD_MERGE_GAP_S = 1.0
 REP_REL_PROMINENCE = 0.3
 #: Reps shorter than this share of ``spec.min_rep_s`` (from bound to bound) are bumps, not reps.
 REP_MIN_DURATION_SHARE = 0.8
+#: Drivers whose first/last peak must reach the set's median peak height minus this many median
+#: prominences (getting onto the roller moves the head like a rep; bridge reps may legitimately be
+#: low when incomplete, so the bridge has no such check).
+REP_EDGE_HEIGHT_TOL = {"thorax_extension": 0.5}
+#: Per-side drivers: a peak must reach the median peak height of its side minus this many median
+#: prominences (sitting up between the two sides is not a rep).
+REP_SIDE_HEIGHT_TOL = {"thorax_rotation": 0.5}
 #: Window for measuring a peak's prominence, in rep periods (median spacing of candidate peaks).
 REP_WLEN_PERIODS = 1.6
 #: Floor on prominence in the driver's own units, so that a set with no movement finds no reps.
-REP_MIN_PROMINENCE = {"thorax_extension": 6.0, "thorax_rotation": 8.0, "thorax_rotation_abs": 8.0,
+REP_MIN_PROMINENCE = {"thorax_extension": 3.0, "thorax_rotation": 8.0, "thorax_rotation_abs": 8.0,
                       "hip_height": 2.0}
 #: Rep bounds: where the driver is this share of the peak's prominence below the peak (0.9 = 10 %
 #: above the surrounding base, i.e. where the movement leaves/returns to rest).
@@ -189,6 +196,9 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
 HOLD_REFINE = {"in_plank": "hip_floor_cm"}
 HOLD_REFINE_SHARE = 0.8
 HOLD_REFINE_LOOK_S = 3.0
+#: Refine only when the signal drops this much (cm) outside the hold (a recording cut inside a hold
+#: moves the hips by breathing and jitter only, 1–3 cm).
+HOLD_REFINE_MIN_DROP = 5.0
 #: The refine signal is "still" when it moves less than this (cm) over ``HOLD_STILL_S``: breathing, sway
 #: and MediaPipe jitter move the hip point 1–2 cm, getting up into a plank 10–20 cm/s.
 HOLD_STILL_CM = 3.0
@@ -200,7 +210,8 @@ def _refine_hold(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> tuple[
 
     From the bound, skip samples until the refine signal has covered ``HOLD_REFINE_SHARE`` of the way
     from its resting level to the hold's median, then until it has been still (speed below
-    ``HOLD_STILL_CM_S``) for ``HOLD_STILL_S``. Bounds at the ends of the recording are left alone.
+    ``HOLD_STILL_CM``) for ``HOLD_STILL_S``. Only when the signal drops by more than
+    ``HOLD_REFINE_MIN_DROP`` beyond the bound.
     """
     name = HOLD_REFINE.get(spec.driver)
     if name is None or name not in signals.values:
@@ -221,9 +232,9 @@ def _refine_hold(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> tuple[
     n = y.size
     a0, b0 = a, b
     pre = y[max(0, a - look) : a + look]
-    if a > 0 and np.isfinite(pre).any():
+    if np.isfinite(pre).any():
         base = float(np.nanmin(pre))
-        if med - base > 3.0:
+        if med - base > HOLD_REFINE_MIN_DROP:
             level = base + HOLD_REFINE_SHARE * (med - base)
             i = a
             while i < b and not (y[i] >= level):
@@ -232,9 +243,9 @@ def _refine_hold(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> tuple[
                 i += 1
             a = i
     post = y[max(a, b - look + 1) : min(n, b + 1 + look)]
-    if b < n - 1 and np.isfinite(post).any():
+    if np.isfinite(post).any():
         base = float(np.nanmin(post))
-        if med - base > 3.0:
+        if med - base > HOLD_REFINE_MIN_DROP:
             level = base + HOLD_REFINE_SHARE * (med - base)
             i = b
             while i > a and not (y[i] >= level):
@@ -317,6 +328,29 @@ def find_reps(
         prom = max(floor, (rel_prominence or 0.0) * float(np.percentile(pr, 90)))
         peaks = peaks[pr >= prom]
     lo, hi = np.percentile(xf[ok], [5, 95])
+    tol_side = REP_SIDE_HEIGHT_TOL.get(spec.driver)
+    rot_s = signals.values.get("thorax_rotation")
+    if tol_side is not None and spec.per_side and rot_s is not None and peaks.size >= 3:
+        # sitting up between the sides moves the shoulders too: keep a peak only if it reaches about as
+        # high as the other reps to the same side
+        pr = peak_prominences(xf, peaks, wlen=wlen)[0]
+        sgn = np.sign(np.nan_to_num(rot_s[peaks]))
+        keep = np.ones(peaks.size, bool)
+        for sd in (-1.0, 1.0):
+            m = sgn == sd
+            if m.sum() >= 2:
+                keep[m] = xf[peaks[m]] >= np.median(xf[peaks[m]]) - tol_side * np.median(pr[m])
+        peaks = peaks[keep]
+    tol = REP_EDGE_HEIGHT_TOL.get(spec.driver)
+    if tol is not None and peaks.size >= 3:
+        # getting into / out of position can look like a rep at the very start or end: keep an edge
+        # peak only if it reaches about as high as the set's other reps
+        pr = peak_prominences(xf, peaks, wlen=wlen)[0]
+        floor_h = float(np.median(xf[peaks]) - tol * np.median(pr))
+        keep = np.ones(peaks.size, bool)
+        keep[0] = xf[peaks[0]] >= floor_h
+        keep[-1] = xf[peaks[-1]] >= floor_h
+        peaks = peaks[keep]
     info.update(period_s=period, wlen=wlen)
     if peaks.size == 0:
         info.update(prominence=prom, enter=np.nan, exit=np.nan)
@@ -342,9 +376,15 @@ def find_reps(
             side = "left" if rot[p] > 0 else "right"
         segs.append(Segment(len(segs) + 1, "rep", ts, te, side, a, b))
         prev_end = b
+    if segs:
+        base = float(np.median([xf[s.start_i] for s in segs] + [xf[s.end_i] for s in segs]))
+        pmin = float(min(xf[p] for p in peaks) - base)
+    else:
+        base, pmin = float(lo), float(hi - lo)
     info.update(
         peaks=peaks, prominences=proms[0], prominence=prom, left_ips=lips, right_ips=rips,
-        enter=float(lo + 0.5 * (hi - lo)), exit=float(lo + 0.25 * (hi - lo)),
+        # streaming thresholds: between the resting level at the rep bounds and the weakest rep's peak
+        enter=float(base + 0.5 * pmin), exit=float(base + 0.2 * pmin),
     )
     return segs, info
 

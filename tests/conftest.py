@@ -1,0 +1,103 @@
+"""Shared test fixtures and helpers.
+
+- ``REPCHECK_CACHE_DIR`` points at a session temporary folder (autouse), so tests never read or write
+  the user's pose cache, and MediaPipe runs at most once per video within a test session.
+- :data:`REAL_DIR` / :func:`real_clip` locate the real clips in ``../shared/data/real`` beside the
+  checkout and skip with a reason when they are absent.
+- :func:`synth_track` builds (and memoises per session) a fast-path synthetic landmark track with its
+  ground truth (``repcheck.synth`` motion + ``project_track``), no video, no MediaPipe: milliseconds.
+- The ``rendered_clip`` fixture renders a small synthetic clip (``repcheck.synth.clip.render_clip``)
+  into a session folder, runs the real MediaPipe on it (``repcheck.pose.extract_pose``) and memoises
+  ``(mp4 path, ground truth dict, PoseTrack)`` per argument set — use it for end-to-end tests, and keep
+  clips short (the defaults: 480×270, 10 fps).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+#: Real public clips beside the checkout (never copied into the repo).
+REAL_DIR = Path(__file__).resolve().parents[2] / "shared/data/real"
+
+
+def real_clip(name: str) -> Path:
+    """Path of a real clip in :data:`REAL_DIR`; skips the calling test when it is absent."""
+    p = REAL_DIR / name
+    if not p.exists():
+        pytest.skip(f"real clip {name} not found in {REAL_DIR}")
+    return p
+
+
+@pytest.fixture(scope="session", autouse=True)
+def repcheck_cache_dir(tmp_path_factory) -> Path:
+    """A session-wide ``REPCHECK_CACHE_DIR`` (pose cache) under pytest's temporary folder."""
+    d = tmp_path_factory.mktemp("repcheck-cache")
+    old = os.environ.get("REPCHECK_CACHE_DIR")
+    os.environ["REPCHECK_CACHE_DIR"] = str(d)
+    yield d
+    if old is None:
+        os.environ.pop("REPCHECK_CACHE_DIR", None)
+    else:
+        os.environ["REPCHECK_CACHE_DIR"] = old
+
+
+@lru_cache(maxsize=64)
+def synth_track(exercise: str, fault: str | None = None, severity: float = 0.0, *, seed: int = 0,
+                fps: float = 10.0, view: str = "side", noise: bool = True, reps: int | None = None,
+                seconds: float | None = None):
+    """A fast-path synthetic set: ``(PoseTrack, Motion)``, memoised per argument set.
+
+    Parameters
+    ----------
+    exercise, fault, severity
+        The motion (``fault=None``: correct form).
+    seed : int
+        Seeds the motion, camera and noise.
+    fps : float
+        Sample rate of the track.
+    view : str
+        Camera placement name (``repcheck.synth.scene.CAMERA_VIEWS``).
+    noise : bool
+        Add the default ``MediaPipeNoise`` (jitter, bias, swaps, drop-outs).
+    """
+    from repcheck.synth.landmark_tracks import MediaPipeNoise, camera_for, project_track
+    from repcheck.synth.motions import make_motion
+
+    rng = np.random.default_rng(seed)
+    faults = {fault: severity} if fault else None
+    motion = make_motion(exercise, faults=faults, reps=reps, seconds=seconds, rng=rng)
+    cam = camera_for(motion, rng, view=view)
+    track = project_track(motion, cam, fps, rng=rng, noise=MediaPipeNoise() if noise else None)
+    return track, motion
+
+
+@pytest.fixture(scope="session")
+def rendered_clip(tmp_path_factory):
+    """Factory ``get(exercise, fault=None, severity=0.0, *, seed=0, view="side", reps=None,
+    seconds=None, fps=10, size=(480, 270)) -> (path, truth, track)``, memoised for the session."""
+    root = tmp_path_factory.mktemp("rendered")
+    memo: dict = {}
+
+    def get(exercise: str, fault: str | None = None, severity: float = 0.0, *, seed: int = 0,
+            view: str = "side", reps: int | None = None, seconds: float | None = None, fps: float = 10,
+            size: tuple[int, int] = (480, 270)):
+        key = (exercise, fault, severity, seed, view, reps, seconds, fps, size)
+        if key not in memo:
+            from repcheck.pose import PoseSettings, extract_pose
+            from repcheck.synth.clip import render_clip
+
+            name = f"{exercise}_{fault or 'ok'}_{severity}_{seed}_{view}_{reps}_{seconds}_{fps}.mp4"
+            path = render_clip(exercise, fault=fault, severity=severity, reps=reps, seconds=seconds,
+                               seed=seed, view=view, size=size, fps=fps, out=root / name)
+            truth = json.loads(Path(path).with_suffix(".json").read_text())
+            track = extract_pose(path, settings=PoseSettings(sample_fps=None, workers=1))
+            memo[key] = (Path(path), truth, track)
+        return memo[key]
+
+    return get

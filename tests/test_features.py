@@ -1,0 +1,188 @@
+"""Features: gap bridging, smoothing, body-size normalisation and the plank/bridge/roll/rotation signals
+measured on synthetic landmark tracks with known ground truth."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from conftest import synth_track
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from repcheck.features import MAX_GAP_S, Signals, bridge_gaps, compute_signals, smooth
+from repcheck.landmarks import LM, PoseTrack
+
+#: The 17 COCO-style points some pose models give (the rest NaN).
+COCO17 = [LM[n] for n in (
+    "nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder", "left_elbow",
+    "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip", "left_knee", "right_knee",
+    "left_ankle", "right_ankle")]
+
+
+def _hold_median(sig: Signals, motion, name: str) -> float:
+    seg = motion.segments[0]
+    m = (sig.t > seg["start_s"] + 1.0) & (sig.t < seg["end_s"] - 1.0)
+    return float(np.nanmedian(sig.values[name][m]))
+
+
+# ------------------------------------------------------------------------------------ bridge_gaps
+class TestBridgeGaps:
+    def test_empty(self):
+        assert bridge_gaps(np.zeros(0), np.zeros(0)).shape == (0,)
+
+    def test_short_gap_interpolated(self):
+        t = np.arange(10) / 10.0
+        x = t * 2.0
+        x[3:6] = np.nan  # 0.4 s between finite neighbours
+        out = bridge_gaps(x, t)
+        np.testing.assert_allclose(out, t * 2.0)
+
+    def test_long_gap_stays_nan(self):
+        t = np.arange(30) / 10.0
+        x = np.ones(30)
+        x[5:15] = np.nan  # 1.1 s
+        out = bridge_gaps(x, t, max_gap_s=MAX_GAP_S)
+        assert np.isnan(out[5:15]).all() and np.isfinite(out[:5]).all()
+
+    def test_leading_nan_stays(self):
+        t = np.arange(5) / 10.0
+        out = bridge_gaps(np.array([np.nan, 1, 2, 3, 4.0]), t)
+        assert np.isnan(out[0])
+
+
+class TestSmooth:
+    def test_keeps_a_line_and_nan_runs(self):
+        x = np.linspace(0, 10, 40)
+        x[20:23] = np.nan
+        out = smooth(x, fps=10.0)
+        assert np.isnan(out[20:23]).all()
+        np.testing.assert_allclose(out[:20], x[:20], atol=1e-9)
+
+    def test_reduces_jitter(self):
+        rng = np.random.default_rng(0)
+        x = rng.normal(0, 1, 300)
+        assert np.std(smooth(x, fps=30.0)) < 0.6
+
+
+# ------------------------------------------------------------------------------- compute_signals
+class TestPlankSignals:
+    def test_hip_offset_matches_ground_truth(self):
+        """Exact projection of a standard body: the measured offset is the physical one (cm)."""
+        for fault, sev in ((None, 0.0), ("hips_sag", 0.6), ("hips_pike", 0.6)):
+            track, motion = synth_track("plank", fault, sev, seed=1, noise=False, seconds=8)
+            sig = compute_signals(track, "plank")
+            truth = float(np.median(motion.fault_value(np.linspace(motion.segments[0]["start_s"] + 1,
+                                                                     motion.segments[0]["end_s"] - 1, 30))))
+            assert _hold_median(sig, motion, "hip_offset_cm") == pytest.approx(truth, abs=3.0), fault
+
+    def test_sag_below_and_pike_above_the_line(self):
+        sag = compute_signals(synth_track("plank", "hips_sag", 0.8, seed=2, seconds=8)[0], "plank")
+        pike = compute_signals(synth_track("plank", "hips_pike", 0.8, seed=2, seconds=8)[0], "plank")
+        ok = compute_signals(synth_track("plank", seed=2, seconds=8)[0], "plank")
+        m = synth_track("plank", seed=2, seconds=8)[1]
+        assert _hold_median(sag, m, "hip_offset_cm") < -3 < _hold_median(ok, m, "hip_offset_cm") < \
+            _hold_median(pike, m, "hip_offset_cm")
+
+    def test_in_plank_high_during_hold_low_lying(self):
+        track, motion = synth_track("plank", seed=3, seconds=8)
+        sig = compute_signals(track, "plank")
+        seg = motion.segments[0]
+        inside = (sig.t > seg["start_s"] + 0.5) & (sig.t < seg["end_s"] - 0.5)
+        assert np.nanmedian(sig["in_plank"][inside]) > 0.8
+        assert np.nanmedian(sig["in_plank"][sig.t < seg["start_s"] - 1.5]) < 0.4
+
+    def test_camera_roll_does_not_change_offset(self):
+        """A crooked phone (10° roll) rotates the image, not the body lines."""
+        from repcheck.synth.camera import Camera
+        from repcheck.synth.landmark_tracks import project_track
+
+        track, motion = synth_track("plank", "hips_sag", 0.5, seed=4, noise=False, seconds=6)
+        c = track.source["camera"]
+        rolled = Camera(tuple(c["position"]), tuple(c["target"]), c["width"], c["height"], c["hfov_deg"],
+                        c["roll_deg"] + 10.0)
+        t2 = project_track(motion, rolled, 10.0, rng=np.random.default_rng(0), noise=None)
+        a = _hold_median(compute_signals(track, "plank"), motion, "hip_offset_cm")
+        b = _hold_median(compute_signals(t2, "plank"), motion, "hip_offset_cm")
+        assert a == pytest.approx(b, abs=1.5)
+
+    def test_17_of_33_landmarks_give_the_same_offset(self):
+        track, motion = synth_track("plank", "hips_sag", 0.6, seed=5, seconds=6)
+        img = np.full_like(track.image, np.nan)
+        img[:, COCO17] = track.image[:, COCO17]
+        t17 = dataclasses.replace(track, image=img, world=None)
+        a = _hold_median(compute_signals(track, "plank"), motion, "hip_offset_cm")
+        b = _hold_median(compute_signals(t17, "plank"), motion, "hip_offset_cm")
+        assert np.isfinite(b) and a == pytest.approx(b, abs=1.5)
+
+    def test_bigger_body_same_units(self):
+        """Normalisation by body size: the same motion filmed from twice as close reads the same cm."""
+        track, motion = synth_track("plank", "hips_pike", 0.5, seed=6, noise=False, seconds=6)
+        w, h = track.frame_size
+        img = track.image.copy()
+        img[..., 0] = 0.5 + (img[..., 0] - 0.5) * 1.6
+        img[..., 1] = 0.5 + (img[..., 1] - 0.5) * 1.6
+        zoomed = dataclasses.replace(track, image=img)
+        a = _hold_median(compute_signals(track, "plank"), motion, "hip_offset_cm")
+        b = _hold_median(compute_signals(zoomed, "plank"), motion, "hip_offset_cm")
+        assert a == pytest.approx(b, abs=0.5)
+
+
+class TestOtherSignals:
+    def test_bridge_extension_past_the_line(self):
+        ok, m = synth_track("glute_bridge", seed=1, reps=3)
+        arch, _ = synth_track("glute_bridge", "lower_back_arch", 1.0, seed=1, reps=3)
+        top_ok = np.nanpercentile(compute_signals(ok, "glute_bridge")["hip_extension_deg"], 97)
+        top_arch = np.nanpercentile(compute_signals(arch, "glute_bridge")["hip_extension_deg"], 97)
+        assert top_arch > top_ok + 10
+
+    def test_roll_hip_lift(self):
+        ok, _ = synth_track("upper_back_roll", seed=1, reps=3)
+        arch, _ = synth_track("upper_back_roll", "lower_back_arch", 1.0, seed=1, reps=3)
+        lift_ok = np.nanpercentile(compute_signals(ok, "upper_back_roll")["hip_lift_cm"], 95)
+        lift_arch = np.nanpercentile(compute_signals(arch, "upper_back_roll")["hip_lift_cm"], 95)
+        assert lift_ok < 4.0 < lift_arch
+
+    def test_rotation_sign_follows_the_side(self):
+        track, motion = synth_track("lumbar_locked_rotation", seed=2, reps=6)
+        sig = compute_signals(track, "lumbar_locked_rotation")
+        for seg in motion.segments:
+            m = (sig.t >= seg["start_s"]) & (sig.t <= seg["end_s"])
+            peak = sig["thorax_rotation"][m][np.nanargmax(np.abs(sig["thorax_rotation"][m]))]
+            assert (peak > 0) == (seg["side"] == "left"), seg
+
+
+class TestQuality:
+    def test_side_view_vs_head_on(self):
+        side = compute_signals(synth_track("plank", seed=7, view="side", seconds=6)[0], "plank")
+        head = compute_signals(synth_track("plank", seed=7, view="head_end", seconds=6)[0], "plank")
+        assert np.nanmedian(side.quality["view_deg"]) < 30
+        assert np.nanmedian(head.quality["view_deg"]) > np.nanmedian(side.quality["view_deg"]) + 15
+
+    def test_facing_side_flips_with_the_camera(self):
+        a = compute_signals(synth_track("plank", seed=8, view="side", seconds=6)[0], "plank")
+        b = compute_signals(synth_track("plank", seed=8, view="other_side", seconds=6)[0], "plank")
+        sa = max(set(a.side.tolist()) - {""}, key=a.side.tolist().count)
+        sb = max(set(b.side.tolist()) - {""}, key=b.side.tolist().count)
+        assert {sa, sb} == {"left", "right"}
+
+    def test_no_person(self):
+        img = np.full((20, 33, 4), np.nan)
+        sig = compute_signals(PoseTrack(img, np.arange(20) / 10.0, (640, 360), 10.0), "plank")
+        assert not sig.quality["detected"].any()
+        assert np.isnan(sig["hip_offset_cm"]).all()
+        assert (sig.side == "").all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(0, 40), st.just(33), st.just(4)),
+              elements=st.one_of(st.floats(-0.5, 1.5), st.just(np.nan))))
+def test_any_landmarks_give_signals_of_the_right_shape(img):
+    """Random and NaN-ridden landmarks: no exception, every signal has one value per sample."""
+    t = np.arange(img.shape[0]) / 10.0
+    sig = compute_signals(PoseTrack(img, t, (640, 360), 10.0), "plank")
+    for name, v in {**sig.values, **sig.quality}.items():
+        assert v.shape == (img.shape[0],), name
+    assert np.isfinite(sig.body_scale) and sig.body_scale > 0
