@@ -258,20 +258,27 @@ class Room:
         return replace(self, extent=ext, ceiling=ceiling)
 
     def without_occluders(self, camera: Camera, points: np.ndarray, clearance: float = 0.35) -> Room:
-        """Drop clutter that would stand between the camera and any of ``points`` (N, 3), or that the
-        body overlaps."""
+        """Drop clutter that would stand between the camera and any of ``points`` (N, 3), that the body
+        overlaps, or that shows right behind the body in the frame (a plant "growing" out of the head
+        makes the silhouette unreadable for people and pose models alike)."""
         pos = np.asarray(camera.position, float)
         p = np.atleast_2d(np.asarray(points, float))
+        uv, _ = camera.project(p)
+        lo, hi = uv.min(0), uv.max(0)
+        pad = 0.08 * (hi - lo) + 4
+        lo, hi = lo - pad, hi + pad
         keep = []
         for c in self.clutter:
-            prims = c.primitives()
             ok = True
-            for pr in prims:
+            for pr in c.primitives():
                 bc, br = pr.bound_center, pr.bound_radius + clearance
                 seg = p - pos
                 s = np.clip(((bc - pos) @ seg.T) / np.maximum((seg * seg).sum(1), 1e-9), 0, 1)
                 d = np.linalg.norm(pos + s[:, None] * seg - bc, axis=1)
-                if (d < br).any():
+                (cu,), (cz,) = camera.project(bc[None])
+                r_px = camera.focal_px * pr.bound_radius / max(float(cz), 1e-3)
+                behind = cz > 0 and (cu + r_px > lo).all() and (cu - r_px < hi).all()
+                if (d < br).any() or behind:
                     ok = False
                     break
             if ok:
@@ -580,22 +587,38 @@ def sample_camera(rng: np.random.Generator, *, view: str | None, body_center: tu
         dist = float(min(near * rng.uniform(1.0, 1.5), max(near, 4.0)))
     dist = max(dist, float(need))
     cam = None
-    for _ in range(40):
-        flat = np.sqrt(max(dist ** 2 - (height - target[1]) ** 2, 0.25))
+    def place(d: float) -> Camera:
+        flat = np.sqrt(max(d ** 2 - (height - target[1]) ** 2, 0.25))
         pos = target + horiz * flat
         pos[1] = height
-        cam = Camera(tuple(float(v) for v in pos), tuple(float(v) for v in target), w, h, hfov, roll)
+        return Camera(tuple(float(v) for v in pos), tuple(float(v) for v in target), w, h, hfov, roll)
+
+    fill = float(rng.uniform(0.35, 0.5))  # named views: the body spans at least this much of the frame
+    cam = place(dist)
+    for _ in range(40):
         if points is None or _in_frame(cam, points, margin):
             break
         dist *= 1.06
+        cam = place(dist)
         if dist > 6.5:
             break
-    assert cam is not None
+    # seen end-on a body is narrow: step closer (not nearer than 1.8 m) until it fills the frame, as
+    # someone checking the phone's screen would
+    while view is not None and points is not None and dist * 0.95 >= 1.8 and _width_fraction(cam, points) < fill:
+        closer = place(dist * 0.95)
+        if not _in_frame(closer, points, margin):
+            break
+        dist, cam = dist * 0.95, closer
     info = {"view": view, "mode": mode, "yaw_deg": round(yaw, 2), "side_sign": int(sign),
             "height_m": round(height, 3), "distance_m": round(float(dist), 3), "hfov_deg": round(hfov, 2),
             "roll_deg": round(roll, 2), "position": [round(float(v), 4) for v in cam.position],
             "target": [round(float(v), 4) for v in cam.target], "size": [w, h]}
     return cam, info
+
+
+def _width_fraction(cam: Camera, points: np.ndarray) -> float:
+    uv, _ = cam.project(np.asarray(points, float))
+    return float(max(np.ptp(uv[:, 0]) / cam.width, np.ptp(uv[:, 1]) / cam.height))
 
 
 def _in_frame(cam: Camera, points: np.ndarray, margin: float) -> bool:
