@@ -495,6 +495,16 @@ def train_models(
         "seconds", "training_data_hash", "created"}`` — metrics are grouped-CV out-of-fold, per rep
         (reps) or per hold (holds).
     """
+    import sklearn.ensemble  # noqa: F401 - load sklearn's OpenMP runtime first, so the limit below reaches it
+    from threadpoolctl import threadpool_limits
+
+    # one thread per fit: the models are small, and OpenMP thread teams spin badly on a busy machine
+    with threadpool_limits(limits=1):
+        return _train_models(examples, config=config, exercises=exercises, out_dir=out_dir, data_hash=data_hash,
+                             log=log)
+
+
+def _train_models(examples, *, config, exercises, out_dir, data_hash, log) -> dict[str, Any]:
     from .featurize import feature_schema, feature_tables
 
     log = log or (lambda *a, **k: None)
