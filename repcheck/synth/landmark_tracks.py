@@ -60,7 +60,7 @@ CALIBRATED_NOISE: dict[str, dict[str, float]] = {
 }
 
 _FIELDS_DEFAULTS: dict[str, object] = dict(wander_tau_s=1.0, swap_duration_s=(0.3, 1.5), drop_duration_s=(0.1, 0.5),
-                                           visibility_sd=0.04, extremity_factor=1.0)
+                                           visibility_sd=0.04, extremity_factor=1.0, oblique_factor=0.8)
 
 #: Hands and feet (wrists and elbows included): where MediaPipe's errors concentrate in awkward poses.
 _EXTREMITIES = tuple(LM[n] for n in LM if n.split("_", 1)[-1] in (
@@ -95,6 +95,9 @@ class MediaPipeNoise:
         Error multiplier for limb landmarks on the side away from the camera.
     extremity_factor : float
         Error multiplier for elbows, wrists, hands, ankles and feet.
+    oblique_factor : float
+        Errors grow as the camera turns from side-on: every length above is multiplied by
+        ``1 + oblique_factor * |sin(yaw)|`` (yaw 0 = side-on; 30° oblique clips measured ≈ 1.3–1.8×).
     swap_rate_per_s : float
         Rate of left/right confusion episodes (legs, arms or the whole body swap labels).
     swap_duration_s : tuple of float
@@ -119,6 +122,7 @@ class MediaPipeNoise:
     hip_shift: float | None = None
     far_side_factor: float | None = None
     extremity_factor: float | None = None
+    oblique_factor: float | None = None
     swap_rate_per_s: float | None = None
     swap_duration_s: tuple[float, float] | None = None
     drop_rate_per_s: float | None = None
@@ -161,6 +165,18 @@ def _smooth_noise(shape: tuple[int, ...], tau_frames: float, rng: np.random.Gene
         sd = w.std(axis=0, keepdims=True)
         w = w / np.where(sd > 0, sd, 1.0)
     return w
+
+
+def _obliqueness(motion: Motion, camera: Camera) -> float:
+    """|sin| of the camera's yaw away from side-on (0 side-on, 1 looking along the body)."""
+    fwd = np.array(camera.axes[2], float)
+    h = np.array([fwd[0], 0.0, fwd[2]])
+    n = np.linalg.norm(h)
+    if n < 1e-6:
+        return 0.0
+    hd = np.array(motion.head_dir, float)
+    hd = hd / max(np.linalg.norm(hd), 1e-9)
+    return float(abs(h @ hd) / n)
 
 
 def project_track(motion: Motion, camera: Camera, fps: float, *, rng: np.random.Generator,
@@ -217,6 +233,7 @@ def project_track(motion: Motion, camera: Camera, fps: float, *, rng: np.random.
         mult = np.where(far, n.far_side_factor, 1.0)
         mult[:, :LM["left_shoulder"]] = 1.0
         mult[:, list(_EXTREMITIES)] *= n.extremity_factor
+        mult *= 1.0 + n.oblique_factor * _obliqueness(motion, camera)
         if n.bias > 0:
             Q += n.bias * H * mult[..., None] * rng.standard_normal((1, N_LANDMARKS, 3))
         if n.wander > 0:
