@@ -166,14 +166,13 @@ def bridge_gaps(x: np.ndarray, t: np.ndarray, max_gap_s: float = MAX_GAP_S) -> n
         return x
     idx = np.flatnonzero(ok)
     filled = np.interp(t, t[idx], x[idx])
-    # gap length for each missing sample = time between the surrounding finite samples
-    nxt = np.searchsorted(idx, np.arange(x.size))
-    for i in np.flatnonzero(~ok):
-        k = nxt[i]
-        if k == 0 or k >= idx.size:
-            continue
-        if t[idx[k]] - t[idx[k - 1]] <= max_gap_s + 1e-9:
-            x[i] = filled[i]
+    miss = np.flatnonzero(~ok)
+    k = np.searchsorted(idx, miss)  # index of the next finite sample
+    inner = (k > 0) & (k < idx.size)
+    span = np.full(miss.size, np.inf)
+    span[inner] = t[idx[k[inner]]] - t[idx[k[inner] - 1]]
+    fill = miss[span <= max_gap_s + 1e-9]
+    x[fill] = filled[fill]
     return x
 
 
@@ -341,11 +340,19 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     t = np.asarray(track.t, float)
     T = t.size
     img = np.asarray(track.image, float)
+    detected = np.isfinite(img[:, :, 0]).any(axis=1) if T else np.zeros(0, bool)
+    if T > 2:
+        # a landmark missing for a moment (occlusion, a dropped frame) is bridged per point, so merged
+        # midpoints and fallbacks do not jump; longer gaps stay NaN
+        img = img.copy()
+        for j in range(img.shape[1]):
+            if np.isnan(img[:, j, 0]).any() and np.isfinite(img[:, j, 0]).sum() >= 2:
+                for c in range(img.shape[2]):
+                    img[:, j, c] = bridge_gaps(img[:, j, c], t)
     w, h = track.frame_size
     P = img[:, :, :2] * np.array([w, h], float)
     P[..., 1] = -P[..., 1]  # y up
     V = img[:, :, 3]
-    detected = np.isfinite(img[:, :, 0]).any(axis=1) if T else np.zeros(0, bool)
     dt = np.diff(t)
     dt = dt[np.isfinite(dt) & (dt > 0)]
     fps = float(1.0 / np.median(dt)) if dt.size else float(track.fps or 10.0)

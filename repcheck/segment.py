@@ -135,12 +135,16 @@ def find_holds(
     if enter <= exit:
         raise ValueError(f"enter ({enter}) must be greater than exit ({exit})")
     x = np.nan_to_num(_driver(signals, spec), nan=0.0)
-    segs, info = _holds_from_score(signals, x, spec, min_hold_s, enter, exit, merge_gap_s)
     fallback = HOLD_FALLBACK.get(spec.driver)
+    x_stay = None
+    if fallback and fallback in signals.values:
+        x_stay = np.nan_to_num(signals.values[fallback], nan=0.0)
+    # a hold starts on the strict score and lasts while the looser posture score holds (hips sinking
+    # into a sag part-way through a plank do not end the plank)
+    segs, info = _holds_from_score(signals, x, spec, min_hold_s, enter, exit, merge_gap_s, x_stay=x_stay)
     info["fallback"] = None
-    if not segs and fallback and fallback in signals.values:
-        x2 = np.nan_to_num(signals.values[fallback], nan=0.0)
-        segs, info2 = _holds_from_score(signals, x2, spec, min_hold_s, enter, exit, merge_gap_s)
+    if not segs and x_stay is not None:
+        segs, info2 = _holds_from_score(signals, x_stay, spec, min_hold_s, enter, exit, merge_gap_s)
         if segs:
             info = {**info2, "fallback": fallback}
     return segs, info
@@ -154,15 +158,17 @@ MIN_CUT_HOLD_S = 1.0
 
 
 def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_hold_s: float | None,
-                      enter: float, exit: float, merge_gap_s: float | None) -> tuple[list[Segment], dict]:
+                      enter: float, exit: float, merge_gap_s: float | None,
+                      x_stay: np.ndarray | None = None) -> tuple[list[Segment], dict]:
     min_hold = spec.min_hold_s if min_hold_s is None else float(min_hold_s)
     t = signals.t
+    stay = x if x_stay is None else np.maximum(x, x_stay)
     state = np.zeros(x.size, bool)
     on = False
     for i, v in enumerate(x):
         if not on and v >= enter:
             on = True
-        elif on and v < exit:
+        elif on and stay[i] < exit:
             on = False
         state[i] = on
     runs = _runs(state)
@@ -190,11 +196,15 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
     return segs, {"t": t, "driver": x, "enter": enter, "exit": exit, "raw_runs": raw_runs}
 
 
-#: Holds whose bounds are refined on a physical signal: the hold starts once that signal has covered
-#: ``HOLD_REFINE_SHARE`` of the way from its resting level (before/after the hold) to the hold's median
-#: level — getting into a plank takes 1–2.5 s, and the hold counts from when the hips are up.
+#: Holds whose bounds are refined on a physical signal: the hold starts once that signal has left its
+#: resting level (the minimum before/after the hold, + ``HOLD_REST_BAND``) and then stopped moving —
+#: getting into a plank takes 1–2.5 s, and the hold counts from when the hips are up and still; a sag
+#: part-way through (hips sinking slowly, then held) does not end it, the final lowering does.
 HOLD_REFINE = {"in_plank": "hip_floor_cm"}
-HOLD_REFINE_SHARE = 0.8
+#: Band (cm) above the resting level (hips on the floor) that still counts as resting.
+HOLD_REST_BAND = 5.0
+#: ... or this share of the hold's height above the resting level, whichever is larger.
+HOLD_REST_SHARE = 0.35
 HOLD_REFINE_LOOK_S = 3.0
 #: Refine only when the signal drops this much (cm) outside the hold (a recording cut inside a hold
 #: moves the hips by breathing and jitter only, 1–3 cm).
@@ -208,9 +218,9 @@ HOLD_STILL_S = 0.5
 def _refine_hold(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> tuple[int, int]:
     """Move a hold's bounds in to where the body has arrived in position and is still.
 
-    From the bound, skip samples until the refine signal has covered ``HOLD_REFINE_SHARE`` of the way
-    from its resting level to the hold's median, then until it has been still (speed below
-    ``HOLD_STILL_CM``) for ``HOLD_STILL_S``. Only when the signal drops by more than
+    From the bound, skip samples at the resting level (``HOLD_REST_BAND`` above the minimum near the
+    bound), then until the signal has been still (moving less than ``HOLD_STILL_CM``) for
+    ``HOLD_STILL_S``. Only when the signal drops by more than
     ``HOLD_REFINE_MIN_DROP`` beyond the bound.
     """
     name = HOLD_REFINE.get(spec.driver)
@@ -235,9 +245,9 @@ def _refine_hold(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> tuple[
     if np.isfinite(pre).any():
         base = float(np.nanmin(pre))
         if med - base > HOLD_REFINE_MIN_DROP:
-            level = base + HOLD_REFINE_SHARE * (med - base)
-            i = a
-            while i < b and not (y[i] >= level):
+            i = a  # skip the resting (lying) level, then the movement up, to the first still moment
+            band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
+            while i < b and not (y[i] > base + band):
                 i += 1
             while i < b and not still(i, i + k):
                 i += 1
@@ -246,9 +256,9 @@ def _refine_hold(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> tuple[
     if np.isfinite(post).any():
         base = float(np.nanmin(post))
         if med - base > HOLD_REFINE_MIN_DROP:
-            level = base + HOLD_REFINE_SHARE * (med - base)
-            i = b
-            while i > a and not (y[i] >= level):
+            i = b  # back over the resting level and the movement down to the last still moment
+            band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
+            while i > a and not (y[i] > base + band):
                 i -= 1
             while i > a and not still(i - k + 1, i + 1):
                 i -= 1

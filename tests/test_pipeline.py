@@ -1,0 +1,181 @@
+"""The pipeline as users call it: analyze_landmarks on any array (property tests), analyze_track on
+synthetic sets, analyze on real clips and on rendered synthetic clips through the real MediaPipe."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from conftest import real_clip, synth_track
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import repcheck
+from repcheck.errors import LandmarkShapeError, UnknownExerciseError
+from repcheck.landmarks import LM
+from repcheck.pipeline import analyze, analyze_landmarks, analyze_track
+
+EXERCISES = ["plank", "upper_back_roll", "lumbar_locked_rotation", "glute_bridge"]
+COCO17 = [LM[n] for n in (
+    "nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder", "left_elbow",
+    "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip", "left_knee", "right_knee",
+    "left_ankle", "right_ankle")]
+
+
+def _check_report(report):
+    """Contract checks every report must pass: JSON without NaN, verdicts consistent with probabilities."""
+    d = json.loads(report.to_json())
+    assert d["schema"] == "repcheck.report/1"
+    for seg in report.segments:
+        assert seg.start_s <= seg.end_s
+        for f in seg.faults:
+            assert f.verdict in ("ok", "fault", "unsure")
+            if f.verdict != "unsure":
+                assert f.probability is not None and np.isfinite(f.probability) and 0 <= f.probability <= 1
+            else:
+                assert f.evidence.get("reason")
+    assert len(d["timeline"]["t"]) == len(report.timeline["t"])
+    return d
+
+
+# ------------------------------------------------------------------------------ analyze_landmarks
+class TestAnalyzeLandmarks:
+    def test_synthetic_plank_sag(self):
+        track, _ = synth_track("plank", "hips_sag", 1.0, seed=41, seconds=10)
+        r = analyze_landmarks(track.image, track.fps, "plank", frame_size=track.frame_size)
+        _check_report(r)
+        assert len(r.segments) == 1 and r.segments[0].fault("hips_sag").verdict == "fault"
+        assert r.track is not None and "hip_offset_cm" in r.signals
+
+    def test_17_of_33_points(self):
+        track, _ = synth_track("plank", "hips_sag", 1.0, seed=42, seconds=10)
+        img = np.full_like(track.image, np.nan)
+        img[:, COCO17] = track.image[:, COCO17]
+        r = analyze_landmarks(img, track.fps, "plank", frame_size=track.frame_size)
+        _check_report(r)
+        assert len(r.segments) == 1 and r.segments[0].fault("hips_sag").verdict == "fault"
+
+    def test_nan_ridden(self):
+        track, _ = synth_track("glute_bridge", seed=43, reps=4)
+        img = track.image.copy()
+        rng = np.random.default_rng(0)
+        img[rng.random(img.shape[:2]) < 0.2] = np.nan  # a fifth of the points missing
+        img[rng.random(img.shape[0]) < 0.05] = np.nan  # and some whole frames
+        r = analyze_landmarks(img, track.fps, "glute_bridge", frame_size=track.frame_size)
+        _check_report(r)
+        assert len(r.segments) == len(track.source["segments"])
+
+    def test_xyz_without_visibility(self):
+        track, _ = synth_track("plank", seed=44, seconds=8)
+        r = analyze_landmarks(track.image[..., :3], track.fps, "plank", frame_size=track.frame_size)
+        _check_report(r)
+        assert len(r.segments) == 1
+
+    def test_no_person_warns(self):
+        r = analyze_landmarks(np.full((30, 33, 4), np.nan), 10, "plank")
+        assert r.segments == [] and any("no person" in w for w in r.warnings)
+
+    def test_empty(self):
+        r = analyze_landmarks(np.zeros((0, 33, 4)), 10, "plank")
+        assert r.segments == []
+        _check_report(r)
+
+    @pytest.mark.parametrize("bad", [np.zeros((10, 32, 4)), np.zeros((10, 33)), "x", [[1, 2]]])
+    def test_bad_shapes_raise(self, bad):
+        with pytest.raises(LandmarkShapeError, match="shape"):
+            analyze_landmarks(bad, 10, "plank")
+
+    def test_bad_fps_and_frame_size(self):
+        with pytest.raises(LandmarkShapeError, match="fps"):
+            analyze_landmarks(np.zeros((5, 33, 4)), 0, "plank")
+        with pytest.raises(LandmarkShapeError, match="frame_size"):
+            analyze_landmarks(np.zeros((5, 33, 4)), 10, "plank", frame_size=(0, 10))
+
+    def test_unknown_exercise(self):
+        with pytest.raises(UnknownExerciseError, match="choose one of"):
+            analyze_landmarks(np.zeros((5, 33, 4)), 10, "squat")
+
+    def test_package_forwarders(self):
+        track, _ = synth_track("plank", seed=45, seconds=8)
+        r = repcheck.analyze_landmarks(track.image, track.fps, "plank", frame_size=track.frame_size)
+        assert r.exercise == "plank"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    img=arrays(np.float64, st.tuples(st.integers(0, 60), st.just(33), st.just(4)),
+               elements=st.one_of(st.floats(-1.0, 2.0), st.just(np.nan))),
+    exercise=st.sampled_from(EXERCISES),
+    fps=st.sampled_from([8.0, 10.0, 30.0]),
+)
+def test_any_landmark_array_gives_a_valid_report(img, exercise, fps):
+    """Random / NaN-ridden arrays: never an exception, never a NaN probability with a non-unsure verdict."""
+    _check_report(analyze_landmarks(img, fps, exercise, frame_size=(640, 360)))
+
+
+@settings(max_examples=15, deadline=None)
+@given(shape=st.tuples(st.integers(0, 5), st.integers(0, 40), st.integers(0, 6)))
+def test_wrong_shapes_raise_only_landmark_shape_error(shape):
+    if shape[1] == 33 and shape[2] in (3, 4):
+        return
+    with pytest.raises(LandmarkShapeError):
+        analyze_landmarks(np.zeros(shape), 10, "plank")
+
+
+# ----------------------------------------------------------------------------------- analyze_track
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_analyze_track_warns_about_hidden_landmarks(exercise):
+    kw = {"seconds": 8} if exercise == "plank" else {"reps": 3}
+    track, _ = synth_track(exercise, seed=46, **kw)
+    img = track.image.copy()
+    img[: int(0.6 * len(img)), [LM["left_hip"], LM["right_hip"]], 3] = 0.05
+    import dataclasses
+
+    r = analyze_track(dataclasses.replace(track, image=img), exercise)
+    _check_report(r)
+    if r.segments:
+        assert any("hips not visible" in w for w in r.warnings), r.warnings
+
+
+def test_analyze_without_exercise_asks_to_choose(tmp_path):
+    with pytest.raises(UnknownExerciseError, match="choose the exercise"):
+        analyze(tmp_path / "x.mp4")
+
+
+# ---------------------------------------------------------------------------------- real footage
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["plank_correct_001.mp4", "plank_correct_007.mp4"])
+def test_real_correct_plank(name):
+    r = analyze(real_clip(name), "plank")
+    _check_report(r)
+    assert len(r.segments) == 1
+    assert r.segments[0].fault("hips_sag").verdict != "fault"
+    assert r.video["sha256"] and r.video["width"] == 1280
+
+
+# ------------------------------------------------------------------------- rendered synthetic clips
+RENDER_CASES = [
+    ("plank", None, 0.0, {"seconds": 5}),
+    ("plank", "hips_sag", 0.7, {"seconds": 5}),
+    ("glute_bridge", None, 0.0, {"reps": 3}),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise,fault,severity,kw", RENDER_CASES)
+def test_rendered_clip_end_to_end(rendered_clip, exercise, fault, severity, kw):
+    """Rendered clip → real MediaPipe → report: holds within 1 s, rep counts exact, reps within 0.5 s."""
+    path, truth, track = rendered_clip(exercise, fault, severity, seed=3, **kw)
+    r = analyze_track(track, exercise)
+    _check_report(r)
+    gt = truth["segments"]
+    assert len(r.segments) == len(gt)
+    tol = 1.0 if exercise == "plank" else 0.5
+    for seg, g in zip(r.segments, gt, strict=True):
+        assert seg.start_s == pytest.approx(g["start_s"], abs=tol)
+        assert seg.end_s == pytest.approx(g["end_s"], abs=tol)
+    if exercise == "plank":
+        verdict = r.segments[0].fault("hips_sag").verdict
+        assert verdict == ("fault" if fault == "hips_sag" else "ok")
