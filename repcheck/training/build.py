@@ -21,6 +21,7 @@ machine: see ``training_data/README.md``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -242,6 +243,7 @@ def run_job(job: ClipJob, out_dir: str | Path, mode: str = "render") -> dict[str
             pose = {"extractor": track.source.get("extractor"), "settings": track.source.get("settings")}
         elif mode == "fast":
             track = _fast_track(plan, job)
+            track = dataclasses.replace(track, world=None)  # not MediaPipe's: world landmarks left out
             pose = {"extractor": "projected ground truth + noise (fast path)", "settings": {}}
         else:
             raise ValueError(f"unknown mode {mode!r}")

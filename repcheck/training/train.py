@@ -14,8 +14,11 @@ For each judged (exercise, fault):
 4. Candidates (``logistic``: imputer + scaler + logistic regression; ``boosting``: imputer + scaler +
    shallow histogram gradient boosting), each wrapped in ``CalibratedClassifierCV`` (sigmoid, grouped
    inner folds). The candidate with the lowest out-of-fold log loss (``StratifiedGroupKFold``) wins.
-5. Decision threshold: among thresholds whose out-of-fold recall is ≥ ``target_recall`` (0.95), the one
-   with the best F1 (ties: closest to 0.5). Metrics reported are out-of-fold at that threshold.
+5. Decision threshold: among thresholds whose out-of-fold recall on *clear* faults (physical value at
+   least the margin — 3 cm / 5° — past the boundary; trainer labels always count) is ≥ ``target_recall``
+   (0.95), the one with the best F1 over all examples (ties: closest to 0.5). Faults a hair past the
+   boundary are as ambiguous as correct reps a hair short of it. Metrics are out-of-fold at that
+   threshold; ``recall_clear`` is the recall on clear faults.
 6. Final fit on all examples; saved with :mod:`repcheck.training.modelfile`.
 
 Everything is seeded (``seed``): same data + seed → same models and metrics.
@@ -151,20 +154,29 @@ def _n_splits(y: np.ndarray, groups: np.ndarray, wanted: int) -> int:
     return int(min(wanted, pos, neg))
 
 
-def choose_threshold(y: np.ndarray, p: np.ndarray, target_recall: float = 0.95) -> float:
+def choose_threshold(y: np.ndarray, p: np.ndarray, target_recall: float = 0.95,
+                     clear: np.ndarray | None = None) -> float:
     """Decision threshold on probabilities ``p`` for labels ``y`` (1 = fault).
 
-    Among candidate thresholds whose recall on (y, p) is at least ``target_recall``, return the one with
-    the best F1; ties go to the threshold closest to 0.5. With no positives, 0.5.
+    Among candidate thresholds whose recall is at least ``target_recall`` — recall over the *clear*
+    faults when ``clear`` is given — return the one with the best F1 over all rows; ties go to the
+    threshold closest to 0.5. With no positives, 0.5.
 
     Parameters
     ----------
     y : ndarray of shape (n,)
     p : ndarray of shape (n,)
     target_recall : float
+    clear : ndarray of bool of shape (n,), optional
+        Rows whose label is unambiguous (physical value at least the margin past the boundary, or a
+        trainer label). Faults just past the boundary are as ambiguous as correct reps just short of it:
+        insisting on catching 95 % of those would flag most correct reps too.
     """
     y = np.asarray(y).astype(int)
     p = np.asarray(p, dtype=float)
+    clear = np.ones(len(y), bool) if clear is None else np.asarray(clear, bool)
+    if not (clear & (y == 1)).any():
+        clear = np.ones(len(y), bool)
     if y.sum() == 0:
         return 0.5
     cands = np.unique(np.concatenate([p, [0.5]]))
@@ -174,7 +186,8 @@ def choose_threshold(y: np.ndarray, p: np.ndarray, target_recall: float = 0.95) 
         tp = float(np.sum(pred & (y == 1)))
         fp = float(np.sum(pred & (y == 0)))
         fn = float(np.sum(~pred & (y == 1)))
-        recall = tp / (tp + fn)
+        cp = clear & (y == 1)
+        recall = float(np.sum(pred & cp)) / float(cp.sum())
         if recall + 1e-12 < target_recall:
             continue
         f1 = 2 * tp / (2 * tp + fp + fn)
@@ -238,8 +251,25 @@ def _fit_final(name: str, data: FaultData, seed: int, n_splits: int):
     return pipe
 
 
-def fit_fault(data: FaultData, config: TrainConfig = TrainConfig()) -> tuple[Any, dict[str, Any]]:
+def _clear(value: np.ndarray, margin: tuple[float, float]) -> np.ndarray:
+    """Rows whose physical value is at least ``margin[1]`` away from the boundary ``margin[0]`` (rows
+    without a value — trainer labels — count as clear)."""
+    boundary, m = margin
+    v = np.asarray(value, float)
+    return ~np.isfinite(v) | (np.abs(v - boundary) >= m)
+
+
+def _recall(y: np.ndarray, p: np.ndarray, th: float) -> float | None:
+    pos = np.asarray(y) == 1
+    return round(float(np.mean(p[pos] >= th)), 4) if pos.any() else None
+
+
+def fit_fault(data: FaultData, config: TrainConfig = TrainConfig(),
+              margin: tuple[float, float] | None = None) -> tuple[Any, dict[str, Any]]:
     """Choose, evaluate (grouped CV) and fit the model for one fault.
+
+    ``margin`` = (boundary, margin): the threshold's recall target applies to faults at least the
+    margin past the boundary (see :func:`choose_threshold`); ``recall_clear`` reports it.
 
     Returns
     -------
@@ -269,8 +299,11 @@ def fit_fault(data: FaultData, config: TrainConfig = TrainConfig()) -> tuple[Any
         cand[name] = {"log_loss": m["log_loss"], "auc": m["auc"], "brier": m["brier"]}
     best = min(config.candidates, key=lambda n: (cand[n]["log_loss"], config.candidates.index(n)))
     p = oofs[best]
-    th = choose_threshold(data.y, p, config.target_recall)
+    clear = _clear(data.value, margin) if margin is not None else None
+    th = choose_threshold(data.y, p, config.target_recall, clear)
     metrics = binary_metrics(data.y, p, th)
+    if clear is not None:
+        metrics["recall_clear"] = _recall(data.y[clear], p[clear], th)
     model = _fit_final(best, data, config.seed, k)
     return model, {"model": best, "candidates": cand, "threshold": th, "cv": metrics,
                    "n_groups": int(len(set(data.groups))), "n_splits": k, "oof": p}
@@ -367,6 +400,8 @@ def sample_data(spec: ExerciseSpec, fault: str, smp: dict[str, Any], config: Tra
     source = smp["source"]
     synthetic = source == "synthetic"
     y = _beyond(fs, smp[f"value:{fault}"])
+    margin = (config.boundary_margin or DEFAULT_MARGIN).get(_unit_key(fs.unit), 0.0)
+    hold_clear: dict[str, bool] = {}
     hold_lab = smp[f"label:{fault}"]
     measured = smp[f"measured:{fault}"]
     holds = smp["hold"]
@@ -376,6 +411,9 @@ def sample_data(spec: ExerciseSpec, fault: str, smp: dict[str, Any], config: Tra
         if synthetic[m].all() and np.isfinite(y[m]).any():
             yy = y[m][np.isfinite(y[m])]
             hold_label[h] = int(yy.mean() >= 0.05)
+            v = smp[f"value:{fault}"][m]
+            worst = np.nanpercentile(fs.direction * v, 95) * fs.direction
+            hold_clear[h] = bool(abs(worst - fs.boundary) >= margin)
         elif np.isfinite(hold_lab[m]).any():
             lab = int(hold_lab[m][0])
             hold_label[h] = lab
@@ -400,7 +438,7 @@ def sample_data(spec: ExerciseSpec, fault: str, smp: dict[str, Any], config: Tra
     data = FaultData(X=smp["X"][idx], y=y[idx].astype(int), groups=smp["groups"][idx].astype(str),
                      feature_names=list(smp["names"]), value=smp[f"value:{fault}"][idx],
                      severity=smp[f"severity:{fault}"][idx], source=source[idx])
-    return data, idx, hold_label
+    return data, idx, hold_label, hold_clear
 
 
 def hold_probability(p: np.ndarray, fps: float) -> float:
@@ -416,7 +454,8 @@ def hold_probability(p: np.ndarray, fps: float) -> float:
 
 
 def fit_hold_fault(data: FaultData, holds: np.ndarray, hold_label: dict[str, int], fps: np.ndarray,
-                   times: np.ndarray, config: TrainConfig = TrainConfig()) -> tuple[Any, dict[str, Any]]:
+                   times: np.ndarray, config: TrainConfig = TrainConfig(),
+                   hold_clear: dict[str, bool] | None = None) -> tuple[Any, dict[str, Any]]:
     """Choose, evaluate and fit the per-sample model of a hold fault; threshold and metrics per hold.
 
     The out-of-fold per-sample probabilities of each hold are turned into the hold's probability the way
@@ -440,8 +479,12 @@ def fit_hold_fault(data: FaultData, holds: np.ndarray, hold_label: dict[str, int
         cand[name] = {"log_loss": ms["log_loss"], "auc": ms["auc"], "hold_log_loss": m["log_loss"]}
     best = min(config.candidates, key=lambda n: (cand[n]["log_loss"], config.candidates.index(n)))
     p, hp, hy = res[best]
-    th = choose_threshold(hy, hp, config.target_recall)
+    keys = _per_hold(p[order], holds[order], fps[order], hold_label)[0]
+    clear = None if hold_clear is None else np.asarray([hold_clear.get(h, True) for h in keys], bool)
+    th = choose_threshold(hy, hp, config.target_recall, clear)
     metrics = binary_metrics(hy, hp, th)
+    if clear is not None:
+        metrics["recall_clear"] = _recall(hy[clear], hp[clear], th)
     model = _fit_final(best, data, config.seed, k)
     return model, {"model": best, "candidates": cand, "threshold": th, "cv": metrics,
                    "sample_cv": binary_metrics(data.y, p, th), "n_groups": int(len(set(data.groups))),
@@ -528,16 +571,17 @@ def _train_models(examples, *, config, exercises, out_dir, data_hash, log) -> di
                     if got is None or len(set(got[0].y.tolist())) < 2:
                         log(f"{key}: skipped (examples of only one class)")
                         continue
-                    data, idx, hold_label = got
+                    data, idx, hold_label, hold_clear = got
                     model, rep = fit_hold_fault(data, smp["hold"][idx], hold_label, smp["fps"][idx], smp["t"][idx],
-                                                config)
+                                                config, hold_clear)
                     kind, names = "sample", list(smp["names"])
                 else:
                     data = segment_data(spec, fs.id, seg, config)
                     if data is None or len(set(data.y.tolist())) < 2:
                         log(f"{key}: skipped (examples of only one class)")
                         continue
-                    model, rep = fit_fault(data, config)
+                    margin = (config.boundary_margin or DEFAULT_MARGIN).get(_unit_key(fs.unit), 0.0)
+                    model, rep = fit_fault(data, config, (fs.boundary, margin))
                     kind, names = "segment", list(seg["names"])
             except RepcheckError as exc:
                 log(f"{key}: skipped ({exc})")
@@ -555,7 +599,8 @@ def _train_models(examples, *, config, exercises, out_dir, data_hash, log) -> di
                                "n_trainer_examples": sum(e.source != "synthetic" for e in mine)},
                 extra={"model": rep["model"], "target_recall": config.target_recall, "seed": config.seed,
                        "notes": "repcheck train: grouped-CV model choice, sigmoid calibration, threshold for "
-                                f"recall >= {config.target_recall} (out-of-fold)"},
+                                f"out-of-fold recall >= {config.target_recall} on clear faults (at least the "
+                                "margin past the boundary), best F1 overall"},
                 created=created,
             )
             entry["model_sha256"] = card["model_sha256"]
@@ -564,7 +609,8 @@ def _train_models(examples, *, config, exercises, out_dir, data_hash, log) -> di
             unit = "holds" if hold else "reps"
             log(f"{key:36s} {rep['model']:9s} F1 {m['f1']:.3f}  P {m['precision']:.3f}  R {m['recall']:.3f}  "
                 f"AUC {_fmt(m['auc'])}  {m['n']} {unit} ({m['n_fault']} faulty, {entry['n_groups']} groups, "
-                f"{entry['n_splits']} folds)  threshold {rep['threshold']:.2f}")
+                f"{entry['n_splits']} folds)  threshold {rep['threshold']:.2f}"
+                + (f"  recall(clear) {m['recall_clear']:.3f}" if m.get("recall_clear") is not None else ""))
     return {"models": out, "config": _config_dict(config), "seconds": round(time.perf_counter() - t0, 1),
             "training_data_hash": data_hash, "created": created}
 
