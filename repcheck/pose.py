@@ -27,10 +27,12 @@ import json
 import multiprocessing as mp
 import os
 import queue as queue_mod
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -360,6 +362,28 @@ def _pose_chunk(
     return st
 
 
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start spawned workers without re-importing the caller's ``__main__``.
+
+    ``spawn`` normally re-runs the main script in every worker: a script without an
+    ``if __name__ == "__main__":`` guard would start workers recursively, and code piped through stdin
+    cannot be re-run at all. The workers only need :mod:`repcheck.pose`, so the main module's
+    ``__file__``/``__spec__`` are hidden while they are launched (all at the first ``submit``).
+    """
+    main = sys.modules.get("__main__")
+    saved = {a: getattr(main, a) for a in ("__file__", "__spec__") if main is not None and hasattr(main, a)}
+    try:
+        if main is not None:
+            main.__spec__ = None
+            if "__file__" in saved:
+                del main.__file__
+        yield
+    finally:
+        for a, v in saved.items():
+            setattr(main, a, v)
+
+
 def _parallel(
     path: str,
     settings: PoseSettings,
@@ -382,14 +406,15 @@ def _parallel(
         max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(q,)
     ) as ex:
         futs = []
-        for c in range(workers):
-            a, b = bounds[c], bounds[c + 1]
-            if b <= a:
-                continue
-            keep_start = int(keep_idx[a])
-            end = int(keep_idx[b - 1]) + 1
-            warm = max(0, keep_start - overlap)
-            futs.append(ex.submit(_pose_chunk, c, path, settings, warm, keep_start, end, fps))
+        with _main_module_hidden():
+            for c in range(workers):
+                a, b = bounds[c], bounds[c + 1]
+                if b <= a:
+                    continue
+                keep_start = int(keep_idx[a])
+                end = int(keep_idx[b - 1]) + 1
+                warm = max(0, keep_start - overlap)
+                futs.append(ex.submit(_pose_chunk, c, path, settings, warm, keep_start, end, fps))
         finished = 0
         while finished < len(futs):
             try:

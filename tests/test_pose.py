@@ -155,6 +155,24 @@ def test_parallel_path_matches_serial(tmp_path, monkeypatch, plank_track):
 
 
 @needs_real
+def test_parallel_path_from_a_script_without_main_guard(tmp_path):
+    """Worker processes must not re-run the user's script (spawn would, without a __main__ guard)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "quick.py"
+    script.write_text(
+        "import repcheck.pose as P\n"
+        "P.PARALLEL_MIN_S = 0.0\n"
+        f"tr = P.extract_pose({str(REAL_PLANK)!r}, settings=P.PoseSettings(workers=2), use_cache=False)\n"
+        "print('samples', tr.n_frames)\n"
+    )
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.count("samples 26") == 1
+
+
+@needs_real
 def test_estimate_frames_on_in_memory_frames(plank_track):
     frames = [f for _, f in iter_frames(REAL_PLANK, sample_fps=None, max_side=640)]
     tr = estimate_frames(frames, 29.97002997002997, settings=PoseSettings())
