@@ -43,6 +43,11 @@ def flatten_metrics(metrics: dict | None, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+#: Metrics shown first, in this order (the rest follow as the trainer gave them).
+_METRIC_ORDER = {k: i for i, k in enumerate(("f1", "precision", "recall", "auc", "roc_auc", "brier", "log_loss",
+                                             "threshold"))}
+
+
 def summarise_metrics(metrics: dict | None) -> dict:
     """The comparable part of a trainer's metrics.
 
@@ -60,7 +65,7 @@ def summarise_metrics(metrics: dict | None) -> dict:
             row = dict(m.get("cv") or {}) if isinstance(m.get("cv"), dict) else {}
             if isinstance(m.get("threshold"), (int, float)):
                 row["threshold"] = m["threshold"]
-            out[name] = row
+            out[name] = dict(sorted(row.items(), key=lambda kv: _METRIC_ORDER.get(kv[0], len(_METRIC_ORDER))))
         metrics = out
     return {k: v for k, v in flatten_metrics(metrics).items()
             if isinstance(v, (int, float)) and not isinstance(v, bool)}
