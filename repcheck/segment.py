@@ -212,7 +212,7 @@ HOLD_REFINE_MIN_DROP = 5.0
 #: The refine signal is "still" when it moves less than this (cm) over ``HOLD_STILL_S``: breathing, sway
 #: and MediaPipe jitter move the hip point 1–2 cm, getting up into a plank 10–20 cm/s.
 HOLD_STILL_CM = 3.0
-HOLD_STILL_S = 0.5
+HOLD_STILL_S = 0.8
 
 
 def _refine_hold(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> tuple[int, int]:
