@@ -30,7 +30,7 @@ import json
 import shutil
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,14 @@ class TrainConfig:
         Model families compared by grouped CV (``logistic``, ``boosting``).
     real_weight : int
         How many times a trainer-labelled example counts.
+    sample_candidates : tuple of str
+        Model families for the per-sample (hold) models. Logistic only by default: a linear model of the
+        measure is monotone in it, so a deeper sag can never look better, and it cannot latch on to
+        view/visibility quirks of the synthetic clips (boosting did: it flagged a real, correct 7 cm
+        tuck as a pike).
+    mediapipe_weight : int
+        How many times a synthetic example whose track came from the real MediaPipe (rendered clip)
+        counts, against one projected fast-path example (whose noise is only a model of MediaPipe's).
     boundary_margin : dict of str -> float or None
         Per-unit margin (``cm``, ``deg``) of synthetic examples dropped near the boundary when trainer
         labels exist for that fault.
@@ -84,6 +92,8 @@ class TrainConfig:
     target_recall: float = 0.95
     candidates: tuple[str, ...] = ("logistic", "boosting")
     real_weight: int = 5
+    mediapipe_weight: int = 1
+    sample_candidates: tuple[str, ...] = ("logistic",)
     boundary_margin: dict[str, float] | None = None
 
 
@@ -332,6 +342,11 @@ def _group_components(examples: list[Example]) -> dict[str, str]:
     return {ex.id: find(f"id:{ex.id}") for ex in examples}
 
 
+def is_mediapipe(example: Example) -> bool:
+    """True when the example's track is real MediaPipe output (not the projected fast path)."""
+    return str(example.pose.get("extractor") or "").startswith("mp-pose")
+
+
 def _unit_key(unit: str) -> str:
     return "deg" if ("deg" in unit or "°" in unit) else "cm"
 
@@ -561,8 +576,10 @@ def _train_models(examples, *, config, exercises, out_dir, data_hash, log) -> di
         mine = [e for e in examples if e.exercise == spec.id]
         if not mine or not spec.faults:
             continue
+        rendered = [e for e in mine if e.source == "synthetic" and is_mediapipe(e)]
+        mine_w = mine + rendered * max(0, config.mediapipe_weight - 1)  # same ids: same CV groups
         hold = spec.kind == "hold"
-        seg, smp = feature_tables(mine, spec, groups=groups, samples=hold)
+        seg, smp = feature_tables(mine_w, spec, groups=groups, samples=hold)
         for fs in spec.faults:
             key = f"{spec.id}.{fs.id}"
             try:
@@ -573,7 +590,7 @@ def _train_models(examples, *, config, exercises, out_dir, data_hash, log) -> di
                         continue
                     data, idx, hold_label, hold_clear = got
                     model, rep = fit_hold_fault(data, smp["hold"][idx], hold_label, smp["fps"][idx], smp["t"][idx],
-                                                config, hold_clear)
+                                                replace(config, candidates=config.sample_candidates), hold_clear)
                     kind, names = "sample", list(smp["names"])
                 else:
                     data = segment_data(spec, fs.id, seg, config)
@@ -589,6 +606,7 @@ def _train_models(examples, *, config, exercises, out_dir, data_hash, log) -> di
             entry: dict[str, Any] = {k: v for k, v in rep.items() if k != "oof"}
             entry["kind"] = kind
             entry["n_examples"] = len(mine)
+            entry["n_mediapipe_examples"] = len(rendered)
             entry["n_real_rows"] = int(np.sum(data.source != "synthetic"))
             entry["target_recall"] = config.target_recall
             card = save_fault_model(
@@ -624,6 +642,7 @@ def _config_dict(config: TrainConfig) -> dict[str, Any]:
 
     d = asdict(config)
     d["candidates"] = list(config.candidates)
+    d["sample_candidates"] = list(config.sample_candidates)
     d["boundary_margin"] = config.boundary_margin or DEFAULT_MARGIN
     return d
 
