@@ -837,4 +837,24 @@ class Trainer:
         return rollback(version, self._models_dir())
 
     def current_version(self) -> str | None:
+        """Name of the installed version (None for models not installed by a trainer, e.g. shipped ones)."""
         return _current_meta(self._models_dir()).get("version")
+
+    def current_metrics(self) -> dict[str, Any]:
+        """Metrics of the installed models: ``{"models": {"exercise.fault": {"cv": ..., "threshold": ...}}}``
+        (from the version's record, else from the model cards)."""
+        d = self._models_dir()
+        meta = _current_meta(d).get("metrics")
+        if isinstance(meta, dict) and meta.get("models"):
+            return meta
+        models: dict[str, Any] = {}
+        for card_path in sorted(d.glob("*.json")):
+            if card_path.name == _CURRENT or not card_path.with_suffix(".skops").exists():
+                continue
+            try:
+                card = json.loads(card_path.read_text(encoding="utf-8"))
+            except ValueError:
+                continue
+            m = card.get("metrics") or {}
+            models[card_path.stem] = {"cv": m.get("cv", m), "threshold": card.get("threshold")}
+        return {"models": models}
