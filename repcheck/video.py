@@ -255,13 +255,21 @@ def probe(path: str | os.PathLike) -> VideoInfo:
                 f"{p} is not a video OpenCV can read: give an mp4/mov/avi/mkv/webm recording"
             )
         fps = float(cap.get(cv2.CAP_PROP_FPS))
-        frames = int(round(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
+        n_prop = cap.get(cv2.CAP_PROP_FRAME_COUNT)
+        # Streamed recordings (browser MediaRecorder webm, live mkv) carry no frame count: OpenCV then
+        # reports 0 or a huge negative number, and the frames are counted by decoding instead.
+        frames = int(round(n_prop)) if np.isfinite(n_prop) and 0 < n_prop < 1e9 else 0
         w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
         h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
         fourcc = int(cap.get(cv2.CAP_PROP_FOURCC))
         codec = fourcc.to_bytes(4, "little").decode("ascii", "replace").strip("\x00 ") if fourcc else ""
         rotation = _rotation(cap)
         ok, _ = cap.read()
+        counted = False
+        if ok and frames <= 0:
+            frames, counted = 1, True
+            while cap.grab():
+                frames += 1
         if not ok:
             if bmff == "truncated":
                 raise TruncatedVideoError(
@@ -277,7 +285,7 @@ def probe(path: str | os.PathLike) -> VideoInfo:
         if not (np.isfinite(fps) and fps > 0):
             raise NotAVideoError(f"{p} has no frame rate: re-export it as an mp4 video")
         # Cheap truncation check: the last announced frames must decode.
-        if frames > 2 and not _tail_decodes(cap, frames):
+        if frames > 2 and not counted and not _tail_decodes(cap, frames):
             raise TruncatedVideoError(
                 f"{p} is cut off: it announces {frames} frames but the last ones cannot be decoded; "
                 "copy or export the video again"

@@ -168,6 +168,23 @@ def test_rotation_metadata_gives_upright_frames(tmp_path, rotation, store):
     assert top > 200 and bottom < 100, "the red band must be at the top of the upright frame"
 
 
+def test_stream_recording_without_frame_count(tmp_path, clip):
+    """Browser recordings (MediaRecorder webm) have no duration/frame count in the container."""
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg", reason="needs the ffmpeg of imageio-ffmpeg")
+    import subprocess
+
+    out = tmp_path / "live.webm"
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(clip), "-c:v", "libvpx",
+         "-deadline", "realtime", "-live", "1", "-f", "webm", str(out)],
+        check=True,
+    )
+    assert cv2.VideoCapture(str(out)).get(cv2.CAP_PROP_FRAME_COUNT) <= 0  # what makes this case special
+    info = probe(out)
+    assert info.frames == 90 and info.duration_s == pytest.approx(3.0)
+    assert sum(1 for _ in iter_frames(out, sample_fps=10, max_side=None)) == 30
+
+
 # ----------------------------------------------------------------------------- iter_frames
 
 
