@@ -32,6 +32,7 @@ __all__ = [
     "ClipPlan",
     "SynthArgumentError",
     "add_synth_arguments",
+    "landmark_visibility",
     "plan_clip",
     "render_clip",
     "run_synth",
@@ -42,6 +43,9 @@ __all__ = [
 SCHEMA = "repcheck.synth/1"
 #: The 12 limb landmarks the renderer is validated on (shoulders, elbows, wrists, hips, knees, ankles).
 LIMB_LANDMARKS: tuple[int, ...] = (11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28)
+#: A landmark is hidden when the camera's ray to it hits a shape that does not contain it at least this
+#: far (metres) before reaching it (a joint sits inside its own limb, a few cm under the surface).
+OCCLUSION_MARGIN = 0.04
 
 
 class SynthArgumentError(RepcheckError, ValueError):
@@ -86,6 +90,41 @@ def project_landmarks(camera: Camera, points: np.ndarray) -> np.ndarray:
     hip_depth = depth[:, [LM["left_hip"], LM["right_hip"]]].mean(axis=1, keepdims=True)
     z = (depth - hip_depth) * camera.focal_px / hip_depth / camera.width
     return np.stack([uv[..., 0] / camera.width, uv[..., 1] / camera.height, z], axis=-1)
+
+
+def landmark_visibility(camera: Camera, points: np.ndarray, prims: Sequence[Any], *,
+                        margin: float = OCCLUSION_MARGIN) -> np.ndarray:
+    """Which landmarks the camera can see: ground-truth visibility by ray casting.
+
+    A landmark is hidden when the ray from the camera to its 3D point hits a primitive that does not
+    contain the point (another body part, the foam roller, furniture) more than ``margin`` before the
+    point. Primitives that contain it (its own limb, the torso around a shoulder) do not hide it.
+
+    Parameters
+    ----------
+    camera : Camera
+    points : ndarray of shape (33, 3)
+        Landmark world positions, metres.
+    prims : sequence of Primitive
+        Everything in the frame that can occlude: posed body, props, room clutter.
+    margin : float
+        Metres.
+
+    Returns
+    -------
+    ndarray of shape (33,), bool
+        True where visible.
+    """
+    pts = np.asarray(points, float)
+    o = np.asarray(camera.position, float)
+    v = pts - o
+    dist = np.linalg.norm(v, axis=1)
+    dirs = v / np.maximum(dist, 1e-9)[:, None]
+    first = np.full(len(pts), np.inf)
+    for p in prims:
+        t, _ = p.intersect(o, dirs)
+        first = np.minimum(first, np.where(p.contains(pts), np.inf, t))
+    return first >= dist - margin
 
 
 def _label_rules(exercise: str) -> dict[str, str]:
@@ -138,7 +177,10 @@ class ClipPlan:
         The ``CLIP.json`` content: schema, exercise, fps, size, frames, duration_s, segments (times in
         the clip, ``clipped`` when the clip shows only part of it), label_rule, truth_per_frame (holds:
         the fault measure per frame, e.g. ``hip_offset_cm``), params (seed, view, camera, body, outfit,
-        look, room, lighting, sensor, motion), landmarks (T, 33, 3).
+        look, room, lighting, sensor, motion), landmarks (T, 33, 3), visible (T, 33) 0/1: the
+        ground-truth visibility of each landmark (see :func:`landmark_visibility`).
+    visible : ndarray of shape (T, 33), bool
+        Ground-truth visibility of each landmark to the camera (self-occlusion, the foam roller).
     """
 
     exercise: str
@@ -156,6 +198,7 @@ class ClipPlan:
     t0: float = 0.0
     sensor_noise: bool = True
     shadows: bool = True
+    visible: np.ndarray | None = None
 
     @property
     def n_frames(self) -> int:
@@ -163,16 +206,7 @@ class ClipPlan:
 
     def primitives_at(self, i: int) -> list:
         """The posed, dressed body and the props at frame ``i``."""
-        from .mannequin import dress
-
-        t = self.t0 + float(self.times[i])
-        prims = list(dress(self.motion.pose_at(t), self.outfit))
-        props = getattr(self.motion, "props", None)
-        if callable(props):
-            prims += list(props(t))
-        elif props:
-            prims += list(props)
-        return prims
+        return _frame_primitives(self.motion, self.outfit, self.t0 + float(self.times[i]))
 
     def iter_frames(self) -> Iterator[np.ndarray]:
         """Rendered frames, shape (H, W, 3) uint8 BGR, after the sensor model (noise + blur)."""
@@ -184,6 +218,18 @@ class ClipPlan:
             if self.sensor_noise:
                 img = degrade_frame(img, noise_rng, noise_sigma=2.0, blur_sigma=0.5)
             yield img
+
+
+def _frame_primitives(motion: Any, outfit: Any, t: float) -> list:
+    from .mannequin import dress
+
+    prims = list(dress(motion.pose_at(t), outfit))
+    props = getattr(motion, "props", None)
+    if callable(props):
+        prims += list(props(t))
+    elif props:
+        prims += list(props)
+    return prims
 
 
 def _check_request(exercise: str, fault: str | None, severity: float | Sequence[float], reps: int | None,
@@ -271,6 +317,9 @@ def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequ
     room = room.without_occluders(camera, frame_pts)
     scene = replace(scene, room=room)
     image = project_landmarks(camera, world)
+    clutter = list(room.primitives())
+    visible = np.stack([landmark_visibility(camera, world[i], _frame_primitives(motion, outfit, t0 + float(t))
+                                            + clutter) for i, t in enumerate(times)])
     segments = []
     for seg in getattr(motion, "segments", []):
         s = dict(seg)
@@ -318,10 +367,12 @@ def plan_clip(exercise: str, *, fault: str | None = None, severity: float | Sequ
                        "codec": "mp4v"},
         },
         "landmarks": np.round(image, 4).tolist(),
+        "visible": visible.astype(int).tolist(),
     }
     return ClipPlan(exercise=exercise, fps=float(fps), size=(int(size[0]), int(size[1])), times=times,
                     landmarks_world=world, landmarks_image=image, camera=camera, scene=scene, truth=truth,
-                    motion=motion, outfit=outfit, seed=int(seed), t0=t0, sensor_noise=sensor_noise, shadows=shadows)
+                    motion=motion, outfit=outfit, seed=int(seed), t0=t0, sensor_noise=sensor_noise, shadows=shadows,
+                    visible=visible)
 
 
 def _takes_body(fn: Any) -> bool:

@@ -22,7 +22,7 @@ import numpy as np
 from ..landmarks import LANDMARK_NAMES, LM, SKELETON_EDGES
 from .clip import LIMB_LANDMARKS, plan_clip, write_clip
 
-__all__ = ["draw_landmarks", "limb_error", "make_contact_sheet", "run_mediapipe"]
+__all__ = ["draw_landmarks", "limb_error", "make_contact_sheet", "measure_clip", "run_mediapipe"]
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 
@@ -62,12 +62,14 @@ def read_video(path: Path | str) -> list[np.ndarray]:
 
 
 def limb_error(detected: np.ndarray, truth: np.ndarray, size: tuple[int, int], body_height_px: np.ndarray,
-               *, swap_tolerant: bool = False) -> np.ndarray:
+               *, swap_tolerant: bool = False, visible: np.ndarray | None = None) -> np.ndarray:
     """Mean 2D error of the 12 limb landmarks per frame, as a fraction of body height.
 
     With ``swap_tolerant`` each landmark is compared with both the true left and right joint and the
-    nearer counts: from the side MediaPipe often swaps the labels of an overlapping near/far limb pair,
-    which analysis code averages away (left/right midpoints) but a plain error would count as a miss.
+    nearer counts: MediaPipe mirror-labels whole bodies (and swaps overlapping near/far limbs in side
+    views); the product picks the side by visibility or averages left/right, so a mirrored label is not
+    a misplaced joint. With ``visible`` only the limb landmarks the ground truth says the camera can see
+    are averaged (a hidden joint cannot be located by any detector); frames with none visible are NaN.
 
     Parameters
     ----------
@@ -79,6 +81,10 @@ def limb_error(detected: np.ndarray, truth: np.ndarray, size: tuple[int, int], b
         (width, height) in pixels.
     body_height_px : ndarray of shape (T,)
         The person's standing height in pixels at their distance.
+    swap_tolerant : bool
+        Forgive left/right label swaps (see above).
+    visible : ndarray of shape (T, 33), bool, optional
+        Ground-truth visibility (``ClipPlan.visible``, ``CLIP.json["visible"]``).
 
     Returns
     -------
@@ -91,7 +97,42 @@ def limb_error(detected: np.ndarray, truth: np.ndarray, size: tuple[int, int], b
     if swap_tolerant:
         mirror = [LM[_mirror_name(LANDMARK_NAMES[i])] for i in limbs]
         e = np.minimum(e, np.linalg.norm((detected[:, limbs, :2] - truth[:, mirror, :2]) * scale, axis=-1))
-    return e.mean(axis=1) / body_height_px
+    if visible is None:
+        return e.mean(axis=1) / body_height_px
+    w = np.asarray(visible, bool)[:, limbs]
+    n = w.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, np.where(w, e, 0.0).sum(axis=1) / n, np.nan) / body_height_px
+
+
+def measure_clip(out: Path | str, exercise: str, **plan_kwargs: object) -> dict:
+    """Plan and write one clip, decode it and run MediaPipe over it: the arrays to score it.
+
+    Module-level and returning plain arrays so that it runs in worker processes.
+
+    Parameters
+    ----------
+    out : path
+        The mp4 to write (``CLIP.json`` beside it).
+    exercise : str
+    **plan_kwargs
+        Passed to :func:`repcheck.synth.clip.plan_clip`.
+
+    Returns
+    -------
+    dict
+        ``path`` (Path), ``n_video`` (frames decoded), ``n_frames`` (planned), ``detected`` (T, 33, 4)
+        MediaPipe's landmarks, ``truth`` (T, 33, 3) ground truth, ``visible`` (T, 33) bool ground-truth
+        visibility, ``body_px`` (T,) body height in pixels, ``size`` (w, h).
+    """
+    plan = plan_clip(exercise, **plan_kwargs)  # type: ignore[arg-type]
+    path = write_clip(plan, out)
+    frames = read_video(path)
+    detected = run_mediapipe(frames)
+    T = min(len(frames), plan.n_frames)
+    return {"path": Path(path), "n_video": len(frames), "n_frames": plan.n_frames, "detected": detected[:T],
+            "truth": plan.landmarks_image[:T], "visible": plan.visible[:T], "body_px": _body_height_px(plan)[:T],
+            "size": plan.size}
 
 
 def _mirror_name(name: str) -> str:

@@ -499,15 +499,27 @@ def _ubr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     side = {s: np.array([Jw[f"{s}_shoulder"][0] - 0.50 * sc, 0.04 * sc, sg * (body.shoulder_half + 0.10 * sc)])
             for s, sg in (("left", 1), ("right", -1))}
     k = p["hands"]
-    wrist = {s: (1 - k) * side[s] + k * behind[s] for s in ("left", "right")}
-    el_b = {s: (1 - k) * (Z * sg - Y * 0.3) + k * (Z * sg + Y * 0.8 + X * 0.3)
-            for s, sg in (("left", 1), ("right", -1))}
+    if st.get("arms", "crossed") == "crossed":
+        # arms crossed on the chest: each hand on the front of the other shoulder, elbows towards the hips
+        th = Fw["thorax"]
+        other = {"left": "right", "right": "left"}
+        wrist = {s: (1 - k) * side[s] + k * (Jw[f"{other[s]}_shoulder"] + th[:, 2] * 0.09 * sc
+                                             - th[:, 1] * (0.07 if s == "left" else 0.11) * sc)
+                 for s in ("left", "right")}
+        el_b = {s: (1 - k) * (Z * sg - Y * 0.3) + k * (th[:, 0] * sg * 0.6 - th[:, 1] + th[:, 2] * 0.5)
+                for s, sg in (("left", 1), ("right", -1))}
+        hand_dir = {s: (1 - k) * X + k * th[:, 0] * -sg for s, sg in (("left", 1), ("right", -1))}
+        palm = {s: -Y * (1 - k) - k * th[:, 2] for s in ("left", "right")}
+    else:  # hands behind the head, elbows out
+        wrist = {s: (1 - k) * side[s] + k * behind[s] for s in ("left", "right")}
+        el_b = {s: (1 - k) * (Z * sg - Y * 0.3) + k * (Z * sg + Y * 0.8 + X * 0.3)
+                for s, sg in (("left", 1), ("right", -1))}
+        hand_dir = _lr((1 - k) * X + k * Z * -1, (1 - k) * X + k * Z)
+        palm = _lr(-Y * (1 - k) + k * hd[:, 2], -Y * (1 - k) + k * hd[:, 2])
     ankle = _lr(np.array([st["ankle_x"], st["ankle_y"], st["ankle_z"]]),
                 np.array([st["ankle_x"], st["ankle_y"], -st["ankle_z"]]))
     limbs = _limb_targets(
-        wrist=wrist, elbow_bend=el_b,
-        hand_dir=_lr((1 - k) * X + k * Z * -1, (1 - k) * X + k * Z), palm_normal=_lr(-Y * (1 - k) + k * hd[:, 2],
-                                                                                  -Y * (1 - k) + k * hd[:, 2]),
+        wrist=wrist, elbow_bend=el_b, hand_dir=hand_dir, palm_normal=palm,
         ankle=ankle, knee_bend=_lr(Y + 0.3 * X + 0.15 * Z, Y + 0.3 * X - 0.15 * Z),
         foot_dir=_lr(-X + 0.1 * Z, -X - 0.1 * Z), foot_up=_lr(Y, Y))
     return pose_skeleton(body, spine, limbs, (Jw, Fw))
@@ -520,10 +532,11 @@ def _make_reps_common(rng: np.random.Generator, reps: int | None, default: tuple
     return n
 
 
-def _make_upper_back_roll(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.ndarray], n: int) -> Motion:
+def _make_upper_back_roll(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.ndarray], n: int,
+                          arms: str | None = None) -> Motion:
     sc = body.scale
     st = {"rest_y": 0.10 * sc * (0.75 + 0.25 * body.girth), "back": 0.085 * sc * body.girth ** 0.5,
-          "roller_r": 0.075, "pelvis_x": 0.0}
+          "roller_r": 0.075, "pelvis_x": 0.0, "arms": arms or "crossed"}
     st["roller_top"] = 2 * st["roller_r"]
     # feet: knees bent ~ 90°, feet flat
     st["ankle_x"] = -float(rng.uniform(0.50, 0.60)) * body.leg_length
@@ -580,7 +593,7 @@ def _make_upper_back_roll(body: BodyShape, rng: np.random.Generator, sev: dict[s
         return [Cylinder((x_r, r_, -length / 2), (x_r, r_, length / 2), r_, "prop", tag="foam_roller")]
 
     static = dict(st)
-    info = {"severity": {"lower_back_arch": sev["lower_back_arch"].tolist()}, "reps": n,
+    info = {"severity": {"lower_back_arch": sev["lower_back_arch"].tolist()}, "reps": n, "arms": st["arms"],
             "roller": {"center": [x_r, r_, 0.0], "radius": r_, "length": length}}
     return Motion("upper_back_roll", body, float(t[-1]), segs, t, params, {"hip_lift_cm": 100 * (pel_y - rest)},
                   info, static, _ubr_pose, props)
@@ -627,11 +640,25 @@ def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     hand_dir[sup] = X
     palm[sup] = -Y
     sg = 1.0 if free == "left" else -1.0
-    behind = J["head"] - hd[:, 2] * 0.11 * sc + hd[:, 0] * sg * 0.03 * sc
-    wrist[free] = (1 - k) * thigh_pt[free] + k * behind
-    el_b[free] = (1 - k) * (-Y + F["thorax"][:, 0] * sg * 0.3) + k * (F["thorax"][:, 0] * sg - F["thorax"][:, 2] * 0.5)
-    hand_dir[free] = (1 - k) * X + k * (-hd[:, 0] * sg)
-    palm[free] = (1 - k) * -Y + k * hd[:, 2]
+    th = F["thorax"]
+    if st.get("free_arm", "reach") == "reach":
+        # the free arm hangs under the chest, then opens with the thorax and reaches for the ceiling
+        g = np.radians(25.0 + 65.0 * min(abs(float(p["rot"])) / 40.0, 1.0))
+        d = np.cos(g) * th[:, 2] + np.sin(g) * th[:, 0] * sg
+        d = d / np.linalg.norm(d)
+        reach = J[f"{free}_shoulder"] + d * (body.upper_arm + body.forearm) * 0.94
+        reach[1] = max(reach[1], 0.06 * sc)  # the hand brushes the floor, never enters it
+        wrist[free] = (1 - k) * thigh_pt[free] + k * reach
+        el_b[free] = (1 - k) * (-Y + th[:, 0] * sg * 0.3) + k * (-th[:, 1] + 0.3 * th[:, 0] * sg)
+        hd_free = np.array([d[0], max(d[1], -0.2), d[2]])  # a hand near the floor lies flat, not in it
+        hand_dir[free] = (1 - k) * X + k * hd_free / np.linalg.norm(hd_free)
+        palm[free] = (1 - k) * -Y + k * th[:, 2]
+    else:  # hand behind the head, the elbow opens to the ceiling
+        behind = J["head"] - hd[:, 2] * 0.11 * sc + hd[:, 0] * sg * 0.03 * sc
+        wrist[free] = (1 - k) * thigh_pt[free] + k * behind
+        el_b[free] = (1 - k) * (-Y + th[:, 0] * sg * 0.3) + k * (th[:, 0] * sg - th[:, 2] * 0.5)
+        hand_dir[free] = (1 - k) * X + k * (-hd[:, 0] * sg)
+        palm[free] = (1 - k) * -Y + k * hd[:, 2]
     ankle = {s: np.array([st["ankle_x"], st["ankle_y"], -sgn * st["ankle_z"]])
              for s, sgn in (("left", 1), ("right", -1))}
     kb = {s: X + 0.2 * Y for s in ("left", "right")}
@@ -642,7 +669,7 @@ def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
 
 
 def _make_lumbar_locked_rotation(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.ndarray], n: int,
-                                 block: int) -> Motion:
+                                 block: int, arms: str | None = None) -> Motion:
     sc = body.scale
     st: dict[str, Any] = {}
     st["knee_mid"] = np.array([0.0, 0.055 * sc, 0.0])
@@ -670,6 +697,7 @@ def _make_lumbar_locked_rotation(body: BodyShape, rng: np.random.Generator, sev:
     lean = 0.5 * (lo + hi)
     J, _F = trunk_points(body, _llr_spine(body, dict(base, lean=lean), st))
     st["elbow_x"] = float(J["mid_shoulder"][0] + rng.uniform(-0.06, 0.02) * sc)
+    st["free_arm"] = arms or "reach"
     pre, settle = rng.uniform(0.5, 1.2), rng.uniform(1.5, 2.5)
     reps = _schedule_reps(rng, n, pre + settle + rng.uniform(0.2, 0.6), up=(1.2, 2.2), top=(0.3, 1.0),
                           down=(1.0, 2.0), pause=(0.2, 0.8), block_pause=(block, 2.5))
@@ -742,7 +770,7 @@ def _make_lumbar_locked_rotation(body: BodyShape, rng: np.random.Generator, sev:
                      "faults": {"hips_move": _fault_entry("lumbar_locked_rotation", "hips_move",
                                                           sev["hips_move"][i], float(drift[m].max()))}})
     info = {"severity": {"hips_move": sev["hips_move"].tolist()}, "reps": n, "block": block,
-            "mix_lift_shift_rot": mixes, "lean_deg": round(lean, 2)}
+            "mix_lift_shift_rot": mixes, "lean_deg": round(lean, 2), "arms": st["free_arm"]}
     return Motion("lumbar_locked_rotation", body, float(t[-1]), segs, t, params, {"hip_drift_cm": drift}, info,
                   static, _llr_pose, lambda _t: [])
 
@@ -868,7 +896,7 @@ def _make_glute_bridge(body: BodyShape, rng: np.random.Generator, sev: dict[str,
 # =========================================================================================== public API
 def make_motion(exercise: str, *, faults: dict[str, float | list[float]] | None = None, reps: int | None = None,
                 seconds: float | None = None, body: BodyShape | None = None,
-                rng: np.random.Generator, fault_onset_s: float | None = None) -> Motion:
+                rng: np.random.Generator, fault_onset_s: float | None = None, arms: str | None = None) -> Motion:
     """Build a synthetic set of one exercise.
 
     Parameters
@@ -889,6 +917,13 @@ def make_motion(exercise: str, *, faults: dict[str, float | list[float]] | None 
         Source of all randomness (same seed → same motion).
     fault_onset_s : float, optional
         Plank: seconds after the hold starts when the fault begins to ramp in (fatigue onset).
+    arms : str, optional
+        Arm variant. Upper back roll: ``"crossed"`` (default: arms crossed on the chest) or
+        ``"behind_head"`` (hands behind the head, elbows out). Locked rotation, the free arm: ``"reach"``
+        (default: hangs under the chest, opens with the thorax and reaches for the ceiling) or
+        ``"behind_head"`` (hand behind the head, the elbow opens). The defaults are the variants
+        MediaPipe reads (hands behind the head hide the wrists and MediaPipe misplaces the elbows by
+        8-13 % of body height in 30° oblique views).
 
     Raises
     ------
@@ -901,6 +936,9 @@ def make_motion(exercise: str, *, faults: dict[str, float | list[float]] | None 
     if exercise not in MOTION_EXERCISES:
         raise UnknownExerciseError(f"no motion program for {exercise!r}; available: {', '.join(MOTION_EXERCISES)}")
     body = body or BodyShape.standard()
+    if arms is not None and arms not in {"upper_back_roll": ("crossed", "behind_head"),
+                                         "lumbar_locked_rotation": ("reach", "behind_head")}.get(exercise, ()):
+        raise ValueError(f"unknown arm variant {arms!r} for {exercise}")
     if exercise == "plank":
         sev = _severities(faults, exercise, 1)
         return _make_plank(body, rng, sev, seconds, fault_onset_s)
@@ -910,11 +948,11 @@ def make_motion(exercise: str, *, faults: dict[str, float | list[float]] | None 
         if seconds is not None and reps is None:
             n = max(1, min(n, int(seconds / 3.2)))
         sev = _severities(faults, exercise, n)
-        return _make_lumbar_locked_rotation(body, rng, sev, n, block)
+        return _make_lumbar_locked_rotation(body, rng, sev, n, block, arms)
     n = _make_reps_common(rng, reps, (5, 8))
     if seconds is not None and reps is None:
         n = max(1, min(n, int(seconds / 3.5)))
     sev = _severities(faults, exercise, n)
     if exercise == "upper_back_roll":
-        return _make_upper_back_roll(body, rng, sev, n)
+        return _make_upper_back_roll(body, rng, sev, n, arms)
     return _make_glute_bridge(body, rng, sev, n)

@@ -95,6 +95,22 @@ class Primitive:
         """Which surface points use ``material2``: bool array of shape (N,), or None if single-coloured."""
         return None
 
+    def contains(self, points: np.ndarray, margin: float = 0.0) -> np.ndarray:
+        """Which points lie inside the shape (grown by ``margin`` metres).
+
+        Parameters
+        ----------
+        points : ndarray of shape (N, 3)
+            Metres.
+        margin : float
+            Metres added to the shape's size.
+
+        Returns
+        -------
+        ndarray of shape (N,), bool
+        """
+        raise NotImplementedError
+
 
 class Ellipsoid(Primitive):
     """Rotated ellipsoid.
@@ -149,6 +165,10 @@ class Ellipsoid(Primitive):
         local = o[h] + t[h, None] * d[h]
         normal[h] = _unit((local / self.r.astype(dt)) @ self.R.T.astype(dt))
         return t, normal
+
+    def contains(self, points: np.ndarray, margin: float = 0.0) -> np.ndarray:
+        local = ((np.asarray(points, float).reshape(-1, 3) - self.c) @ self.R) / (self.r + margin)
+        return (local**2).sum(axis=1) <= 1.0
 
 
 class RoundCone(Primitive):
@@ -221,6 +241,13 @@ class RoundCone(Primitive):
                 normal[u] = (oc[u] + tc[u, None] * rd[u]) / rad
         return t, normal
 
+    def contains(self, points: np.ndarray, margin: float = 0.0) -> np.ndarray:
+        # closest point on the axis, radius interpolated there (exact for a cylinder, close for a taper)
+        f = np.clip(self.frac(np.asarray(points, float).reshape(-1, 3)), 0.0, 1.0)
+        near = self.a + f[:, None] * (self.b - self.a)
+        rad = self.ra + (self.rb - self.ra) * f + margin
+        return np.linalg.norm(np.asarray(points, float).reshape(-1, 3) - near, axis=1) <= rad
+
     def frac(self, points: np.ndarray) -> np.ndarray:
         """Fraction along a→b of each point's projection, shape (N,)."""
         ba = self.b - self.a
@@ -286,6 +313,10 @@ class Box(Primitive):
         local_n[idx, axis[idx]] = sgn
         return t, (local_n @ self.R.T).astype(rd.dtype, copy=False)
 
+    def contains(self, points: np.ndarray, margin: float = 0.0) -> np.ndarray:
+        local = (np.asarray(points, float).reshape(-1, 3) - self.c) @ self.R
+        return (np.abs(local) <= self.half + margin).all(axis=1)
+
 
 class Cylinder(Primitive):
     """Capped cylinder between two points (foam roller, plant pot, chair leg).
@@ -340,3 +371,12 @@ class Cylinder(Primitive):
             t[cap] = tc[cap]
             normal[cap] = (ba * np.sign(y[cap])[:, None]) / np.sqrt(baba)
         return t, normal
+
+    def contains(self, points: np.ndarray, margin: float = 0.0) -> np.ndarray:
+        p = np.asarray(points, float).reshape(-1, 3) - self.a
+        ba = self.b - self.a
+        L2 = float(ba @ ba)
+        y = p @ ba / L2
+        radial = np.linalg.norm(p - y[:, None] * ba, axis=1)
+        slack = margin / np.sqrt(L2)
+        return (y >= -slack) & (y <= 1 + slack) & (radial <= self.radius + margin)
