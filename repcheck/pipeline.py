@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import numpy as np
 from .errors import LandmarkShapeError, UnknownExerciseError
 from .exercises import JUDGED_EXERCISES, ExerciseSpec, get_exercise
 from .features import FAULT_LANDMARKS, compute_signals
-from .judge import FaultModel, judge_segments
+from .judge import FaultModel, judge_segments, load_models
 from .landmarks import PoseTrack, as_landmarks
 from .report import SetReport
 from .segment import find_segments
@@ -228,5 +229,23 @@ def analyze(
     from .video import probe
 
     info = probe(path)
-    track = extract_pose(path, settings=settings, cache_dir=cache_dir, progress=progress)
+    # Loading the shipped classifiers (scikit-learn + skops) costs ~1–2 s in a fresh process: do it while
+    # the pose stage decodes and runs MediaPipe (in worker processes for all but short clips).
+    preload = None
+    if models is None:
+        preload = threading.Thread(target=_warm_models, args=(spec,), name="repcheck-load-models", daemon=True)
+        preload.start()
+    try:
+        track = extract_pose(path, settings=settings, cache_dir=cache_dir, progress=progress)
+    finally:
+        if preload is not None:
+            preload.join()
     return analyze_track(track, spec, models=models, video=info)
+
+
+def _warm_models(spec: ExerciseSpec) -> None:
+    """Fill the per-process cache of shipped models; a bad file is reported later by the judge stage."""
+    try:
+        load_models(spec)
+    except Exception:  # noqa: BLE001 - judge_segments raises the same error with its context
+        pass
