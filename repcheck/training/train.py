@@ -164,8 +164,13 @@ def _n_splits(y: np.ndarray, groups: np.ndarray, wanted: int) -> int:
     return int(min(wanted, pos, neg))
 
 
+#: When meeting the recall target would leave precision below this, the model cannot separate the classes
+#: well enough for the target: the best-F1 threshold is used instead (``recall_clear`` shows the miss).
+MIN_PRECISION = 0.5
+
+
 def choose_threshold(y: np.ndarray, p: np.ndarray, target_recall: float = 0.95,
-                     clear: np.ndarray | None = None) -> float:
+                     clear: np.ndarray | None = None, min_precision: float = MIN_PRECISION) -> float:
     """Decision threshold on probabilities ``p`` for labels ``y`` (1 = fault).
 
     Among candidate thresholds whose recall is at least ``target_recall`` — recall over the *clear*
@@ -181,6 +186,9 @@ def choose_threshold(y: np.ndarray, p: np.ndarray, target_recall: float = 0.95,
         Rows whose label is unambiguous (physical value at least the margin past the boundary, or a
         trainer label). Faults just past the boundary are as ambiguous as correct reps just short of it:
         insisting on catching 95 % of those would flag most correct reps too.
+    min_precision : float
+        If the recall target is only met at a precision below this (the model flags nearly everything),
+        the best-F1 threshold is returned instead, so a weak model does not call every rep a fault.
     """
     y = np.asarray(y).astype(int)
     p = np.asarray(p, dtype=float)
@@ -191,6 +199,8 @@ def choose_threshold(y: np.ndarray, p: np.ndarray, target_recall: float = 0.95,
         return 0.5
     cands = np.unique(np.concatenate([p, [0.5]]))
     best = (-1.0, np.inf, 0.5)
+    best_any = (-1.0, np.inf, 0.5)
+    best_prec = 0.0
     for th in cands:
         pred = p >= th
         tp = float(np.sum(pred & (y == 1)))
@@ -198,13 +208,16 @@ def choose_threshold(y: np.ndarray, p: np.ndarray, target_recall: float = 0.95,
         fn = float(np.sum(~pred & (y == 1)))
         cp = clear & (y == 1)
         recall = float(np.sum(pred & cp)) / float(cp.sum())
-        if recall + 1e-12 < target_recall:
-            continue
         f1 = 2 * tp / (2 * tp + fp + fn)
         key = (round(f1, 9), -abs(th - 0.5))
+        if key > (round(best_any[0], 9), -best_any[1]):
+            best_any = (f1, abs(th - 0.5), float(th))
+        if recall + 1e-12 < target_recall:
+            continue
         if key > (round(best[0], 9), -best[1]):
             best = (f1, abs(th - 0.5), float(th))
-    th = best[2]
+            best_prec = tp / (tp + fp) if tp + fp else 0.0
+    th = best[2] if best[0] >= 0 and best_prec >= min_precision else best_any[2]
     # place the threshold halfway to the next lower probability (a margin instead of sitting on a point)
     below = p[p < th]
     if below.size:
