@@ -7,7 +7,8 @@ hold can say *when* the form broke). Fault models are scikit-learn pipelines, on
 stored with ``skops`` in ``repcheck/models/<exercise>.<fault>.skops`` beside a model card
 ``<exercise>.<fault>.json`` (feature schema, feature names, threshold, file sha256, training data hash,
 metrics, date). :func:`load_model` refuses a file whose card is missing or does not match, whose hash
-differs, or which holds types outside :data:`TRUSTED_PREFIXES` (:class:`~repcheck.errors.ModelFileError`).
+differs, or which holds types outside the exact allow-list of :mod:`repcheck.modelfile`
+(:class:`~repcheck.errors.ModelFileError`).
 
 When no model file exists for a fault, the judge falls back to :class:`RuleModel`: a logistic curve on
 the fault's physical measure around its ``FaultSpec.boundary`` (documented, and named in the evidence).
@@ -57,8 +58,6 @@ __all__ = [
 FEATURE_SCHEMA = "repcheck.features/1"
 CARD_SCHEMA = "repcheck.model-card/1"
 MODELS_DIR = Path(__file__).resolve().parent / "models"
-#: Types a model file may contain (checked with ``skops.io.get_untrusted_types`` before loading).
-TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")
 
 #: A fault is judged only when its landmarks are visible (vis ≥ ``VISIBLE``) in this share of the segment.
 MIN_VISIBLE_SHARE = 0.5
@@ -333,42 +332,10 @@ def load_model(exercise: str | ExerciseSpec, fault_id: str, models_dir: str | Pa
         raise ModelFileError(f"no model for {spec.id}/{fault_id} in {d}")
     if not cpath.exists():
         raise ModelFileError(f"model file {mpath.name} has no model card ({cpath.name}); refusing to load it")
-    if not mpath.exists():
-        raise ModelFileError(f"model card {cpath.name} has no model file ({mpath.name})")
-    try:
-        card = json.loads(cpath.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelFileError(f"model card {cpath.name} is not valid JSON: {exc}") from None
-    if not isinstance(card, dict) or card.get("schema") != CARD_SCHEMA:
-        raise ModelFileError(f"model card {cpath.name} is not a {CARD_SCHEMA} card")
-    if card.get("exercise") != spec.id or card.get("fault") != fault_id:
-        raise ModelFileError(f"model card {cpath.name} is for {card.get('exercise')}/{card.get('fault')}")
-    if card.get("feature_schema") != FEATURE_SCHEMA:
-        raise ModelFileError(
-            f"model {mpath.name} was trained on feature schema {card.get('feature_schema')!r}, this "
-            f"version computes {FEATURE_SCHEMA!r}; retrain it (repcheck train)"
-        )
-    kind = card.get("kind")
-    if kind not in ("segment", "sample") or card.get("features") != _feature_names(spec, kind):
-        raise ModelFileError(f"model {mpath.name}: its feature list does not match {FEATURE_SCHEMA}")
-    if card.get("model_sha256") != _sha256(mpath):
-        raise ModelFileError(f"model file {mpath.name} does not match the hash in its card (changed?)")
-    import skops.io as sio
+    from .modelfile import load_fault_model
 
-    try:
-        untrusted = sio.get_untrusted_types(file=mpath)
-    except Exception as exc:  # noqa: BLE001 - any parse failure means a bad file
-        raise ModelFileError(f"model file {mpath.name} is not a skops file: {exc}") from None
-    bad = [u for u in untrusted if not u.startswith(TRUSTED_PREFIXES)]
-    if bad:
-        raise ModelFileError(f"model file {mpath.name} contains untrusted types: {', '.join(bad[:3])}")
-    try:
-        est = sio.load(mpath, trusted=list(untrusted))
-    except Exception as exc:  # noqa: BLE001
-        raise ModelFileError(f"model file {mpath.name} cannot be loaded: {exc}") from None
-    if not hasattr(est, "predict_proba"):
-        raise ModelFileError(f"model file {mpath.name} holds no classifier with predict_proba")
-    return FaultModel(spec.id, fault_id, kind, est, float(card.get("threshold", 0.5)), card)
+    # one verifier for every model file: card, sha256, feature schema and list, exact type allow-list
+    return load_fault_model(mpath, exercise=spec.id, fault=fault_id)
 
 
 @lru_cache(maxsize=32)

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from repcheck import modelfile
 from repcheck.errors import ModelFileError
-from repcheck.training import modelfile
-from repcheck.training.modelfile import ALLOWED_TYPES, load_fault_model, model_paths, save_fault_model
+from repcheck.modelfile import ALLOWED_TYPES, load_fault_model, model_paths, save_fault_model
 from repcheck.training.train import list_versions, make_pipeline, rollback
 
 SCHEMA = "test.features/1"
@@ -189,7 +189,7 @@ def test_rollback_refuses_a_tampered_version(tmp_path, monkeypatch):
 
 def test_shipped_models_load_through_the_verified_loader():
     from repcheck.exercises import JUDGED_EXERCISES
-    from repcheck.training.modelfile import default_models_dir, load_models
+    from repcheck.modelfile import default_models_dir, load_models
 
     d = default_models_dir()
     if not any(d.glob("*.skops")):

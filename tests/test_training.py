@@ -181,7 +181,7 @@ def test_same_data_and_seed_give_the_same_model_and_metrics(tmp_path):
 
 
 def _models_or_skip():
-    from repcheck.training.modelfile import default_models_dir
+    from repcheck.modelfile import default_models_dir
 
     d = default_models_dir()
     if not any(d.glob("*.skops")):
@@ -197,8 +197,8 @@ FAULTS = [("plank", "hips_sag"), ("plank", "hips_pike"), ("upper_back_roll", "lo
 def test_fault_probability_rises_with_generated_severity(exercise, fault):
     from conftest import synth_track
 
+    from repcheck.modelfile import load_models
     from repcheck.pipeline import analyze_track
-    from repcheck.training.modelfile import load_models
 
     models = load_models(exercise, _models_or_skip())
     means = []
@@ -220,8 +220,8 @@ def test_fault_probability_rises_with_generated_severity(exercise, fault):
 def test_real_correct_planks_are_judged_ok(name):
     from conftest import real_clip
 
+    from repcheck.modelfile import load_models
     from repcheck.pipeline import analyze
-    from repcheck.training.modelfile import load_models
 
     path = real_clip(name)
     rep = analyze(path, exercise="plank", models=load_models("plank", _models_or_skip()))

@@ -6,8 +6,8 @@ Public entry points: :class:`Trainer` (``train() -> metrics``, ``versions()``, `
 :func:`evaluate_folder`, :func:`load_examples`.
 """
 
+from ..modelfile import ALLOWED_TYPES, default_models_dir, load_fault_model, load_models, save_fault_model
 from .dataset import EXAMPLE_SCHEMA, Example, LabelledSegment, TrainingDataError, load_examples, write_example
-from .modelfile import ALLOWED_TYPES, default_models_dir, load_fault_model, load_models, save_fault_model
 from .train import TrainConfig, Trainer, list_versions, rollback
 
 __all__ = [

@@ -235,7 +235,7 @@ def evaluate_folder(
     exercise : str, optional
         Only clips of this exercise.
     models_dir : path, optional
-        Judge with the models in this folder (verified by :mod:`repcheck.training.modelfile`); default:
+        Judge with the models in this folder (verified by :mod:`repcheck.modelfile`); default:
         the installed models.
     analyze : callable ``(path, exercise=..., models=...) -> SetReport``, optional
         Default :func:`repcheck.analyze`.
@@ -247,7 +247,7 @@ def evaluate_folder(
         ``schema``, ``folder``, ``clips``, ``faults`` ({"exercise.fault": metrics}), ``boundaries``,
         ``rep_count``, ``errors`` (wrong per-segment verdicts), ``failed`` (clips that could not be analysed).
     """
-    from .modelfile import default_models_dir, load_models
+    from ..modelfile import default_models_dir, load_models
 
     log = log or (lambda *a, **k: None)
     if analyze is None:

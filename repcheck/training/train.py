@@ -19,7 +19,7 @@ For each judged (exercise, fault):
    (0.95), the one with the best F1 over all examples (ties: closest to 0.5). Faults a hair past the
    boundary are as ambiguous as correct reps a hair short of it. Metrics are out-of-fold at that
    threshold; ``recall_clear`` is the recall on clear faults.
-6. Final fit on all examples; saved with :mod:`repcheck.training.modelfile`.
+6. Final fit on all examples; saved with :mod:`repcheck.modelfile`.
 
 Everything is seeded (``seed``): same data + seed → same models and metrics.
 """
@@ -39,8 +39,8 @@ import numpy as np
 
 from ..errors import RepcheckError
 from ..exercises import JUDGED_EXERCISES, ExerciseSpec, FaultSpec, get_exercise
+from ..modelfile import default_models_dir, load_fault_model, save_fault_model
 from .dataset import Example, dataset_hash, default_training_dir, example_files, load_examples
-from .modelfile import default_models_dir, load_fault_model, save_fault_model
 
 __all__ = [
     "TrainConfig",

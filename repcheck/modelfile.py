@@ -32,7 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..errors import ModelFileError
+from .errors import ModelFileError
 
 __all__ = [
     "CARD_SCHEMA",
@@ -78,7 +78,7 @@ def default_models_dir() -> Path:
     env = os.environ.get("REPCHECK_MODELS_DIR")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[1] / "models"
+    return Path(__file__).resolve().parent / "models"
 
 
 def file_sha256(path: str | Path) -> str:
@@ -234,7 +234,7 @@ def read_card(card_path: str | Path) -> dict[str, Any]:
 
 def _expected_features(exercise: str, kind: str) -> list[str] | None:
     try:
-        from .. import judge
+        from . import judge
     except ImportError:
         return None
     names = judge.sample_feature_names if kind == "sample" else judge.segment_feature_names
@@ -244,7 +244,7 @@ def _expected_features(exercise: str, kind: str) -> list[str] | None:
 def current_feature_schema() -> str | None:
     """``repcheck.judge.FEATURE_SCHEMA`` (None while the judge stage does not exist)."""
     try:
-        from .. import judge
+        from . import judge
     except ImportError:
         return None
     return getattr(judge, "FEATURE_SCHEMA", None)
@@ -327,7 +327,7 @@ def load_fault_model(
         threshold = float(card.get("threshold", 0.5))
     except (TypeError, ValueError):
         raise ModelFileError(f"model card of {name} has an invalid threshold") from None
-    from ..judge import FaultModel
+    from .judge import FaultModel
 
     return FaultModel(str(card["exercise"]), str(card["fault"]), kind, est, threshold, card)
 
@@ -338,7 +338,7 @@ def load_models(exercise: str, models_dir: str | Path | None = None) -> dict[str
     Faults without a model file are left out (the judge falls back to its rule); a present but bad file
     raises :class:`ModelFileError`.
     """
-    from ..exercises import get_exercise
+    from .exercises import get_exercise
 
     spec = get_exercise(exercise)
     d = Path(models_dir) if models_dir is not None else default_models_dir()
