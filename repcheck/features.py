@@ -68,6 +68,10 @@ MAX_GAP_S = 0.5
 #: Savitzky–Golay window (s): long enough to remove MediaPipe's 0.5–1 px jitter at 30 fps, short
 #: enough to keep a 1 s rep's peak (order 2 keeps peak height).
 SMOOTH_WINDOW_S = 0.5
+#: One-sample spikes larger than this (degrees) are removed from ``thorax_rotation`` before smoothing:
+#: MediaPipe swaps the left and right shoulder for a frame now and then, which flips the rotation's sign
+#: (measured +40° for one frame inside a −45° rep on a rendered side-view clip).
+ROTATION_SPIKE_DEG = 15.0
 #: Floor for the body scale (pixels per cm): a body smaller than 2 % of the frame diagonal per metre is
 #: not analysable anyway; this only keeps divisions finite.
 MIN_SCALE_FRAC = 0.0002
@@ -152,6 +156,32 @@ class Signals:
 
 
 # ---------------------------------------------------------------------------------------- helpers
+def despike(x: np.ndarray, limit: float) -> np.ndarray:
+    """Replace one-sample spikes by the median of the sample and its two neighbours.
+
+    Parameters
+    ----------
+    x : ndarray of shape (T,)
+        A signal; NaN allowed (a sample with a NaN neighbour is left unchanged).
+    limit : float
+        A sample further than this from that median (in the signal's units) is a spike.
+
+    Returns
+    -------
+    ndarray of shape (T,)
+    """
+    x = np.asarray(x, float).copy()
+    if x.size < 3:
+        return x
+    win = np.stack([x[:-2], x[1:-1], x[2:]], axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        med = np.median(win, axis=1)
+    spike = np.isfinite(med) & (np.abs(x[1:-1] - med) > limit)
+    x[1:-1][spike] = med[spike]
+    return x
+
+
 def bridge_gaps(x: np.ndarray, t: np.ndarray, max_gap_s: float = MAX_GAP_S) -> np.ndarray:
     """Linearly interpolate NaN runs no longer than ``max_gap_s`` between finite samples.
 
@@ -479,7 +509,8 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
         "body_tilt_deg": tilt,
         "knee_angle_deg": knee_angle,
     }
-    values = {k: smooth(bridge_gaps(v, t), fps) for k, v in raw.items()}
+    despiked = {"thorax_rotation": despike(thorax_rot, ROTATION_SPIKE_DEG)}
+    values = {k: smooth(bridge_gaps(despiked.get(k, v), t), fps) for k, v in raw.items()}
 
     # baselines over the set (exercise-specific meaning, computed for all)
     hf = values["hip_above_feet_cm"]

@@ -418,13 +418,16 @@ def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.nda
     t_hold1 = t_hold0 + hold
     t_end = t_hold1 + leave + post
     t = np.arange(0.0, t_end + _DT / 2, _DT)
-    # fault ramps in at the onset (relative to the hold start) over 2–5 s
+    # fault ramps in at the onset (relative to the hold start) over 2–5 s; a fault never starts before
+    # the hold's ground-truth start, and its ramp ends inside the hold
     if onset is None:
-        f_on = t_hold0 - enter * 0.5
+        f_on = t_hold0
         ramp_s = enter * 0.5
     else:
-        f_on = t_hold0 + float(onset)
+        f_on = t_hold0 + max(0.0, float(onset))
         ramp_s = rng.uniform(2.0, 5.0)
+    f_on = min(f_on, t_hold1 - _DT)
+    ramp_s = float(np.clip(ramp_s, _DT, max(_DT, t_hold1 - f_on)))
     f = _ramp(t, f_on, f_on + ramp_s)
     if s_sag > 0:
         target = tuck - s_sag * (tuck + 0.20)
