@@ -159,6 +159,18 @@ class TestOtherSignals:
             peak = sig["thorax_rotation"][m][np.nanargmax(np.abs(sig["thorax_rotation"][m]))]
             assert (peak > 0) == (seg["side"] == "left"), seg
 
+    def test_one_frame_shoulder_swap_does_not_flip_the_rotation(self):
+        """MediaPipe swaps left and right for a frame now and then: the driver keeps the rep's sign."""
+        track, motion = synth_track("lumbar_locked_rotation", seed=2, reps=6)
+        seg = motion.segments[0]
+        i = int(np.argmin(np.abs(track.t - 0.5 * (seg["start_s"] + seg["end_s"]))))
+        img = track.image.copy()
+        for a, b in (("left_shoulder", "right_shoulder"),):
+            img[i, [LM[a], LM[b]]] = img[i, [LM[b], LM[a]]]
+        before = compute_signals(track, "lumbar_locked_rotation")["thorax_rotation"][i]
+        after = compute_signals(dataclasses.replace(track, image=img), "lumbar_locked_rotation")["thorax_rotation"][i]
+        assert np.sign(after) == np.sign(before) and abs(after - before) < 10.0, (before, after)
+
 
 class TestQuality:
     def test_side_view_vs_head_on(self):

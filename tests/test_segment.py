@@ -108,6 +108,23 @@ class TestFindReps:
         segs, _ = find_reps(_signals(t, hip_height=np.full(t.size, np.nan)), "glute_bridge")
         assert segs == []
 
+    def test_bounds_at_each_side_own_rest(self):
+        """A rep that starts from a lower rest than it ends on keeps both bounds where the movement
+        starts/ends (eased, like people move), not part-way up the side with the lower rest."""
+        t = np.arange(0, 24, 0.1)
+
+        def ease(t0: float, t1: float) -> np.ndarray:
+            return 0.5 - 0.5 * np.cos(np.pi * np.clip((t - t0) / (t1 - t0), 0, 1))
+
+        # rest 0 → rep 1 (2–8 s) → rest 4 → rep 2 (10–16 s) → rest 0 → rep 3 (17–23 s)
+        x = 10 * ease(2, 4) - 6 * ease(6, 8) + 6 * ease(10, 12) - 10 * ease(14, 16) + 10 * ease(17, 19) \
+            - 10 * ease(21, 23)
+        segs, _ = find_reps(_signals(t, hip_height=x), "glute_bridge")
+        found = [(round(s.start_s, 2), round(s.end_s, 2)) for s in segs]
+        assert len(segs) == 3, found
+        for s, (a, b) in zip(segs, [(2, 8), (10, 16), (17, 23)], strict=True):
+            assert s.start_s == pytest.approx(a, abs=0.3) and s.end_s == pytest.approx(b, abs=0.3), found
+
     @pytest.mark.parametrize("exercise,fault,severity", REP_CASES)
     @pytest.mark.parametrize("fps", [8.0, 15.0])
     def test_counts_exact_bounds_within_half_second(self, exercise, fault, severity, fps):
