@@ -220,6 +220,9 @@ HOLD_REFINE_MIN_DROP = 5.0
 #: and MediaPipe jitter move the hip point 1–2 cm, getting up into a plank 10–20 cm/s.
 HOLD_STILL_CM = 3.0
 HOLD_STILL_S = 0.8
+#: Getting into / out of the hold has ended where the refine signal changes at less than this share of
+#: its fastest rate.
+HOLD_TOP_SLOPE_SHARE = 0.25
 
 
 def _refine_hold(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> tuple[int, int]:
@@ -272,7 +275,63 @@ def _refine_hold(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> tuple[
             b = i
     if b - a < 1:  # never refine a hold away
         return a0, b0
+    # the stillness test ends a bound in the eased tail of getting up / the first moment of getting down;
+    # where the rise / fall is clear, extrapolate its end from its steep part instead (as for rep bounds)
+    a1 = _eased_end(y, a0, look, forward=True)
+    b1 = _eased_end(y, b0, look, forward=False)
+    a = a if a1 is None else int(round(min(max(a1, a0), b0)))
+    b = b if b1 is None else int(round(max(min(b1, b0), a0)))
+    if b - a < 1:
+        return a0, b0
     return a, b
+
+
+def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool) -> float | None:
+    """Where the rise into a hold ends (``forward``) / the fall out of it starts, as a fractional index.
+
+    The rise runs from the lowest point within ``look`` samples of ``i0`` toward the highest point within
+    ``look`` samples inside the hold, up to where it slows to ``HOLD_TOP_SLOPE_SHARE`` of its fastest
+    (the top: before a sag or pike sets in); its end is extrapolated from the
+    crossings of ``REP_ONSET_LEVELS`` of the rise by ``REP_ONSET_EXTRAP`` of their spacing. None when
+    the rise is smaller than ``HOLD_REFINE_MIN_DROP`` or has NaN in it.
+    """
+    n = y.size
+    z = y if forward else y[::-1]
+    i = i0 if forward else n - 1 - i0
+    inner = z[i : min(n, i + look)]
+    outer = z[max(0, i - look) : i + 1]
+    if not (np.isfinite(inner).any() and np.isfinite(outer).any()):
+        return None
+    top_i = i + int(np.nanargmax(inner))
+    base_i = max(0, i - look) + int(np.nanargmin(outer))
+    if not z[top_i] - z[base_i] > HOLD_REFINE_MIN_DROP or top_i <= base_i:
+        return None
+    # the top is where getting up stops: the rise slows to HOLD_TOP_SLOPE_SHARE of its steepest (a fault
+    # ramping in right after, like the hips going on up into a pike, is not part of getting up)
+    v = np.diff(z[base_i : top_i + 1])
+    if not np.isfinite(v).all():
+        return None
+    steep = int(np.argmax(v))
+    slow = np.flatnonzero(v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep])
+    if slow.size:
+        top_i = base_i + steep + int(slow[0])
+    rise = z[top_i] - z[base_i]
+    if not rise > HOLD_REFINE_MIN_DROP:
+        return None
+    seg = z[base_i : top_i + 1][::-1]  # from the top back down to the base
+    if not np.isfinite(seg).all():
+        return None
+    lo_lvl, hi_lvl = REP_ONSET_LEVELS
+
+    def back(level: float) -> float:  # first fractional step from the top where seg drops to level
+        j = int(np.flatnonzero(seg <= level)[0])
+        return float(j) if j == 0 or seg[j - 1] == seg[j] else j - 1 + (seg[j - 1] - level) / (seg[j - 1] - seg[j])
+
+    d_hi = back(z[base_i] + hi_lvl * rise)
+    d_lo = back(z[base_i] + lo_lvl * rise)
+    d_end = float(np.clip(d_hi - REP_ONSET_EXTRAP * (d_lo - d_hi), 0.0, d_hi))
+    k = top_i - d_end
+    return k if forward else n - 1 - k
 
 
 # ------------------------------------------------------------------------------------------- reps
