@@ -32,9 +32,7 @@ from repcheck.segment import find_segments
 VERDICT_CASES = [
     # exercise, fault judged, fault to generate (None = correct form), expected verdict
     ("plank", "hips_sag", "hips_sag", "fault"),
-    pytest.param("plank", "hips_sag", None, "ok", marks=pytest.mark.xfail(
-        strict=False, reason="known: when MediaPipe's hip wanders 8+ cm up while lying down after the hold, the "
-        "hold end is not found and the lying-down second reads as a sag (synthetic seed 32)")),
+    ("plank", "hips_sag", None, "ok"),
     ("plank", "hips_pike", "hips_pike", "fault"),
     pytest.param("plank", "hips_pike", None, "ok", marks=pytest.mark.xfail(
         strict=False, reason="known: a correct plank with a deep tail tuck (7–8 cm) plus MediaPipe's higher "
