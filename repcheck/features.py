@@ -18,8 +18,6 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``plank_posture``       the same without the hips-off-the-floor term (a fully sagged plank and lying
                         prone on the forearms look alike; :func:`repcheck.segment.find_holds` falls back
                         to it when no hold is found with ``in_plank``).
-``head_lift_cm``        head (ears, else nose) above the shoulders across the elbow–foot floor line, cm
-                        (plank hold end: lying down after a deep sag lifts the head).
 ``hip_height``          hip height above the shoulder–ankle line in cm (bridge driver; shoulders and feet
                         are on the floor).
 ``hip_extension_deg``   angle of the hip past the shoulder–hip–knee straight line (+ = past, − = short).
@@ -436,9 +434,6 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     # the elbows and toes are on the floor in a forearm plank: the elbow–foot line is the floor
     floor_line_off = _offset_from_line(sh, pts["elbows"], foot) / scale  # shoulder above elbow–foot line
     hip_floor = _offset_from_line(hip, pts["elbows"], foot) / scale  # hip above the floor line
-    # head above the shoulders across the floor line: lying down on the forearms after a plank lifts the
-    # head (chest propped, neck extended) while a deep sag already has the hips at the lying level
-    head_lift = _offset_from_line(head, pts["elbows"], foot) / scale - floor_line_off
     s_h = _sigmoid((35.0 - tilt) / 5.0)
     s_l = np.where(np.isfinite(knee_angle), _sigmoid((knee_angle - 140.0) / 8.0), 0.5)
     s_e = np.where(np.isfinite(floor_line_off), _sigmoid((floor_line_off - 12.0) / 4.0), 0.5)
@@ -503,7 +498,6 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
         "in_plank": in_plank,
         "plank_posture": plank_posture,
         "hip_floor_cm": hip_floor,
-        "head_lift_cm": head_lift,
         "hip_height": hip_height,
         "hip_extension_deg": hip_ext,
         "hip_above_feet_cm": hip_above_feet,

@@ -198,10 +198,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         cut = a == 0 or b == x.size - 1  # the recording starts/ends inside the hold
         if t[b] - t[a] < (min(min_hold, MIN_CUT_HOLD_S) if cut else min_hold):
             continue
-        b_raw = b
         a, b = _refine_hold(signals, spec, a, b)
-        if b == b_raw:  # the hips did not drop at the end (a deep sag is at the lying level already)
-            b = _head_cue_end(signals, spec, a, b)
         segs.append(Segment(len(segs) + 1, "hold", float(t[a]), float(t[b]), None, int(a), int(b)))
     return segs, {"t": t, "driver": x, "enter": enter, "exit": exit, "raw_runs": raw_runs}
 
@@ -287,72 +284,6 @@ def _refine_hold(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> tuple[
     if b - a < 1:
         return a0, b0
     return a, b
-
-
-#: Hold drivers whose end is also read off the head: lying down on the forearms after a plank lifts the
-#: head above the shoulders (chest propped, neck extended). A deep sag already has the hips at the
-#: lying level, so the hip signal cannot tell the end of such a hold from lying down after it.
-HOLD_END_CUE = {"in_plank": "head_lift_cm"}
-#: The head cue is used when the head ends this many cm higher (vs. the shoulders) than during the hold;
-#: breathing, gaze and MediaPipe jitter move it 0.5–1.5 cm during a hold. Used only when the hip
-#: signal shows no drop at the end of the hold.
-HEAD_LIFT_MIN_CM = 2.0
-#: Levels (share of the lift) whose crossings time the lift, and the end of the hold placed this many
-#: of their spacings before the midpoint crossing (the lift eases in and out over 1–2 s).
-HEAD_LIFT_LEVELS = (0.2, 0.8)
-HEAD_LIFT_EXTRAP = 0.7
-#: Samples (s) at the end of the hold that give the lifted level.
-HEAD_LIFT_END_S = 0.5
-
-
-def _head_cue_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> int:
-    """Move a hold's end back to where the head starts lifting, when it ends clearly lifted.
-
-    The hold level is the median of ``HOLD_END_CUE``'s signal over the first half of the hold, the end
-    level the median over its last ``HEAD_LIFT_END_S``; when the end is ``HEAD_LIFT_MIN_CM`` higher,
-    the end moves to the midpoint crossing of the lift minus ``HEAD_LIFT_EXTRAP`` times the spacing of
-    the ``HEAD_LIFT_LEVELS`` crossings (never later than ``b``, never before the hold's midpoint).
-    """
-    name = HOLD_END_CUE.get(spec.driver)
-    if name is None or name not in signals.values or b - a < 4:
-        return b
-    y = np.asarray(signals.values[name], float)[a : b + 1]
-    k = max(1, int(round(HEAD_LIFT_END_S * signals.fps)))
-    half = y[: y.size // 2]
-    end = y[-k:]
-    if not (np.isfinite(half).any() and np.isfinite(end).any()):
-        return b
-    hold, top = float(np.nanmedian(half)), float(np.nanmedian(end))
-    lift = top - hold
-    if not lift > HEAD_LIFT_MIN_CM:
-        return b
-    z = np.nan_to_num(y, nan=hold)
-
-    def last_below(level: float) -> float:  # fractional index where z last rises through level
-        below = np.flatnonzero(z <= level)
-        if below.size == 0:
-            return 0.0
-        j = int(below[-1])
-        if j + 1 >= z.size or z[j + 1] == z[j]:
-            return float(j)
-        return j + (level - z[j]) / (z[j + 1] - z[j])
-
-    def first_above(level: float, i0: float) -> float:  # fractional index where z first reaches level
-        above = np.flatnonzero((z >= level) & (np.arange(z.size) > i0))
-        if above.size == 0:
-            return float(z.size - 1)
-        j = int(above[0])
-        if z[j] == z[j - 1]:
-            return float(j)
-        return j - 1 + (level - z[j - 1]) / (z[j] - z[j - 1])
-
-    lo, hi = HEAD_LIFT_LEVELS
-    i_lo = last_below(hold + lo * lift)
-    i_mid = first_above(hold + 0.5 * (lo + hi) * lift, i_lo)
-    i_hi = first_above(hold + hi * lift, i_lo)
-    start = i_mid - HEAD_LIFT_EXTRAP * max(i_hi - i_lo, 0.0)
-    start = max(start, 0.5 * (y.size - 1))
-    return min(b, a + int(round(start)))
 
 
 def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool) -> float | None:
