@@ -400,18 +400,9 @@ def segment_data(spec: ExerciseSpec, fault: str, seg: dict[str, Any], config: Tr
     from_value = _beyond(fs, seg[f"value:{fault}"])
     use = synthetic & np.isfinite(from_value)
     y[use] = from_value[use]
-    keep = np.isfinite(y)
     drop, _ = _near_boundary_drop(fs, seg, config)
-    keep &= ~drop
-    if not keep.any():
-        return None
-    idx = np.flatnonzero(keep)
-    real = np.flatnonzero(keep & ~synthetic)
-    if real.size and config.real_weight > 1:
-        idx = np.concatenate([idx] + [real] * (config.real_weight - 1))
-    return FaultData(X=seg["X"][idx], y=y[idx].astype(int), groups=seg["groups"][idx].astype(str),
-                     feature_names=list(seg["names"]), value=seg[f"value:{fault}"][idx],
-                     severity=seg[f"severity:{fault}"][idx], source=source[idx])
+    rows = _weighted_rows(np.isfinite(y) & ~drop, synthetic, config)
+    return None if rows is None else _fault_data(seg, fault, y, rows)
 
 
 def sample_data(spec: ExerciseSpec, fault: str, smp: dict[str, Any], config: TrainConfig
@@ -456,17 +447,29 @@ def sample_data(spec: ExerciseSpec, fault: str, smp: dict[str, Any], config: Tra
     table = {"source": source, f"label:{fault}": np.asarray([hold_label.get(h, np.nan) for h in holds], float),
              f"measured:{fault}": measured, f"value:{fault}": smp[f"value:{fault}"]}
     drop, _ = _near_boundary_drop(fs, table, config)
-    keep = np.isfinite(y) & ~drop
+    idx = _weighted_rows(np.isfinite(y) & ~drop, synthetic, config)
+    if idx is None:
+        return None
+    return _fault_data(smp, fault, y, idx), idx, hold_label, hold_clear
+
+
+def _weighted_rows(keep: np.ndarray, synthetic: np.ndarray, config: TrainConfig) -> np.ndarray | None:
+    """Row indices to train on: the kept rows, with trainer-labelled (non-synthetic) rows repeated
+    ``config.real_weight`` times in all; None when no row is kept."""
     if not keep.any():
         return None
     idx = np.flatnonzero(keep)
     real = np.flatnonzero(keep & ~synthetic)
     if real.size and config.real_weight > 1:
         idx = np.concatenate([idx] + [real] * (config.real_weight - 1))
-    data = FaultData(X=smp["X"][idx], y=y[idx].astype(int), groups=smp["groups"][idx].astype(str),
-                     feature_names=list(smp["names"]), value=smp[f"value:{fault}"][idx],
-                     severity=smp[f"severity:{fault}"][idx], source=source[idx])
-    return data, idx, hold_label, hold_clear
+    return idx
+
+
+def _fault_data(table: dict[str, Any], fault: str, y: np.ndarray, idx: np.ndarray) -> FaultData:
+    """The :class:`FaultData` of rows ``idx`` of a segment or sample table, labelled ``y``."""
+    return FaultData(X=table["X"][idx], y=y[idx].astype(int), groups=table["groups"][idx].astype(str),
+                     feature_names=list(table["names"]), value=table[f"value:{fault}"][idx],
+                     severity=table[f"severity:{fault}"][idx], source=table["source"][idx])
 
 
 def hold_probability(p: np.ndarray, fps: float) -> float:
