@@ -274,6 +274,11 @@ def _timed(it: Iterable, acc: dict, key: str):
         yield item
 
 
+def _empty_landmarks(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All-NaN image and world landmarks of shape (n, 33, 4) and an all-False "person found" mask (n,)."""
+    return np.full((n, N_LANDMARKS, 4), np.nan), np.full((n, N_LANDMARKS, 4), np.nan), np.zeros(n, dtype=bool)
+
+
 def _serial(
     path: str,
     settings: PoseSettings,
@@ -283,9 +288,7 @@ def _serial(
     stats: dict,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = len(keep_idx)
-    image = np.full((n, N_LANDMARKS, 4), np.nan)
-    world = np.full((n, N_LANDMARKS, 4), np.nan)
-    got = np.zeros(n, dtype=bool)
+    image, world, got = _empty_landmarks(n)
     with _make_pose(settings) as pose:
         frames = iter_frames(path, sample_fps=settings.sample_fps, max_side=settings.max_side)
         for done, (t, frame) in enumerate(_timed(frames, stats, "decode_s")):
@@ -394,9 +397,7 @@ def _parallel(
     stats: dict,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = len(keep_idx)
-    image = np.full((n, N_LANDMARKS, 4), np.nan)
-    world = np.full((n, N_LANDMARKS, 4), np.nan)
-    got = np.zeros(n, dtype=bool)
+    image, world, got = _empty_landmarks(n)
     bounds = np.linspace(0, n, workers + 1).round().astype(int)
     overlap = int(round(OVERLAP_S * fps))
     ctx = mp.get_context("spawn")
