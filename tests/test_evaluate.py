@@ -6,11 +6,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from repcheck.errors import RepcheckError
 from repcheck.report import FaultResult, SegmentResult, SetReport
-from repcheck.training.evaluate import LabelledClip, evaluate_folder, find_clips, format_table, score_report
+from repcheck.training.evaluate import (
+    LabelledClip,
+    evaluate_folder,
+    find_clips,
+    format_table,
+    score_report,
+    score_samples,
+)
 
 
 def _seg(index, start, end, verdicts, kind="rep"):
@@ -135,3 +143,33 @@ def test_trainer_labels_of_videos_in_the_folder_are_scored(tmp_path):
     clips = find_clips(tmp_path, labels=Store())
     assert len(clips) == 1 and clips[0].source == "trainer"
     assert clips[0].segments[0]["faults"] == {"hips_sag": {"label": False}}
+
+
+def test_a_segment_inside_the_boundary_band_is_not_clear():
+    # roll lower_back_arch: boundary 4 cm of hip lift, margin 3 cm → 2.0 and 5.5 are ambiguous, 0.5 and 9 clear
+    clip = LabelledClip(Path("a.mp4"), "upper_back_roll",
+                        [_truth(0, 1, False, value=0.5), _truth(2, 3, False, value=2.0),
+                         _truth(4, 5, True, value=5.5), _truth(6, 7, True, value=9.0)])
+    rep = _report([_seg(i + 1, 2 * i, 2 * i + 1, {"lower_back_arch": "ok"}) for i in range(4)])
+    assert [r["clear"] for r in score_report(clip, rep)["rows"]] == [True, False, False, True]
+
+
+def test_holds_are_scored_moment_by_moment_against_the_true_hip_offset():
+    # plank hips_sag: boundary −3 cm, margin 3 cm; a hold 1–5 s whose hips drop from +4 cm to −12 cm at 3 s;
+    # the 3.0 s sample (late) and the 5.0 s one (outside the found hold) are the two errors
+    fps = 10.0
+    frame_t = np.arange(61) / fps
+    offset = np.where(frame_t < 3.0, 4.0, -12.0)
+    clip = LabelledClip(Path("p.mp4"), "plank",
+                        [{"kind": "hold", "start_s": 1.0, "end_s": 5.0, "side": None, "faults": {}}],
+                        fps=fps, truth_per_frame={"hip_offset_cm": offset.tolist()})
+    t = np.arange(0, 6.01, 0.5)
+    sag = np.where(t < 3.4, 0.1, 0.9)      # the model sees the drop one sample late
+    sag[t > 4.6] = np.nan                  # and the found hold ends early
+    rep = SetReport(exercise="plank", video={}, segments=[],
+                    timeline={"t": t, "hips_sag": sag, "hips_pike": np.full(t.shape, 0.05)})
+    rows = [r for r in score_samples(clip, rep, {"hips_sag": 0.5, "hips_pike": 0.5}) if r["fault"] == "hips_sag"]
+    assert [r["t"] for r in rows] == [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0]
+    assert [r["outcome"] for r in rows] == ["ok"] * 5 + ["fault"] * 3 + ["missed"]
+    assert sum(r["truth"] for r in rows) == 5 and all(r["clear"] for r in rows)
+    assert [r["outcome"] == ("fault" if r["truth"] else "ok") for r in rows].count(False) == 2

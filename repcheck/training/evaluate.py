@@ -14,7 +14,16 @@ Scoring, per (exercise, fault), over ground-truth reps/holds:
   counts as a false positive too;
 - precision, recall, F1, the confusion matrix (truth × outcome), the unsure rate (unsure / judged
   segments; also per camera view), and per-segment errors;
-- boundaries: |start| and |end| errors of matched segments (s), rep-count errors per clip.
+- boundaries: |start| and |end| errors of matched segments (s), rep-count errors per clip;
+- **clear cases**: a segment whose true physical value lies at least the fault's margin
+  (:data:`repcheck.training.train.DEFAULT_MARGIN`: 3 cm, 5°) past the boundary on either side is *clear*;
+  inside that band even trainers disagree ("a few cm above the line is still correct"), so the headline
+  ``f1_clear`` scores the clear segments and ``f1`` scores all of them;
+- **holds, moment by moment** (synthetic clips with ``truth_per_frame``): every analysed sample inside a
+  ground-truth hold is judged ``fault`` when its timeline probability reaches the model's threshold and
+  compared with the true value at that instant — the timeline a trainer reads to see *when* the form broke
+  (``samples``: accuracy and F1 per fault, all and clear samples; samples outside every found hold count as
+  missed).
 """
 
 from __future__ import annotations
@@ -30,7 +39,8 @@ import numpy as np
 
 from ..errors import RepcheckError
 
-__all__ = ["MATCH_IOU", "LabelledClip", "find_clips", "score_report", "evaluate_folder", "format_table",
+__all__ = ["MATCH_IOU", "LabelledClip", "find_clips", "score_report", "score_samples", "fault_margin",
+           "evaluate_folder", "format_table",
            "EVALUATION_SCHEMA"]
 
 EVALUATION_SCHEMA = "repcheck.evaluation/1"
@@ -59,6 +69,8 @@ class LabelledClip:
     segments: list[dict[str, Any]]
     view: str | None = None
     source: str = "synthetic"
+    fps: float | None = None
+    truth_per_frame: dict[str, list[float]] | None = None
 
 
 def find_clips(folder: str | Path, *, labels: Any = None, exercise: str | None = None) -> list[LabelledClip]:
@@ -87,7 +99,8 @@ def find_clips(folder: str | Path, *, labels: Any = None, exercise: str | None =
         if exercise and truth.get("exercise") != exercise:
             continue
         clips.append(LabelledClip(video=mp4, exercise=str(truth["exercise"]), segments=list(truth["segments"]),
-                                  view=(truth.get("params") or {}).get("view"), source="synthetic"))
+                                  view=(truth.get("params") or {}).get("view"), source="synthetic",
+                                  fps=truth.get("fps"), truth_per_frame=truth.get("truth_per_frame")))
     if labels is not None:
         clips += _label_clips(folder, labels, exercise)
     if not clips:
@@ -144,13 +157,83 @@ def _match(truth: list[dict[str, Any]], found: list[Any]) -> dict[int, int]:
     return out
 
 
+def fault_margin(fault: Any) -> float:
+    """Half-width of the band around ``fault.boundary`` where the truth is ambiguous (3 cm or 5°)."""
+    from .train import DEFAULT_MARGIN
+
+    return float(DEFAULT_MARGIN["deg" if ("deg" in fault.unit or "°" in fault.unit) else "cm"])
+
+
+def _is_clear(value: Any, fault: Any) -> bool | None:
+    if value is None or not np.isfinite(float(value)):
+        return None
+    return bool(abs(float(value) - fault.boundary) >= fault_margin(fault))
+
+
+def score_samples(clip: LabelledClip, report: Any, thresholds: dict[str, float]) -> list[dict[str, Any]]:
+    """Moment-by-moment scoring of a hold clip: one row per analysed sample inside a ground-truth hold and
+    fault (``t``, ``truth``, ``clear``, ``outcome`` ∈ ok | fault | missed); empty without per-frame truth.
+
+    Parameters
+    ----------
+    clip : LabelledClip
+        Needs ``fps`` and ``truth_per_frame`` (synthetic holds).
+    report : SetReport
+    thresholds : dict of str -> float
+        The models' decision thresholds per fault id (probability at and above which a sample is a fault).
+    """
+    from ..exercises import get_exercise
+
+    spec = get_exercise(clip.exercise)
+    if spec.kind != "hold" or not clip.truth_per_frame or not clip.fps:
+        return []
+    t = np.asarray(report.timeline.get("t", []), float)
+    holds = [(s["start_s"], s["end_s"]) for s in clip.segments if s.get("kind") == "hold"]
+    inside = np.zeros(t.shape, bool)
+    for a, b in holds:
+        inside |= (t >= a) & (t <= b)
+    rows: list[dict[str, Any]] = []
+    for fs in spec.faults:
+        truth_track = clip.truth_per_frame.get(fs.measure)
+        if truth_track is None or fs.id not in report.timeline:
+            continue
+        frame_t = np.arange(len(truth_track)) / float(clip.fps)
+        value = np.interp(t, frame_t, np.asarray(truth_track, float))
+        prob = np.asarray(report.timeline[fs.id], float)
+        thr = float(thresholds.get(fs.id, 0.5))
+        for i in np.flatnonzero(inside):
+            outcome = "missed" if not np.isfinite(prob[i]) else ("fault" if prob[i] >= thr else "ok")
+            rows.append({"video": clip.video.name, "view": clip.view, "exercise": spec.id, "fault": fs.id,
+                         "t": round(float(t[i]), 3), "truth": bool(fs.direction * (value[i] - fs.boundary) > 0),
+                         "truth_value": round(float(value[i]), 3), "clear": _is_clear(value[i], fs),
+                         "outcome": outcome})
+    return rows
+
+
+def _sample_metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def one(rs: list[dict[str, Any]]) -> dict[str, Any]:
+        y = np.array([r["truth"] for r in rs], bool)
+        pred = np.array([r["outcome"] == "fault" for r in rs], bool)
+        tp, fp, fn = int(np.sum(y & pred)), int(np.sum(~y & pred)), int(np.sum(y & ~pred))
+        correct = np.array([r["outcome"] == ("fault" if r["truth"] else "ok") for r in rs], bool)
+        return {"n": len(rs), "n_fault": int(y.sum()),
+                "accuracy": round(float(correct.mean()), 4) if rs else None,
+                "f1": round(2 * tp / (2 * tp + fp + fn), 4) if tp + fp + fn else 1.0,
+                "missed": int(sum(r["outcome"] == "missed" for r in rs))}
+
+    out = one(rows)
+    clear = one([r for r in rows if r["clear"]])
+    out.update({f"{k}_clear": v for k, v in clear.items()})
+    return out
+
+
 def score_report(clip: LabelledClip, report: Any) -> dict[str, Any]:
     """Per-segment outcomes of one analysed clip against its ground truth.
 
     Returns
     -------
     dict
-        ``rows`` (one per ground-truth segment × fault: truth, outcome, probability, value, reason),
+        ``rows`` (one per ground-truth segment × fault: truth, clear, outcome, probability, value, reason),
         ``extra`` (found segments without ground truth, with their fault verdicts), ``boundaries`` (start/end
         errors of matched segments), ``count`` (ground-truth vs found segment counts).
     """
@@ -174,6 +257,7 @@ def score_report(clip: LabelledClip, report: Any) -> dict[str, Any]:
                    "segment": i + 1, "start_s": seg["start_s"], "end_s": seg["end_s"], "truth": bool(lab),
                    "truth_value": (seg.get("faults") or {}).get(fs.id, {}).get("value"),
                    "severity": (seg.get("faults") or {}).get(fs.id, {}).get("severity")}
+            row["clear"] = _is_clear(row["truth_value"], fs)
             if f is None:
                 row.update(outcome="missed", probability=None, value=None, reason="segment not found")
             else:
@@ -193,6 +277,13 @@ def score_report(clip: LabelledClip, report: Any) -> dict[str, Any]:
 
 
 def _fault_metrics(rows: list[dict[str, Any]], extra_faults: int) -> dict[str, Any]:
+    out = _outcome_metrics(rows, extra_faults)
+    clear = _outcome_metrics([r for r in rows if r.get("clear") is not False], extra_faults)
+    out.update({"n_clear": clear["n"], "f1_clear": clear["f1"], "unsure_rate_clear": clear["unsure_rate"]})
+    return out
+
+
+def _outcome_metrics(rows: list[dict[str, Any]], extra_faults: int) -> dict[str, Any]:
     conf = {t: {o: 0 for o in OUTCOMES} for t in ("ok", "fault")}
     for r in rows:
         conf["fault" if r["truth"] else "ok"][r["outcome"]] += 1
@@ -245,7 +336,8 @@ def evaluate_folder(
     -------
     dict
         ``schema``, ``folder``, ``clips``, ``faults`` ({"exercise.fault": metrics}), ``boundaries``,
-        ``rep_count``, ``errors`` (wrong per-segment verdicts), ``failed`` (clips that could not be analysed).
+        ``samples`` (holds moment by moment: {"exercise.fault": metrics}), ``rep_count``, ``errors`` (wrong
+        per-segment verdicts), ``failed`` (clips that could not be analysed).
     """
     from ..modelfile import default_models_dir, load_models
 
@@ -260,6 +352,7 @@ def evaluate_folder(
     bounds: list[dict[str, Any]] = []
     counts: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
+    sample_rows: list[dict[str, Any]] = []
     for k, clip in enumerate(clips, 1):
         if clip.exercise not in models_cache:
             models_cache[clip.exercise] = load_models(clip.exercise, mdir)
@@ -277,6 +370,8 @@ def evaluate_folder(
             log(f"[{k}/{len(clips)}] {clip.video.name}: FAILED {exc}")
             continue
         s = score_report(clip, report)
+        thresholds = {fid: float(m.threshold) for fid, m in (models_cache[clip.exercise] or {}).items()}
+        sample_rows += score_samples(clip, report, thresholds)
         rows += s["rows"]
         extras += s["extra"]
         bounds += s["boundaries"]
@@ -290,11 +385,14 @@ def evaluate_folder(
         mine = [r for r in rows if r["exercise"] == ex and r["fault"] == fid]
         extra_faults = sum(1 for e in extras if e["exercise"] == ex and e["verdicts"].get(fid) == "fault")
         faults[key] = _fault_metrics(mine, extra_faults)
+    samples = {key: _sample_metrics([r for r in sample_rows if f"{r['exercise']}.{r['fault']}" == key])
+               for key in sorted({f"{r['exercise']}.{r['fault']}" for r in sample_rows})}
     return {
         "schema": EVALUATION_SCHEMA,
         "folder": str(folder),
         "clips": len(clips),
         "faults": faults,
+        "samples": samples,
         "boundaries": _boundary_summary(bounds),
         "rep_count": _count_summary(counts),
         "errors": [r for r in rows if r["outcome"] != ("fault" if r["truth"] else "ok")],
@@ -330,15 +428,24 @@ def format_table(result: dict[str, Any]) -> str:
     lines = [f"{result['clips']} clips from {result['folder']}"
              + (f" ({len(result['failed'])} could not be analysed)" if result["failed"] else ""), ""]
     head = f"{'exercise.fault':38s} {'n':>4s} {'fault':>5s} {'prec':>6s} {'recall':>6s} {'F1':>6s} " \
-           f"{'unsure':>6s} {'missed':>6s}   confusion truth→(ok/fault/unsure/missed)"
+           f"{'clear':>5s} {'F1 clr':>6s} {'unsure':>6s} {'missed':>6s}   confusion truth→(ok/fault/unsure/missed)"
     lines += [head, "-" * len(head)]
     for key, m in result["faults"].items():
         c = m["confusion"]
         conf = "  ".join(f"{t}: {c[t]['ok']}/{c[t]['fault']}/{c[t]['unsure']}/{c[t]['missed']}"
                          for t in ("ok", "fault"))
         lines.append(f"{key:38s} {m['n']:4d} {m['n_fault']:5d} {m['precision']:6.3f} {m['recall']:6.3f} "
-                     f"{m['f1']:6.3f} {100 * m['unsure_rate']:5.1f}% {m['missed']:6d}   {conf}")
+                     f"{m['f1']:6.3f} {m['n_clear']:5d} {m['f1_clear']:6.3f} {100 * m['unsure_rate']:5.1f}% "
+                     f"{m['missed']:6d}   {conf}")
+    lines.append("(clear: true value at least the margin — 3 cm / 5° — past the boundary; F1 clr scores those)")
     lines.append("")
+    if result.get("samples"):
+        lines.append("holds moment by moment (every analysed sample inside a true hold):")
+        for key, m in result["samples"].items():
+            lines.append(f"  {key:36s} samples {m['n']:5d}  accuracy {m['accuracy']:.3f}  F1 {m['f1']:.3f}   "
+                         f"clear {m['n_clear']:5d}  accuracy {m['accuracy_clear']:.3f}  F1 {m['f1_clear']:.3f}"
+                         f"   outside found holds {m['missed']}")
+        lines.append("")
     for kind, b in result["boundaries"].items():
         lines.append(f"{kind} boundaries: n={b['n']}, mean |start| {b['start_mae_s']:.2f} s, mean |end| "
                      f"{b['end_mae_s']:.2f} s, max {b['max_s']:.2f} s, within 0.5 s {100 * b['within_0_5_s']:.0f} %, "
