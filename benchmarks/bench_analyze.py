@@ -4,28 +4,36 @@ re-analysis (issue #6).
 For each benchmark video (the real plank clip looped, see ``_videos.py``) it runs, each in a fresh
 child process whose whole process tree's RSS is sampled for the peak:
 
-* ``default`` — ``repcheck.pose.extract_pose`` at the default ``PoseSettings`` (10 fps samples,
-  640 px, worker processes over contiguous chunks) with an empty cache, then features + judge
-  (``repcheck.pipeline.analyze_track``) when that exists;
+* ``default`` — ``repcheck.pipeline.analyze(video, "plank")`` as a user calls it, with an empty pose
+  cache: the exercise's sample rate (``ExerciseSpec.analysis_fps``: plank 4 fps), 640 px frames, one
+  tracker thread + decoder thread per core over contiguous chunks, the classifiers loading beside the
+  pose stage, then features + segmentation + judge. ``import repcheck.pipeline`` happens before the clock
+  starts (a session's imports, as ``import mediapipe`` is for the naive loop);
 * ``naive``  — every frame decoded at full size and run through one MediaPipe tracker in one process
   (for videos longer than ``--naive-max-s`` only the first seconds are run and the time is scaled up:
   marked ``~`` in the table);
-* ``cached`` — the same call as ``default`` again, now answered from the pose cache (hash + load +
-  features + judge), in a new process.
+* ``cached`` — the same call as ``default`` again, now answered from the pose cache (hash memo + probe
+  + cache load + model load + features + judge), in a new process.
+
+Stage shares are of the summed per-thread stage times: ``decode`` (decoder threads), ``pose``
+(MediaPipe calls), ``startup`` (mediapipe import + graph set-up, the first tracker pays the import),
+``models wait`` (waiting for the classifiers after the pose stage), ``features+judge``. The JSON also
+has ``features+judge_share_of_wall``.
 
 Usage::
 
     python benchmarks/bench_analyze.py                      # the three 60 s videos
     python benchmarks/bench_analyze.py --only 720p60s --json out.json
     python benchmarks/bench_analyze.py --only 1080p10m --naive-max-s 60
+    python benchmarks/bench_analyze.py --rate-study plank --rates 3,4,5,7.5,10   # analysis_fps evidence
 
 Targets: 60 s 720p30 ≤ 15 s wall and ≥ 8× faster than naive; cached re-analysis ≤ 1 s; peak RSS
 ≤ 1 GB for 10-min 1080p.
 
 Reading the figures: wall times only mean something on an otherwise idle machine. With the kernel's
 autogroup scheduling (``/proc/sys/kernel/sched_autogroup_enabled``) CPU is shared per session, so on a
-busy shared box the two workers together get about what the single naive process gets, and the
-parallel gain disappears from the wall column. The ``cpu s`` column (CPU seconds of the whole process
+busy shared box the two tracker threads together get about what the single naive process gets, and
+the parallel gain disappears from the wall column. The ``cpu s`` column (CPU seconds of the whole process
 tree) is the work done and stays comparable; the load average is printed with the table.
 """
 
@@ -51,15 +59,13 @@ DEFAULT_ONLY = ["720p60s", "1080p60s", "portrait60s"]
 # --------------------------------------------------------------------------- child side
 
 
-def _analysis(track) -> tuple[float | None, str]:
-    """Seconds spent in features + judge (``repcheck.pipeline.analyze_track``), or None if missing."""
-    try:
-        from repcheck.pipeline import analyze_track
-    except ImportError as exc:
-        return None, f"repcheck.pipeline.analyze_track not available ({exc})"
+def _analysis(track, exercise: str) -> tuple[float | None, str]:
+    """Seconds spent in features + segmentation + judge (``repcheck.pipeline.analyze_track``)."""
+    from repcheck.pipeline import analyze_track
+
     t0 = time.perf_counter()
     try:
-        analyze_track(track, exercise="plank")
+        analyze_track(track, exercise)
     except Exception as exc:  # report, don't hide: the table shows the reason
         return time.perf_counter() - t0, f"analyze_track failed: {type(exc).__name__}: {exc}"
     return time.perf_counter() - t0, ""
@@ -72,58 +78,67 @@ def _settings(sample_fps: float | None):
     return PoseSettings() if sample_fps is None else PoseSettings(sample_fps=sample_fps)
 
 
-def _child_default(video: str, cache_dir: str, seconds: float, sample_fps: float | None) -> dict:
-    from repcheck.pose import extract_pose
+def _analyze(video: str, cache_dir: str, sample_fps: float | None, exercise: str) -> tuple[dict, float, str]:
+    """``repcheck.pipeline.analyze`` as a user calls it (models loaded beside the pose stage)."""
+    from repcheck.pipeline import analyze
 
     st: dict = {}
     t0 = time.perf_counter()
-    track = extract_pose(video, settings=_settings(sample_fps), cache_dir=cache_dir, stats=st)
-    t_pose = time.perf_counter() - t0
-    t_an, note = _analysis(track)
-    wall = time.perf_counter() - t0
+    note = ""
+    try:
+        analyze(video, exercise, settings=_settings(sample_fps), cache_dir=cache_dir, stats=st)
+    except Exception as exc:  # report, don't hide: the table shows the reason
+        note = f"analyze failed: {type(exc).__name__}: {exc}"
+    return st, time.perf_counter() - t0, note
+
+
+def _child_default(video: str, cache_dir: str, seconds: float, sample_fps: float | None, exercise: str) -> dict:
+    import repcheck.pipeline  # noqa: F401 - a session's imports, like the naive loop's `import mediapipe`
+
+    st, wall, note = _analyze(video, cache_dir, sample_fps, exercise)
     return {
         "wall_s": wall,
-        "pose_wall_s": t_pose,
-        "frames_analysed": st.get("samples", track.n_frames),
+        "frames_analysed": st.get("samples", 0),
         "warmup_frames": st.get("warmup_samples", 0),
+        "sample_fps": st.get("sample_fps"),
         "workers": st.get("workers"),
         "mode": st.get("mode"),
         "stage_s": {
             "decode": st.get("decode_s", 0.0),
             "pose": st.get("pose_s", 0.0),
             "startup": st.get("startup_s", 0.0),
-            "features+judge": t_an or 0.0,
+            "models wait": st.get("models_wait_s", 0.0),
+            "features+judge": st.get("analysis_s", 0.0),
         },
-        "detected": float(track.detected().mean()),
+        "features+judge_share_of_wall": st.get("analysis_s", 0.0) / wall,
         "note": note,
     }
 
 
-def _child_cached(video: str, cache_dir: str, seconds: float, sample_fps: float | None) -> dict:
+def _child_cached(video: str, cache_dir: str, seconds: float, sample_fps: float | None, exercise: str) -> dict:
+    import repcheck.pipeline  # noqa: F401
     from repcheck import video as video_mod
-    from repcheck.pose import extract_pose
 
     video_mod._HASH_MEMO.clear()
     video_mod._PROBE_MEMO.clear()
-    st: dict = {}
-    t0 = time.perf_counter()
-    track = extract_pose(video, settings=_settings(sample_fps), cache_dir=cache_dir, stats=st)
-    t_pose = time.perf_counter() - t0
-    t_an, note = _analysis(track)
-    # the first call also imports sklearn/skops and loads the model files; a second call shows the
-    # analysis itself (what a notebook session pays for each further video)
-    t_warm, _ = _analysis(track)
+    st, wall, note = _analyze(video, cache_dir, sample_fps, exercise)
+    # a second analysis in the same process: what a notebook session pays for each further video
+    from repcheck.pose import extract_pose
+
+    track = extract_pose(video, settings=_settings(sample_fps), cache_dir=cache_dir, exercise=exercise)
+    t_warm, _ = _analysis(track, exercise)
     t1 = time.perf_counter()
     # what the first-ever re-analysis on another machine would pay: a full sha256 of the file
     video_mod._HASH_MEMO.clear()
     video_mod.file_sha256(video)
     t_hash = time.perf_counter() - t1
+    rest = wall - st.get("analysis_s", 0.0) - st.get("models_wait_s", 0.0)
     return {
-        "wall_s": t_pose + (t_an or 0.0),
-        "pose_wall_s": t_pose,
+        "wall_s": wall,
         "frames_analysed": 0,
         "mode": st.get("mode"),
-        "stage_s": {"decode": 0.0, "pose": 0.0, "cache load+hash memo": t_pose, "features+judge": t_an or 0.0},
+        "stage_s": {"decode": 0.0, "pose": 0.0, "probe+cache load": rest,
+                    "models wait": st.get("models_wait_s", 0.0), "features+judge": st.get("analysis_s", 0.0)},
         "full_sha256_s": t_hash,
         "features+judge_warm_s": t_warm,
         "note": note if st.get("mode") == "cache" else f"cache MISS ({st.get('mode')}) {note}",
@@ -174,9 +189,9 @@ def _child_naive(video: str, cache_dir: str, seconds: float, max_s: float) -> di
 
 def _child_main(args: argparse.Namespace) -> None:
     if args.child == "default":
-        out = _child_default(args.video, args.cache_dir, args.seconds, args.sample_fps)
+        out = _child_default(args.video, args.cache_dir, args.seconds, args.sample_fps, args.exercise)
     elif args.child == "cached":
-        out = _child_cached(args.video, args.cache_dir, args.seconds, args.sample_fps)
+        out = _child_cached(args.video, args.cache_dir, args.seconds, args.sample_fps, args.exercise)
     else:
         out = _child_naive(args.video, args.cache_dir, args.seconds, args.naive_max_s)
     ru_self = resource.getrusage(resource.RUSAGE_SELF)
@@ -189,6 +204,111 @@ def _child_main(args: argparse.Namespace) -> None:
     scale = out.get("wall_s", 0) / out["measured_wall_s"] if out.get("extrapolated") else 1.0
     out["cpu_s"] = cpu * scale
     Path(args.result).write_text(json.dumps(out))
+
+
+# --------------------------------------------------------------------------- rate study
+
+#: Rendered clips of the rate study: (exercise, fault, severity, seed, length) at 30 fps, 480×270.
+STUDY_CLIPS = {
+    "plank": [("plank", None, 0.0, 7101, {"seconds": 8}), ("plank", "hips_sag", 0.7, 7102, {"seconds": 8}),
+              ("plank", "hips_pike", 0.7, 7103, {"seconds": 8}), ("plank", "hips_sag", 0.8, 3, {"seconds": 6}),
+              ("plank", "hips_sag", 0.4, 7105, {"seconds": 10})],
+    "reps": [("glute_bridge", None, 0.0, 7107, {"reps": 3}),
+             ("glute_bridge", "lower_back_arch", 0.8, 7108, {"reps": 3}),
+             ("upper_back_roll", None, 0.0, 7103, {"reps": 3}),
+             ("upper_back_roll", "lower_back_arch", 0.8, 7104, {"reps": 3}),
+             ("lumbar_locked_rotation", None, 0.0, 7013, {"reps": 4}),
+             ("lumbar_locked_rotation", "hips_move", 0.8, 7014, {"reps": 4})],
+}
+STUDY_REAL = ["plank_correct_001.mp4", "plank_correct_007.mp4"]
+
+
+def _compare_reports(full, fast, models: dict) -> dict:
+    """How a report at a lower sample rate differs from the full-rate one."""
+    import numpy as np
+
+    fs, rs = full.segments, fast.segments
+    out: dict = {"segments": len(rs), "segments_full": len(fs)}
+    out["same_segments"] = len(fs) == len(rs) and [s.kind for s in fs] == [s.kind for s in rs]
+    out["same_verdicts"] = [[f.verdict for f in s.faults] for s in fs] == [[f.verdict for f in s.faults] for s in rs]
+    if out["same_segments"]:
+        out["d_start_s"] = [round(b.start_s - a.start_s, 3) for a, b in zip(fs, rs, strict=True)]
+        out["d_end_s"] = [round(b.end_s - a.end_s, 3) for a, b in zip(fs, rs, strict=True)]
+        out["max_bound_err_s"] = max([abs(x) for x in out["d_start_s"] + out["d_end_s"]], default=0.0)
+        out["same_sides"] = [a.side for a in fs] == [b.side for b in rs]
+    tf, tr = np.asarray(full.timeline["t"]), np.asarray(fast.timeline["t"])
+    agree = {}
+    for fid, m in models.items():
+        if not tr.size or not tf.size:
+            continue
+        j = np.clip(np.searchsorted(tf, tr), 0, len(tf) - 1)
+        j0 = np.clip(j - 1, 0, len(tf) - 1)
+        j = np.where(np.abs(tf[j0] - tr) < np.abs(tf[j] - tr), j0, j)  # nearest full-rate sample
+        a, b = np.asarray(full.timeline[fid], float)[j], np.asarray(fast.timeline[fid], float)
+        va = np.where(np.isfinite(a), a >= m.threshold, -1)  # -1: outside a segment / unsure
+        vb = np.where(np.isfinite(b), b >= m.threshold, -1)
+        either, both = np.isfinite(a) | np.isfinite(b), np.isfinite(a) & np.isfinite(b)
+        agree[fid] = {
+            "samples": int(either.sum()),
+            "agree": float((va == vb)[either].mean()) if either.any() else None,
+            "agree_inside_both": float((va == vb)[both].mean()) if both.any() else None,
+        }
+    out["timeline"] = agree
+    return out
+
+
+def rate_study(which: str, rates: list[float], folder: Path) -> dict:
+    """Verdicts, bounds and timeline at each of ``rates`` vs every frame (``ExerciseSpec.analysis_fps``).
+
+    Renders the ``STUDY_CLIPS`` (once, into ``folder``) and uses the real planks; pose tracks are cached
+    in ``folder / "cache"``. Prints one line per (clip, rate) and returns the figures.
+    """
+    from _videos import REAL_DIR
+
+    from repcheck.judge import load_models
+    from repcheck.pipeline import analyze_track
+    from repcheck.pose import PoseSettings, extract_pose
+
+    todo: list[tuple[str, str, Path]] = []
+    if which in ("plank", "all"):
+        todo += [(n, "plank", REAL_DIR / n) for n in STUDY_REAL if (REAL_DIR / n).exists()]
+    for group in ("plank", "reps"):
+        if which not in (group, "all"):
+            continue
+        for ex, fault, sev, seed, kw in STUDY_CLIPS[group]:
+            from repcheck.synth.clip import render_clip
+
+            name = f"{ex}-{fault or 'ok'}-{sev}-{seed}-30fps.mp4"
+            path = folder / name
+            if not path.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                render_clip(ex, fault=fault, severity=sev, seed=seed, fps=30, size=(480, 270), out=path, **kw)
+            todo.append((name, ex, path))
+    cache = folder / "cache"
+    full_settings = PoseSettings(sample_fps=None, max_side=None, workers=1)
+    results: dict = {}
+    for name, ex, path in todo:
+        models = load_models(ex)
+        full = analyze_track(extract_pose(path, settings=full_settings, cache_dir=cache), ex)
+        results[name] = {"exercise": ex}
+        for rate in rates:
+            track = extract_pose(path, settings=PoseSettings(sample_fps=rate, workers=1), cache_dir=cache)
+            c = _compare_reports(full, analyze_track(track, ex), models)
+            results[name][f"{rate:g}"] = c
+            tl = min((v["agree"] for v in c["timeline"].values() if v["agree"] is not None), default=None)
+            print(f"{name:<44} {rate:>4g} fps: segments {c['segments']}/{c['segments_full']} "
+                  f"verdicts {'same' if c['same_verdicts'] else 'DIFFER'}  max bound error "
+                  f"{c.get('max_bound_err_s', float('nan')):.2f} s  timeline agreement "
+                  f"{'-' if tl is None else f'{100 * tl:.1f} %'}", flush=True)
+    print("\nper rate (worst clip): same segments+verdicts, max bound error, min timeline agreement")
+    for rate in rates:
+        cs = [r[f"{rate:g}"] for r in results.values()]
+        same = all(c["same_segments"] and c["same_verdicts"] for c in cs)
+        bound = max((c.get("max_bound_err_s", float("inf")) for c in cs), default=0.0)
+        tls = [v["agree"] for c in cs for v in c["timeline"].values() if v["agree"] is not None]
+        print(f"  {rate:>4g} fps: {'yes' if same else 'NO '}  {bound:.2f} s  "
+              f"{100 * min(tls) if tls else float('nan'):.1f} %")
+    return results
 
 
 # --------------------------------------------------------------------------- parent side
@@ -212,14 +332,15 @@ def _tree_rss(pid: int) -> int:
 
 
 def _run_child(
-    mode: str, video: Path, seconds: float, cache_dir: str, naive_max_s: float, sample_fps: float | None
+    mode: str, video: Path, seconds: float, cache_dir: str, naive_max_s: float, sample_fps: float | None,
+    exercise: str,
 ) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
         result = fh.name
     cmd = [
         sys.executable, str(Path(__file__).resolve()), "--child", mode, "--video", str(video),
         "--seconds", str(seconds), "--cache-dir", cache_dir, "--result", result,
-        "--naive-max-s", str(naive_max_s),
+        "--naive-max-s", str(naive_max_s), "--exercise", exercise,
     ] + ([] if sample_fps is None else ["--sample-fps", str(sample_fps)])
     env = dict(os.environ, GLOG_minloglevel="2", TF_CPP_MIN_LOG_LEVEL="2")
     t0 = time.perf_counter()
@@ -254,6 +375,8 @@ def _fmt_row(name: str, mode: str, r: dict, seconds: float, naive: dict | None) 
     stages = r["stage_s"]
     tot = sum(stages.values()) or 1.0
     share = " ".join(f"{k}={100 * v / tot:.0f}%" for k, v in stages.items() if v > 0)
+    if "features+judge_share_of_wall" in r:
+        share += f" | features+judge = {100 * r['features+judge_share_of_wall']:.1f}% of wall"
     mark = "~" if r.get("extrapolated") else " "
     ok = naive and "wall_s" in naive and mode != "naive"
     speed = f"{naive['wall_s'] / wall:7.1f}x" if ok else "       -"
@@ -275,7 +398,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--naive-max-s", type=float, default=60.0,
                     help="run the naive loop on at most this many seconds, scaling the time up")
     ap.add_argument("--no-naive", action="store_true", help="skip the naive loop")
-    ap.add_argument("--sample-fps", type=float, help="override the default sample rate of the fast path")
+    ap.add_argument("--sample-fps", type=float, help="override the exercise's sample rate in the fast path")
+    ap.add_argument("--rate-study", choices=["plank", "reps", "all"],
+                    help="instead of timing: compare verdicts/bounds/timeline at --rates vs every frame "
+                    "(the measurement behind ExerciseSpec.analysis_fps)")
+    ap.add_argument("--rates", default="3,4,5,7.5,10", help="sample rates of the rate study")
+    ap.add_argument("--exercise", default="plank", help="exercise the videos are analysed as (default plank: "
+                    "the benchmark footage is the real plank clip looped)")
     # child-process arguments (internal)
     ap.add_argument("--child", choices=["default", "cached", "naive"], help=argparse.SUPPRESS)
     ap.add_argument("--video", help=argparse.SUPPRESS)
@@ -287,6 +416,13 @@ def main(argv: list[str] | None = None) -> int:
         _child_main(args)
         return 0
 
+    if args.rate_study:
+        out = rate_study(args.rate_study, [float(x) for x in args.rates.split(",")],
+                         Path(args.video_dir) / "rate-study")
+        if args.json:
+            Path(args.json).write_text(json.dumps(out, indent=1))
+        return 0
+
     from _videos import SPECS, make_video
 
     names = args.only or DEFAULT_ONLY
@@ -296,9 +432,11 @@ def main(argv: list[str] | None = None) -> int:
     from repcheck.pose import PoseSettings
 
     settings = PoseSettings() if args.sample_fps is None else PoseSettings(sample_fps=args.sample_fps)
-    print(f"defaults: {settings}  (cpu_count={os.cpu_count()}, load average {os.getloadavg()[0]:.1f})",
-          flush=True)
-    results: dict = {"settings": settings.to_dict(), "cpu_count": os.cpu_count(), "videos": {}}
+    settings = settings.for_exercise(args.exercise)
+    print(f"defaults for {args.exercise}: {settings}  (cpu_count={os.cpu_count()}, "
+          f"load average {os.getloadavg()[0]:.1f})", flush=True)
+    results: dict = {"exercise": args.exercise, "settings": settings.to_dict(), "cpu_count": os.cpu_count(),
+                     "videos": {}}
     header = (
         f"{'video':<12} {'mode':<7} {'wall s':>9} {'x real':>9} {'frames':>7} {'vs naive':>8} "
         f"{'cpu s':>8} {'cpu vs':>8} {'RSS MB':>8}  stage shares"
@@ -314,7 +452,8 @@ def main(argv: list[str] | None = None) -> int:
             for mode in ("default", "cached") + (() if args.no_naive else ("naive",)):
                 print(f"[{name}] running {mode} ...", flush=True)
                 load0 = os.getloadavg()[0]
-                res[mode] = _run_child(mode, video, spec.seconds, cache, args.naive_max_s, args.sample_fps)
+                res[mode] = _run_child(mode, video, spec.seconds, cache, args.naive_max_s, args.sample_fps,
+                                       args.exercise)
                 # other people's work on a shared machine inflates wall times: keep the load with them
                 res[mode]["load_avg_1m"] = [load0, os.getloadavg()[0]]
         naive = res.get("naive")

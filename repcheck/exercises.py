@@ -84,6 +84,17 @@ class ExerciseSpec:
         Plausible rep duration range (reps only).
     judged : bool
         False for exercises of the routine that repcheck cannot segment yet.
+    analysis_fps : float
+        Video frames analysed per second by default (``repcheck.pose.PoseSettings`` ``sample_fps=
+        "exercise"``; an explicit ``sample_fps`` overrides it). The lowest rate that keeps the
+        full-rate (every frame, 30 fps) analysis's segments and verdicts, its hold bounds within 0.5 s
+        and its per-sample timeline verdicts on ≥ 95 % of samples (``python benchmarks/
+        bench_analyze.py --rate-study``; 2 real 720p planks + 5 rendered 480×270 planks: ok, sag 0.4/
+        0.7/0.8, pike 0.7). Plank: 4 fps — same segments and verdicts on 7/7, bounds within 0.17 s,
+        timeline agreement ≥ 96.4 % (100 % inside both holds); 3 fps fell to 93.8 % and 5 fps to 94.4 %
+        on one clip each (hold bounds 0.3 / 0.4 s off). Rep exercises: 10 fps — on rendered glute
+        bridges 5 fps changed a rep's verdict and moved rep ends 0.38 s, 7.5 fps kept verdicts but
+        rep ends moved up to 0.27 s and timeline agreement fell to 88 % (10 fps: 0.18 s, 94 %).
     """
 
     id: str
@@ -98,6 +109,7 @@ class ExerciseSpec:
     max_rep_s: float = 15.0
     judged: bool = True
     extra: dict = field(default_factory=dict)
+    analysis_fps: float = 10.0
 
     def __post_init__(self) -> None:
         if self.kind not in ("hold", "reps"):
@@ -134,6 +146,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
             driver="in_plank",
             camera=_SIDE + " The whole body from head to heels must be in frame.",
             min_hold_s=3.0,
+            analysis_fps=4.0,
             faults=(
                 FaultSpec(
                     id="hips_sag",

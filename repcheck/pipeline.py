@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,7 @@ def analyze(
     cache_dir: str | Path | None = None,
     progress: Callable[..., Any] | None = None,
     models: dict[str, FaultModel] | str | Path | None = None,
+    stats: dict | None = None,
 ) -> SetReport:
     """Analyse a recorded set from a video file.
 
@@ -208,10 +210,18 @@ def analyze(
     exercise : str or ExerciseSpec
         Which exercise the set is (required: repcheck does not detect exercises yet).
     settings : repcheck.pose.PoseSettings, optional
+        Default ``PoseSettings()``: the exercise's ``analysis_fps`` samples per second (an explicit
+        ``sample_fps`` overrides it, ``None`` analyses every frame).
     cache_dir : path, optional
         Pose cache directory (default: the pose stage's default).
     progress : callable, optional
         Progress callback passed to the pose stage.
+    models : dict, path, "rules" or None
+        As :func:`analyze_track` (None: the shipped models, loaded while the pose stage runs).
+    stats : dict, optional
+        Filled with the pose stage's figures (:func:`repcheck.pose.extract_pose`) plus ``models_wait_s``
+        (seconds waited for the classifiers after the pose stage) and ``analysis_s`` (features +
+        segmentation + judgement).
 
     Raises
     ------
@@ -230,17 +240,24 @@ def analyze(
 
     info = probe(path)
     # Loading the shipped classifiers (scikit-learn + skops) costs ~1–2 s in a fresh process: do it while
-    # the pose stage decodes and runs MediaPipe (in worker processes for all but short clips).
+    # the pose stage decodes and runs MediaPipe (which release the GIL; see repcheck.pose).
     preload = None
     if models is None:
         preload = threading.Thread(target=_warm_models, args=(spec,), name="repcheck-load-models", daemon=True)
         preload.start()
+    stats = stats if stats is not None else {}
     try:
-        track = extract_pose(path, settings=settings, cache_dir=cache_dir, progress=progress)
+        track = extract_pose(path, settings=settings, cache_dir=cache_dir, progress=progress, stats=stats,
+                             exercise=spec)
     finally:
+        t0 = time.perf_counter()
         if preload is not None:
             preload.join()
-    return analyze_track(track, spec, models=models, video=info)
+        stats["models_wait_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    report = analyze_track(track, spec, models=models, video=info)
+    stats["analysis_s"] = time.perf_counter() - t0
+    return report
 
 
 def _warm_models(spec: ExerciseSpec) -> None:

@@ -1,45 +1,51 @@
 """MediaPipe Pose over a video → :class:`~repcheck.landmarks.PoseTrack`, cached on disk by content hash.
 
 The extractor runs MediaPipe's BlazePose (``mp.solutions.pose``, bundled with mediapipe 0.10.21, so it
-works offline) in video mode (tracking) on frames sampled at ``PoseSettings.sample_fps``, resized so the
-longer side is at most ``PoseSettings.max_side`` pixels.
+works offline) in video mode (tracking) on frames sampled at the rate the verdicts need — the
+exercise's ``ExerciseSpec.analysis_fps`` unless ``PoseSettings.sample_fps`` says otherwise — resized so
+the longer side is at most ``PoseSettings.max_side`` pixels.
 
 Speed (issue #6)
 ----------------
-Long clips are split into ``workers`` contiguous chunks of samples, each run by its own MediaPipe
-tracker in a worker process (``spawn`` context). Every chunk starts ``OVERLAP_S`` seconds early so its
-tracker has locked on by the first sample it keeps; the warm-up samples are dropped when stitching.
-Workers stream landmark batches back through a queue, so memory stays at the landmark arrays
-(33 × 4 floats per sample) whatever the video length. Clips shorter than ``PARALLEL_MIN_S`` run in
-one in-process tracker (process start-up would dominate).
+The video is split into ``workers`` contiguous chunks of samples, each followed by its own MediaPipe
+tracker in a thread of this process, fed by its own decoder thread (one FFmpeg thread each, skipped
+frames only ``grab()``-ed). MediaPipe and OpenCV release the GIL while they work, so the chunks run on
+separate cores without the cost of worker processes (a spawned worker paid ~1 s CPU to start Python and
+import mediapipe; the threads share one import, which overlaps with the decoders' first frames). Every
+chunk but the first starts ``OVERLAP_S`` seconds early so its tracker has locked on by the first sample
+it keeps; those warm-up samples are dropped, and the chunk bounds are shifted so that every tracker gets
+the same number of samples including its warm-up. Memory stays at the landmark arrays (33 × 4 floats
+per sample) plus a few decoded frames in flight, whatever the video length. Clips shorter than
+``PARALLEL_MIN_S`` use one chunk.
 
 Cache
 -----
 One ``.npz`` per (video sha256, :meth:`PoseSettings.cache_key`) in ``cache_dir`` or
 ``$REPCHECK_CACHE_DIR`` or ``~/.cache/repcheck/pose``, written with ``np.savez_compressed`` and read with
-``allow_pickle=False``. A cache hit neither decodes the video nor runs MediaPipe.
+``allow_pickle=False``. The key holds the effective sample rate (after the exercise's rate is applied).
+A cache hit neither decodes the video nor runs MediaPipe.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import os
 import queue as queue_mod
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from .errors import NoPersonError
+from .exercises import ExerciseSpec, get_exercise
 from .landmarks import N_LANDMARKS, PoseTrack
 from .video import (
     _check_file,
@@ -61,17 +67,30 @@ __all__ = [
     "MIN_PERSON_FRACTION",
     "PARALLEL_MIN_S",
     "OVERLAP_S",
+    "EXERCISE_RATE",
+    "DEFAULT_SAMPLE_FPS",
 ]
 
 #: A video where a person is found in fewer than this share of the analysed samples is rejected.
 MIN_PERSON_FRACTION = 0.05
-#: Clips shorter than this (seconds) run in-process: spawning workers and loading MediaPipe in each
-#: (~1.5 s per worker measured on the 2-core dev machine) would cost more than it saves.
-PARALLEL_MIN_S = 10.0
-#: Seconds each parallel chunk starts early so its tracker has locked on (dropped when stitching).
+#: Clips shorter than this (seconds) use one tracker: a second one would spend a large share of its
+#: samples on its ``OVERLAP_S`` warm-up.
+PARALLEL_MIN_S = 6.0
+#: Seconds each chunk after the first starts early so its tracker has locked on (dropped when stitching).
 OVERLAP_S = 1.0
-#: Samples per batch a worker sends back.
-_BATCH = 16
+#: Decoded frames each decoder may hold ahead of its tracker (640 px RGB: ~0.7 MB each).
+_PREFETCH = 8
+#: Seconds between progress callbacks / worker checks in the waiting thread.
+_POLL_S = 0.1
+#: GIL switch interval while the trackers run (s). Python's 5 ms default makes a thread that only needs
+#: the GIL for a moment between C calls (a decoder between ``grab()`` calls, a tracker between frames)
+#: wait up to 5 ms whenever another thread is busy in Python (the classifiers loading beside the pose
+#: stage in :func:`repcheck.pipeline.analyze`, the mediapipe import).
+_SWITCH_INTERVAL_S = 0.0005
+#: ``PoseSettings.sample_fps`` value meaning "the exercise's ``analysis_fps``".
+EXERCISE_RATE = "exercise"
+#: Sample rate used for ``EXERCISE_RATE`` when no exercise is given (samples per second).
+DEFAULT_SAMPLE_FPS = 10.0
 #: Bump when the extractor's output for the same settings changes (invalidates caches).
 _EXTRACTOR_VERSION = "mp-pose-video/1"
 
@@ -88,10 +107,11 @@ class PoseSettings:
 
     Attributes
     ----------
-    sample_fps : float or None
-        Samples analysed per second of video (None: every frame). 10 fps keeps the verdicts and hold
-        boundaries of the full-rate analysis (``tests/test_speed_equivalence.py``) at about a third of
-        the MediaPipe work for 30 fps footage.
+    sample_fps : float, None or "exercise"
+        Samples analysed per second of video. ``"exercise"`` (default): the exercise's
+        ``ExerciseSpec.analysis_fps`` (plank 4, rep exercises 10; measured in
+        ``repcheck.exercises``), or ``DEFAULT_SAMPLE_FPS`` (10) when no exercise is given. ``None``:
+        every frame. A number overrides the exercise's rate.
     max_side : int or None
         Frames are resized so their longer side is at most this many pixels before inference.
         MediaPipe runs its detector at 224 px and its landmark model on a 256 px crop of the person,
@@ -99,21 +119,41 @@ class PoseSettings:
     model_complexity : int
         0 (lite), 1 (full, bundled default) or 2 (heavy; must be present in the mediapipe install).
     workers : int
-        Worker processes for long clips (default: ``os.cpu_count()``). Not part of the cache key.
+        Trackers run side by side on chunks of long clips (threads; default ``os.cpu_count()``). Not
+        part of the cache key.
     min_detection_confidence, min_tracking_confidence : float
         MediaPipe's thresholds (0..1).
     """
 
-    sample_fps: float | None = 10.0
+    sample_fps: float | None | Literal["exercise"] = EXERCISE_RATE
     max_side: int | None = 640
     model_complexity: int = 1
     workers: int = field(default_factory=_default_workers)
     min_detection_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
 
+    def for_exercise(self, exercise: str | ExerciseSpec | None = None) -> PoseSettings:
+        """These settings with ``sample_fps`` made concrete (a number or None).
+
+        Parameters
+        ----------
+        exercise : str or ExerciseSpec, optional
+            Supplies ``analysis_fps`` when ``sample_fps`` is ``"exercise"``; without one the rate is
+            ``DEFAULT_SAMPLE_FPS``.
+        """
+        if self.sample_fps != EXERCISE_RATE:
+            return self
+        fps = DEFAULT_SAMPLE_FPS if exercise is None else float(get_exercise(exercise).analysis_fps)
+        return replace(self, sample_fps=fps)
+
     def cache_key(self) -> str:
-        """A string naming every setting that changes the landmarks (``workers`` does not)."""
-        sf = "all" if self.sample_fps is None else f"{float(self.sample_fps):g}"
+        """A string naming every setting that changes the landmarks (``workers`` does not).
+
+        The sample rate is the effective one: call it on :meth:`for_exercise` settings (unresolved
+        settings use ``DEFAULT_SAMPLE_FPS``).
+        """
+        sample_fps = self.for_exercise().sample_fps
+        sf = "all" if sample_fps is None else f"{float(sample_fps):g}"
         ms = "full" if self.max_side is None else str(int(self.max_side))
         return (
             f"{_EXTRACTOR_VERSION};fps={sf};side={ms};mc={int(self.model_complexity)};"
@@ -261,133 +301,142 @@ def _check_person(track: PoseTrack, name: str) -> None:
         raise NoPersonError(f"no person found in {name}: film the whole body, side-on, in good light")
 
 
-def _timed(it: Iterable, acc: dict, key: str):
-    """Yield from ``it``, adding the seconds spent waiting for each item to ``acc[key]``."""
-    it = iter(it)
-    while True:
-        t0 = time.perf_counter()
-        try:
-            item = next(it)
-        except StopIteration:
-            return
-        acc[key] += time.perf_counter() - t0
-        yield item
-
-
 def _empty_landmarks(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All-NaN image and world landmarks of shape (n, 33, 4) and an all-False "person found" mask (n,)."""
     return np.full((n, N_LANDMARKS, 4), np.nan), np.full((n, N_LANDMARKS, 4), np.nan), np.zeros(n, dtype=bool)
 
 
-def _serial(
+@dataclass(frozen=True)
+class _Chunk:
+    """Samples ``keep_idx[a:b]`` of one tracker, which starts decoding/tracking at frame ``warm_start``."""
+
+    a: int
+    b: int
+    warm_start: int
+
+
+def _chunks(keep_idx: np.ndarray, fps: float, workers: int) -> list[_Chunk]:
+    """Split the samples into ``workers`` contiguous chunks of equal work.
+
+    Every chunk but the first also tracks the ``OVERLAP_S`` seconds before its first kept sample; the
+    bounds are shifted so that kept + warm-up samples come out the same for every chunk.
+    """
+    n = len(keep_idx)
+    if workers <= 1 or n == 0:
+        return [_Chunk(0, n, 0)]
+    overlap = int(round(OVERLAP_S * fps))  # frames
+    warm_n = int(np.searchsorted(keep_idx, overlap))  # samples in the first OVERLAP_S seconds
+    per = (n + (workers - 1) * warm_n) / workers
+    bounds = [0]
+    for c in range(workers):
+        bounds.append(bounds[-1] + per - (warm_n if c > 0 else 0))
+    edges = np.clip(np.round(bounds).astype(int), 0, n)
+    edges[-1] = n
+    out = []
+    for c in range(workers):
+        a, b = int(edges[c]), int(edges[c + 1])
+        if b > a:
+            out.append(_Chunk(a, b, 0 if a == 0 else max(0, int(keep_idx[a]) - overlap)))
+    return out
+
+
+def _decoder(
+    frames: Iterator[tuple[float, np.ndarray]], q: queue_mod.Queue, stop: threading.Event, st: dict
+) -> None:
+    """Thread: move decoded frames from ``frames`` to ``q`` (bounded), then ``None``; an error is put as
+    the exception. ``st["decode_s"]`` accumulates the seconds spent decoding."""
+    try:
+        while not stop.is_set():
+            t0 = time.perf_counter()
+            try:
+                item = next(frames)
+            except StopIteration:
+                break
+            st["decode_s"] += time.perf_counter() - t0
+            while not stop.is_set():
+                try:
+                    q.put(item, timeout=_POLL_S)
+                    break
+                except queue_mod.Full:
+                    continue
+        q.put(None)
+    except BaseException as exc:  # noqa: BLE001 - handed to the tracker thread, which re-raises it
+        q.put(exc)
+    finally:
+        close = getattr(frames, "close", None)
+        if close is not None:
+            close()
+
+
+def _track_chunk(
     path: str,
     settings: PoseSettings,
     keep_idx: np.ndarray,
     fps: float,
-    progress: Progress | None,
-    stats: dict,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    n = len(keep_idx)
-    image, world, got = _empty_landmarks(n)
-    with _make_pose(settings) as pose:
-        frames = iter_frames(path, sample_fps=settings.sample_fps, max_side=settings.max_side)
-        for done, (t, frame) in enumerate(_timed(frames, stats, "decode_s")):
-            j = int(np.searchsorted(keep_idx, round(t * fps)))
-            if j >= n:
-                break
-            t0 = time.perf_counter()
-            img, wld = _infer(pose, frame, t)
-            stats["pose_s"] += time.perf_counter() - t0
-            got[j] = True
-            if img is not None:
-                image[j] = img
-            if wld is not None:
-                world[j] = wld
-            if progress is not None:
-                progress(done + 1, n)
-    return image, world, got
+    chunk: _Chunk,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray],
+    st: dict,
+    stop: threading.Event,
+) -> None:
+    """Thread: track the frames of one chunk, writing the kept samples into ``out`` (image, world, got).
 
-
-_WORKER_QUEUE = None
-
-
-def _init_worker(q) -> None:
-    global _WORKER_QUEUE
-    _WORKER_QUEUE = q
-
-
-def _pose_chunk(
-    chunk: int, path: str, settings: PoseSettings, warm_start: int, keep_start: int, end: int, fps: float
-) -> dict:
-    """Worker: track frames ``[warm_start, end)``, send samples from ``keep_start`` on to the queue.
-
-    Returns its stage times ``{"decode_s", "pose_s", "samples", "warmup"}``.
+    Fills ``st`` with ``decode_s``, ``pose_s``, ``startup_s`` (mediapipe import + graph set-up) and
+    ``warmup`` (samples tracked only to lock on).
     """
-    q = _WORKER_QUEUE
-    sent = 0
-    st = {"decode_s": 0.0, "pose_s": 0.0, "samples": 0, "warmup": 0}
-    idx_b: list[int] = []
-    img_b: list[np.ndarray] = []
-    wld_b: list[np.ndarray] = []
-    nan = np.full((N_LANDMARKS, 4), np.nan)
-
-    def flush() -> None:
-        nonlocal sent
-        if idx_b:
-            q.put(("data", chunk, np.array(idx_b, np.int64), np.stack(img_b), np.stack(wld_b)))
-            sent += len(idx_b)
-            idx_b.clear()
-            img_b.clear()
-            wld_b.clear()
-
-    t_start = time.perf_counter()
-    with _make_pose(settings) as pose:
-        st["startup_s"] = time.perf_counter() - t_start
-        frames = iter_frames(
-            path, sample_fps=settings.sample_fps, max_side=settings.max_side, start_frame=warm_start, end_frame=end
-        )
-        for t, frame in _timed(frames, st, "decode_s"):
-            t0 = time.perf_counter()
-            img, wld = _infer(pose, frame, t)
-            st["pose_s"] += time.perf_counter() - t0
-            i = round(t * fps)
-            if i < keep_start:
-                st["warmup"] += 1
-                continue
-            idx_b.append(i)
-            img_b.append(nan if img is None else img)
-            wld_b.append(nan if wld is None else wld)
-            if len(idx_b) >= _BATCH:
-                flush()
-    flush()
-    st["samples"] = sent
-    q.put(("done", chunk, sent))
-    return st
+    image, world, got = out
+    keep_start = int(keep_idx[chunk.a])
+    end = int(keep_idx[chunk.b - 1]) + 1
+    frames = iter_frames(
+        path, sample_fps=settings.sample_fps, max_side=settings.max_side, start_frame=chunk.warm_start,
+        end_frame=end, threads=1,
+    )
+    q: queue_mod.Queue = queue_mod.Queue(maxsize=_PREFETCH)
+    dec = threading.Thread(target=_decoder, args=(frames, q, stop, st), name="repcheck-decode", daemon=True)
+    dec.start()
+    try:
+        t0 = time.perf_counter()
+        with _make_pose(settings) as pose:
+            st["startup_s"] += time.perf_counter() - t0
+            while not stop.is_set():
+                item = q.get()
+                if item is None:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                t, frame = item
+                t0 = time.perf_counter()
+                img, wld = _infer(pose, frame, t)
+                st["pose_s"] += time.perf_counter() - t0
+                i = round(t * fps)
+                if i < keep_start:
+                    st["warmup"] += 1
+                    continue
+                j = chunk.a + int(np.searchsorted(keep_idx[chunk.a : chunk.b], i))
+                if j >= chunk.b or keep_idx[j] != i:
+                    continue
+                if img is not None:
+                    image[j] = img
+                if wld is not None:
+                    world[j] = wld
+                got[j] = True
+                st["done"] += 1
+    finally:
+        stop.set()  # ends this chunk's decoder (and, on an error, the other chunks)
+        dec.join()
 
 
 @contextmanager
-def _main_module_hidden() -> Iterator[None]:
-    """Start spawned workers without re-importing the caller's ``__main__``.
-
-    ``spawn`` normally re-runs the main script in every worker: a script without an
-    ``if __name__ == "__main__":`` guard would start workers recursively, and code piped through stdin
-    cannot be re-run at all. The workers only need :mod:`repcheck.pose`, so the main module's
-    ``__file__``/``__spec__`` are hidden while they are launched (all at the first ``submit``).
-    """
-    main = sys.modules.get("__main__")
-    saved = {a: getattr(main, a) for a in ("__file__", "__spec__") if main is not None and hasattr(main, a)}
+def _switch_interval(seconds: float) -> Iterator[None]:
+    """Temporarily set the interpreter's GIL switch interval (see ``_SWITCH_INTERVAL_S``)."""
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(min(old, seconds))
     try:
-        if main is not None:
-            main.__spec__ = None
-            if "__file__" in saved:
-                del main.__file__
         yield
     finally:
-        for a, v in saved.items():
-            setattr(main, a, v)
+        sys.setswitchinterval(old)
 
 
-def _parallel(
+def _run_chunks(
     path: str,
     settings: PoseSettings,
     keep_idx: np.ndarray,
@@ -396,56 +445,58 @@ def _parallel(
     progress: Progress | None,
     stats: dict,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Track ``keep_idx`` in ``workers`` chunks (threads), reporting progress from the calling thread.
+
+    Returns image, world of shape (n, 33, 4) and the "sample decoded" mask (n,).
+    """
     n = len(keep_idx)
-    image, world, got = _empty_landmarks(n)
-    bounds = np.linspace(0, n, workers + 1).round().astype(int)
-    overlap = int(round(OVERLAP_S * fps))
-    ctx = mp.get_context("spawn")
-    q = ctx.Queue()
-    done = 0
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(q,)
-    ) as ex:
-        futs = []
-        with _main_module_hidden():
-            for c in range(workers):
-                a, b = bounds[c], bounds[c + 1]
-                if b <= a:
-                    continue
-                keep_start = int(keep_idx[a])
-                end = int(keep_idx[b - 1]) + 1
-                warm = max(0, keep_start - overlap)
-                futs.append(ex.submit(_pose_chunk, c, path, settings, warm, keep_start, end, fps))
-        finished = 0
-        while finished < len(futs):
-            try:
-                msg = q.get(timeout=0.5)
-            except queue_mod.Empty:
-                msg = None
-            if msg is None:
-                for f in futs:
-                    if f.done() and f.exception() is not None:
-                        f.result()  # re-raises the worker's error
-                continue
-            if msg[0] == "done":
-                finished += 1
-                continue
-            _, _, idx, img, wld = msg
-            j = np.searchsorted(keep_idx, idx)
-            ok = (j < n) & (keep_idx[np.minimum(j, n - 1)] == idx)
-            image[j[ok]] = img[ok]
-            world[j[ok]] = wld[ok]
-            got[j[ok]] = True
-            done += int(ok.sum())
-            if progress is not None:
-                progress(done, n)
-        for f in futs:
-            st = f.result()
-            for k in ("decode_s", "pose_s", "startup_s"):
-                stats[k] = stats.get(k, 0.0) + st.get(k, 0.0)
-            stats["warmup_samples"] = stats.get("warmup_samples", 0) + st["warmup"]
-    q.close()
-    return image, world, got
+    out = _empty_landmarks(n)
+    chunks = _chunks(keep_idx, fps, workers)
+    stop = threading.Event()
+    per = [{"decode_s": 0.0, "pose_s": 0.0, "startup_s": 0.0, "warmup": 0, "done": 0} for _ in chunks]
+    errors: list[BaseException] = []
+
+    def run(c: int) -> None:
+        sub_stop = threading.Event()
+
+        def watch() -> None:  # one chunk failing stops all of them
+            stop.wait()
+            sub_stop.set()
+
+        try:
+            threading.Thread(target=watch, daemon=True).start()
+            _track_chunk(path, settings, keep_idx, fps, chunks[c], out, per[c], sub_stop)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+            errors.append(exc)
+            stop.set()
+
+    threads = [threading.Thread(target=run, args=(c,), name=f"repcheck-pose-{c}", daemon=True)
+               for c in range(len(chunks))]
+    last = -1
+    with _switch_interval(_SWITCH_INTERVAL_S):
+        for th in threads:
+            th.start()
+        try:
+            for th in threads:
+                while th.is_alive():
+                    th.join(_POLL_S)
+                    done = sum(p["done"] for p in per)
+                    if progress is not None and done != last:
+                        last = done
+                        progress(done, n)
+        except BaseException:
+            stop.set()  # e.g. KeyboardInterrupt in a notebook: let the threads wind down
+            for th in threads:
+                th.join()
+            raise
+    stop.set()
+    if errors:
+        raise errors[0]
+    for k in ("decode_s", "pose_s", "startup_s"):
+        stats[k] = stats.get(k, 0.0) + sum(p[k] for p in per)
+    stats["warmup_samples"] = stats.get("warmup_samples", 0) + sum(p["warmup"] for p in per)
+    stats["workers"] = len(chunks)
+    return out
 
 
 def extract_pose(
@@ -456,6 +507,7 @@ def extract_pose(
     progress: Progress | None = None,
     use_cache: bool = True,
     stats: dict | None = None,
+    exercise: str | ExerciseSpec | None = None,
 ) -> PoseTrack:
     """Run MediaPipe Pose over a video (or load the cached result).
 
@@ -464,17 +516,21 @@ def extract_pose(
     path : str or path-like
         The video file.
     settings : PoseSettings, optional
-        Extraction settings (default ``PoseSettings()``).
+        Extraction settings (default ``PoseSettings()``: the exercise's sample rate).
     cache_dir : str or path-like, optional
         Cache folder (default ``$REPCHECK_CACHE_DIR`` or ``~/.cache/repcheck/pose``).
     progress : callable ``(done, total)``, optional
-        Called as samples are analysed (see :func:`tqdm_progress`).
+        Called as samples are analysed (see :func:`tqdm_progress`), from the calling thread.
     use_cache : bool
         Read and write the cache (False: always recompute, write nothing).
     stats : dict, optional
         Filled with how the work went: ``mode`` ("cache", "serial" or "parallel"), ``workers``,
-        ``samples``, and seconds spent decoding (``decode_s``) and in MediaPipe (``pose_s``), summed over
-        workers (the benchmark reports them).
+        ``samples``, ``warmup_samples``, ``sample_fps`` (effective), and seconds spent decoding
+        (``decode_s``), in MediaPipe (``pose_s``) and importing mediapipe + building the graphs
+        (``startup_s``), summed over the trackers (the benchmark reports them).
+    exercise : str or ExerciseSpec, optional
+        The exercise filmed: its ``analysis_fps`` is the sample rate when ``settings.sample_fps`` is
+        ``"exercise"`` (the default); without it the rate is ``DEFAULT_SAMPLE_FPS``.
 
     Returns
     -------
@@ -490,9 +546,9 @@ def extract_pose(
     NoPersonError
         A person was found in fewer than 5 % of the analysed samples.
     """
-    settings = settings or PoseSettings()
+    settings = (settings or PoseSettings()).for_exercise(exercise)
     stats = stats if stats is not None else {}
-    stats.update(decode_s=0.0, pose_s=0.0)
+    stats.update(decode_s=0.0, pose_s=0.0, startup_s=0.0, warmup_samples=0, sample_fps=settings.sample_fps)
     p = _check_file(path)
     name = Path(path).name
     cpath = None
@@ -510,12 +566,10 @@ def extract_pose(
     info = probe(p)
     keep_idx = sample_frame_indices(info.frames, info.fps, settings.sample_fps)
     workers = max(1, int(settings.workers))
-    if workers > 1 and info.duration_s >= PARALLEL_MIN_S and len(keep_idx) >= 4 * workers:
-        stats.update(mode="parallel", workers=workers)
-        image, world, got = _parallel(str(p), settings, keep_idx, info.fps, workers, progress, stats)
-    else:
-        stats.update(mode="serial", workers=1)
-        image, world, got = _serial(str(p), settings, keep_idx, info.fps, progress, stats)
+    if info.duration_s < PARALLEL_MIN_S or len(keep_idx) < 4 * workers:
+        workers = 1
+    image, world, got = _run_chunks(str(p), settings, keep_idx, info.fps, workers, progress, stats)
+    stats["mode"] = "parallel" if stats["workers"] > 1 else "serial"
     stats["samples"] = int(got.sum())
     if progress is not None:
         progress(int(got.sum()), int(got.sum()))  # finish the bar even if the last frames were missing
@@ -558,7 +612,8 @@ def estimate_frames(
     fps : float
         Frame rate of ``frames``.
     settings : PoseSettings, optional
-        ``sample_fps`` and ``max_side`` apply as for :func:`extract_pose` (``workers`` is ignored).
+        ``sample_fps`` and ``max_side`` apply as for :func:`extract_pose` without an exercise
+        (``"exercise"`` means ``DEFAULT_SAMPLE_FPS``); ``workers`` is ignored.
     progress : callable ``(done, total)``, optional
         ``total`` is 0 (unknown) for iterators without ``len``.
     check_person : bool
@@ -569,7 +624,7 @@ def estimate_frames(
     PoseTrack
         Samples at ``t = frame_index / fps``; ``frame_size`` is the (width, height) of the frames given.
     """
-    settings = settings or PoseSettings()
+    settings = (settings or PoseSettings()).for_exercise()
     total = len(frames) if hasattr(frames, "__len__") else 0  # type: ignore[arg-type]
     imgs: list[np.ndarray] = []
     wlds: list[np.ndarray] = []

