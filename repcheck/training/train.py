@@ -164,6 +164,23 @@ def _n_splits(y: np.ndarray, groups: np.ndarray, wanted: int) -> int:
     return int(min(wanted, pos, neg))
 
 
+#: Grouped CV needs faulty and correct examples from this many independent groups (body / room / camera):
+#: the outer folds hold one out and the calibration's inner folds need two in what remains.
+MIN_GROUPS_PER_CLASS = 3
+
+
+def _enough_groups(data: FaultData, what: str, config: TrainConfig) -> int:
+    """The number of outer folds, or :class:`RepcheckError` when the data cannot support grouped CV."""
+    k = _n_splits(data.y, data.groups, config.n_splits)
+    if k < MIN_GROUPS_PER_CLASS:
+        pos, neg = len(set(data.groups[data.y == 1])), len(set(data.groups[data.y == 0]))
+        raise RepcheckError(
+            f"not enough examples to train: need faulty and correct {what} from at least "
+            f"{MIN_GROUPS_PER_CLASS} independent bodies/rooms/cameras each (have {int(data.y.sum())} faulty in "
+            f"{pos}, {int((1 - data.y).sum())} correct in {neg})")
+    return k
+
+
 #: When meeting the recall target would leave precision below this, the model cannot separate the classes
 #: well enough for the target: the best-F1 threshold is used instead (``recall_clear`` shows the miss).
 MIN_PRECISION = 0.5
@@ -307,12 +324,7 @@ def fit_fault(data: FaultData, config: TrainConfig = TrainConfig(),
     RepcheckError
         When the data cannot support grouped CV (fewer than 2 groups of either class).
     """
-    k = _n_splits(data.y, data.groups, config.n_splits)
-    if k < 2:
-        raise RepcheckError(
-            f"not enough examples to train: need faulty and correct examples from at least 2 bodies each "
-            f"(have {int(data.y.sum())} faulty, {int((1 - data.y).sum())} correct)"
-        )
+    k = _enough_groups(data, "examples", config)
     cand: dict[str, dict[str, Any]] = {}
     oofs: dict[str, np.ndarray] = {}
     for name in config.candidates:
@@ -492,10 +504,7 @@ def fit_hold_fault(data: FaultData, holds: np.ndarray, hold_label: dict[str, int
     The out-of-fold per-sample probabilities of each hold are turned into the hold's probability the way
     the judge does (:func:`hold_probability`); the threshold is chosen on holds for ``target_recall``.
     """
-    k = _n_splits(data.y, data.groups, config.n_splits)
-    if k < 2:
-        raise RepcheckError(f"not enough examples to train: need faulty and correct samples from at least 2 "
-                            f"bodies each (have {int(data.y.sum())} faulty, {int((1 - data.y).sum())} correct)")
+    k = _enough_groups(data, "samples", config)
     # one row per (hold, time) for hold aggregation: replicated trainer rows collapse back
     _, first = np.unique(np.stack([holds.astype(str), np.round(times, 4).astype(str)]), axis=1, return_index=True)
     order = first[np.lexsort((times[first], holds.astype(str)[first]))]
