@@ -140,8 +140,14 @@ def dress(skeleton: Skeleton, outfit: Outfit | None = None) -> list[Primitive]:
             P.append(RoundCone(el, wr, 0.040 * gs, 0.030 * gs, "skin"))
         Hf = F[f"{side}_hand"]  # across (thumb side), along, palm normal
         R = np.stack([Hf[:, 1], Hf[:, 0], Hf[:, 2]], axis=1)
-        P.append(Ellipsoid(wr + Hf[:, 1] * 0.45 * b.hand, R, np.array([0.50 * b.hand, 0.045 * sc, 0.022 * sc]),
+        # palm, fingers and thumb: a hand reads as a hand, not as a paddle continuing the forearm (a foot)
+        P.append(Ellipsoid(wr + Hf[:, 1] * 0.24 * b.hand, R, np.array([0.28 * b.hand, 0.043 * sc, 0.018 * sc]),
                            "skin"))
+        P.append(Ellipsoid(wr + Hf[:, 1] * 0.66 * b.hand, R, np.array([0.30 * b.hand, 0.037 * sc, 0.011 * sc]),
+                           "skin"))
+        P.append(RoundCone(wr + Hf[:, 1] * 0.10 * b.hand + Hf[:, 0] * 0.025 * sc,
+                           wr + Hf[:, 1] * 0.42 * b.hand + Hf[:, 0] * 0.070 * sc + Hf[:, 2] * 0.012 * sc,
+                           0.013 * sc, 0.009 * sc, "skin"))
     # ---- legs
     split = {"shorts": 0.55, "capri": None, "leggings": None}[o.bottom]
     for side in ("left", "right"):

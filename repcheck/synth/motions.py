@@ -621,7 +621,7 @@ def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     side = 1.0 if p["side"] >= 0 else -1.0  # +1: rotating to the left (left arm opens to the ceiling)
     spine = SpinePose(pelvis=tuple(H), pelvis_frame=Pn, pelvic_tilt=0.0, lumbar_ext=p["lumbar"],
                       thoracic_ext=p["thoracic"], thoracic_rot=p["rot"], thoracic_side=0.0, neck_flex=p["neck"],
-                      neck_rot=0.4 * p["rot"])
+                      neck_rot=_LLR_HEAD_TURN * p["rot"])
     J, F = trunk_points(body, spine)
     trunk = (J, F)
     sup = "right" if side > 0 else "left"
@@ -631,7 +631,7 @@ def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     hd = F["head"]
     thigh_pt = {}
     for s_, sgn in (("left", 1.0), ("right", -1.0)):
-        knee = np.array([st["knee_mid"][0], st["knee_mid"][1], -sgn * 0.10 * sc])
+        knee = np.array([st["knee_mid"][0], st["knee_mid"][1], -sgn * 0.17 * sc])
         thigh_pt[s_] = 0.4 * J[f"{s_}_hip"] + 0.6 * knee + Y * 0.08 * sc
     wrist, el_b, hand_dir, palm = {}, {}, {}, {}
     lat_sup = -Z if sup == "left" else Z  # person's left is -z when facing +x
@@ -664,7 +664,7 @@ def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
         palm[free] = (1 - k) * -Y + k * hd[:, 2]
     ankle = {s: np.array([st["ankle_x"], st["ankle_y"], -sgn * st["ankle_z"]])
              for s, sgn in (("left", 1), ("right", -1))}
-    kb = {s: X + 0.2 * Y for s in ("left", "right")}
+    kb = {s: X + 0.2 * Y + _KNEEL_KNEE_OUT * (-Z if s == "left" else Z) for s in ("left", "right")}
     limbs = _limb_targets(wrist=wrist, elbow_bend=el_b, hand_dir=hand_dir, palm_normal=palm, ankle=ankle,
                           knee_bend=kb, foot_dir=_lr(_KNEEL_FOOT_DIR, _KNEEL_FOOT_DIR),
                           foot_up=_lr(_KNEEL_FOOT_UP, _KNEEL_FOOT_UP), elbow={sup: el_aim})
@@ -754,9 +754,20 @@ def _make_lumbar_locked_rotation(body: BodyShape, rng: np.random.Generator, sev:
         "shift": shift + _wander(t, rng, 0.003, 1.5),
         "side": side_t,
         "lumbar": -5.0 - 10.0 * inpos + _wander(t, rng, 1.0, 1.5),
+#: Kneeling knees: apart, so that the support elbow rests on the floor between them (the routine's "elbow
+#: between the knees"); the lateral part of the knees' bend hint (knee centres ~35 cm apart, the inner
+#: gap ~23 cm). Knees pressed together would put the elbow inside them.
+_KNEEL_KNEE_OUT = 0.3
+#: Eyes follow the free hand: the head turns this fraction of the thoracic rotation.
+_LLR_HEAD_TURN = 0.8
+#: How far (m, standard body) the support shoulder joint may move with the shoulder blade (pushing the
+#: floor away / sinking between the shoulder blades) to keep the elbow planted while the thorax turns: the
+#: thorax turning about its own axis lowers the support shoulder up to ~12 cm and lifts it up to ~8 cm
+#: (40 sampled sets), which the shoulder blade takes up.
+_LLR_SCAPULA_M = 0.13
         "thoracic": -10.0 * inpos + 0.7 * breath,
         "rot": rot,
-        "neck": 5.0 + 30.0 * inpos + _wander(t, rng, 3.0, 1.5),
+        "neck": 5.0 + 10.0 * inpos + _wander(t, rng, 3.0, 1.5),  # the head in line with the spine
     }
     static = st
     sk_rest = _llr_pose(body, {k: float(v[0]) for k, v in dict(params, lift=np.zeros(1), shift=np.zeros(1),
@@ -786,6 +797,16 @@ def _llr_spine(body: BodyShape, p: dict, st: dict) -> SpinePose:
 
 # ======================================================================================== glute bridge
 def _bridge_geometry(body: BodyShape, p: dict, st: dict) -> tuple[SpinePose, tuple]:
+    if k > 0:
+        # the support elbow stays planted: as the thorax turns, the shoulder girdle (scapula) takes up the
+        # change of the shoulder's distance from it (up to _LLR_SCAPULA_M); beyond that the elbow slides
+        sh = J[f"{sup}_shoulder"]
+        v = sh - el_aim
+        dist = float(np.linalg.norm(v))
+        move = k * float(np.clip(body.upper_arm - dist, -_LLR_SCAPULA_M * sc, _LLR_SCAPULA_M * sc))
+        J = dict(J)
+        J[f"{sup}_shoulder"] = sh + v / max(dist, 1e-9) * move
+        trunk = (J, F)
     Pn = frame_from(up=X, fwd=Y)
     sp = dict(pelvic_tilt=p["tilt"], lumbar_ext=p["lumbar"], thoracic_ext=p["thoracic"], rib_flare=p["flare"],
               neck_flex=p["neck"])
