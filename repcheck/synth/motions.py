@@ -607,6 +607,17 @@ def _make_upper_back_roll(body: BodyShape, rng: np.random.Generator, sev: dict[s
 #: the toes (big-toe tip ~2 cm above the floor).
 _KNEEL_FOOT_DIR = np.array([-0.894, -0.447, 0.0])
 _KNEEL_FOOT_UP = np.array([0.447, -0.894, 0.0])
+#: Kneeling knees: apart, so that the support elbow rests on the floor between them (the routine's "elbow
+#: between the knees"); the lateral part of the knees' bend hint (knee centres ~35 cm apart, the inner
+#: gap ~23 cm). Knees pressed together would put the elbow inside them.
+_KNEEL_KNEE_OUT = 0.3
+#: Eyes follow the free hand: the head turns this fraction of the thoracic rotation.
+_LLR_HEAD_TURN = 0.8
+#: How far (m, standard body) the support shoulder joint may move with the shoulder blade (pushing the
+#: floor away / sinking between the shoulder blades) to keep the elbow planted while the thorax turns: the
+#: thorax turning about its own axis lowers the support shoulder up to ~12 cm and lifts it up to ~8 cm
+#: (40 sampled sets), which the shoulder blade takes up.
+_LLR_SCAPULA_M = 0.13
 
 
 def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
@@ -639,6 +650,16 @@ def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     wrist[sup] = (1 - k) * thigh_pt[sup] + k * floor_wrist
     hang = J[f"{sup}_shoulder"] - Y * body.upper_arm + X * 0.05 * sc
     el_aim = (1 - k) * hang + k * el_floor
+    if k > 0:
+        # the support elbow stays planted: as the thorax turns, the shoulder girdle (scapula) takes up the
+        # change of the shoulder's distance from it (up to _LLR_SCAPULA_M); beyond that the elbow slides
+        sh = J[f"{sup}_shoulder"]
+        v = sh - el_aim
+        dist = float(np.linalg.norm(v))
+        move = k * float(np.clip(body.upper_arm - dist, -_LLR_SCAPULA_M * sc, _LLR_SCAPULA_M * sc))
+        J = dict(J)
+        J[f"{sup}_shoulder"] = sh + v / max(dist, 1e-9) * move
+        trunk = (J, F)
     el_b[sup] = -Y + 0.2 * X
     hand_dir[sup] = X
     palm[sup] = -Y
@@ -754,17 +775,6 @@ def _make_lumbar_locked_rotation(body: BodyShape, rng: np.random.Generator, sev:
         "shift": shift + _wander(t, rng, 0.003, 1.5),
         "side": side_t,
         "lumbar": -5.0 - 10.0 * inpos + _wander(t, rng, 1.0, 1.5),
-#: Kneeling knees: apart, so that the support elbow rests on the floor between them (the routine's "elbow
-#: between the knees"); the lateral part of the knees' bend hint (knee centres ~35 cm apart, the inner
-#: gap ~23 cm). Knees pressed together would put the elbow inside them.
-_KNEEL_KNEE_OUT = 0.3
-#: Eyes follow the free hand: the head turns this fraction of the thoracic rotation.
-_LLR_HEAD_TURN = 0.8
-#: How far (m, standard body) the support shoulder joint may move with the shoulder blade (pushing the
-#: floor away / sinking between the shoulder blades) to keep the elbow planted while the thorax turns: the
-#: thorax turning about its own axis lowers the support shoulder up to ~12 cm and lifts it up to ~8 cm
-#: (40 sampled sets), which the shoulder blade takes up.
-_LLR_SCAPULA_M = 0.13
         "thoracic": -10.0 * inpos + 0.7 * breath,
         "rot": rot,
         "neck": 5.0 + 10.0 * inpos + _wander(t, rng, 3.0, 1.5),  # the head in line with the spine
@@ -797,16 +807,6 @@ def _llr_spine(body: BodyShape, p: dict, st: dict) -> SpinePose:
 
 # ======================================================================================== glute bridge
 def _bridge_geometry(body: BodyShape, p: dict, st: dict) -> tuple[SpinePose, tuple]:
-    if k > 0:
-        # the support elbow stays planted: as the thorax turns, the shoulder girdle (scapula) takes up the
-        # change of the shoulder's distance from it (up to _LLR_SCAPULA_M); beyond that the elbow slides
-        sh = J[f"{sup}_shoulder"]
-        v = sh - el_aim
-        dist = float(np.linalg.norm(v))
-        move = k * float(np.clip(body.upper_arm - dist, -_LLR_SCAPULA_M * sc, _LLR_SCAPULA_M * sc))
-        J = dict(J)
-        J[f"{sup}_shoulder"] = sh + v / max(dist, 1e-9) * move
-        trunk = (J, F)
     Pn = frame_from(up=X, fwd=Y)
     sp = dict(pelvic_tilt=p["tilt"], lumbar_ext=p["lumbar"], thoracic_ext=p["thoracic"], rib_flare=p["flare"],
               neck_flex=p["neck"])
