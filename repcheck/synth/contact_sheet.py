@@ -6,6 +6,11 @@ Each tile: the middle frame of a short clip (decoded from the written mp4, as th
 it), ground-truth limb landmarks as green crosses, MediaPipe's landmarks as dots (red = the person's
 left, blue = right, yellow = nose) joined by white bones, and a caption (exercise, fault, view, detection
 rate, mean limb error in % of body height).
+
+``python -m repcheck.synth.contact_sheet --sweep EXERCISE --seeds 120,121 [--views side,oblique]``
+measures many clips instead (no sheet): every seed x view x {correct, the exercise's first fault at
+severity 1}, clips as in ``tests/test_synth_render.py`` (480x270, 8 fps, 2.5 s around the first rep or an
+8 s hold), one line per clip with detection and the visible-landmark limb error, then the mean.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import numpy as np
 from ..landmarks import LANDMARK_NAMES, LM, SKELETON_EDGES
 from .clip import LIMB_LANDMARKS, plan_clip, write_clip
 
-__all__ = ["draw_landmarks", "limb_error", "make_contact_sheet", "measure_clip", "run_mediapipe"]
+__all__ = ["draw_landmarks", "limb_error", "make_contact_sheet", "measure_clip", "run_mediapipe", "sweep"]
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 
@@ -228,13 +233,67 @@ def _body_height_px(plan) -> np.ndarray:  # noqa: ANN001
     return cam.focal_px * height / depth
 
 
+def _sweep_clip(out: Path, exercise: str, kw: dict) -> tuple[float, float, float]:
+    c = measure_clip(out, exercise, **kw)
+    args = (c["detected"], c["truth"], c["size"], c["body_px"])
+    err = limb_error(*args, swap_tolerant=True, visible=c["visible"])
+    err_all = limb_error(*args, swap_tolerant=True)
+    det = float(np.isfinite(c["detected"][:, 0, 0]).mean())
+    return det, float(np.nanmean(err)), float(np.nanmean(err_all))
+
+
+def sweep(exercise: str, seeds: Sequence[int], views: Sequence[str] = ("side", "oblique", "other_side"), *,
+          workers: int = 2) -> list[dict]:
+    """Detection and limb error of many small clips of one exercise, as the render test measures them.
+
+    Every seed x view x {correct, the exercise's first fault at severity 1}; 480x270 at 8 fps, 2.5 s
+    around the first rep (or an 8 s plank hold). Runs ``workers`` spawned processes.
+
+    Returns
+    -------
+    list of dict
+        ``fault`` (None = correct), ``view``, ``seed``, ``detected`` (fraction of frames), ``limb_error``
+        (visible limb landmarks, swap-tolerant, fraction of body height), ``limb_error_all`` (all 12).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ..exercises import get_exercise
+
+    fault = get_exercise(exercise).fault_ids[0]
+    length = {"seconds": 8.0} if exercise == "plank" else {"reps": 1}
+    keys = [(f, v, s) for s in seeds for f in (None, fault) for v in views]
+    with tempfile.TemporaryDirectory() as tmp, ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futs = [pool.submit(_sweep_clip, Path(tmp) / f"{f or 'ok'}_{v}_{s}.mp4", exercise, dict(
+            fault=f, severity=1.0 if f else 0.0, seed=s, view=v, size=(480, 270), fps=8, clip_seconds=2.5, **length))
+                for f, v, s in keys]
+        res = [fu.result() for fu in futs]
+    return [{"fault": f, "view": v, "seed": s, "detected": d, "limb_error": e, "limb_error_all": ea}
+            for (f, v, s), (d, e, ea) in zip(keys, res, strict=True)]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m repcheck.synth.contact_sheet", description=__doc__.split("\n")[0])
-    ap.add_argument("--out", required=True, help="PNG to write")
+    ap.add_argument("--sweep", metavar="EXERCISE", help="measure clips of this exercise instead of a sheet")
+    ap.add_argument("--seeds", default="120,121,122", help="--sweep: comma-separated seeds")
+    ap.add_argument("--views", default="side,oblique,other_side", help="--sweep: comma-separated views")
+    ap.add_argument("--out", help="PNG to write")
     ap.add_argument("--n", type=int, default=12, help="number of clips (default 12)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--seconds", type=float, default=3.0, help="length of each clip, around its first rep/hold")
     args = ap.parse_args(argv)
+    if args.sweep:
+        rows = sweep(args.sweep, [int(x) for x in args.seeds.split(",")], args.views.split(","))
+        for r in rows:
+            print(f"{str(r['fault'] or 'ok'):22s} {r['view']:10s} seed {r['seed']:4d} det {r['detected']:4.0%} "
+                  f"limb error {r['limb_error']:.2%} (all 12: {r['limb_error_all']:.2%})")
+        e = np.array([r["limb_error"] for r in rows])
+        print(f"{len(rows)} clips: mean {np.nanmean(e):.2%}, median {np.nanmedian(e):.2%}, "
+              f"over 4 %: {int((e > 0.04).sum())}, detection < 95 %: {sum(r['detected'] < 0.95 for r in rows)}")
+        return 0
+    if not args.out:
+        ap.error("--out is required (or --sweep)")
     stats = make_contact_sheet(args.out, n=args.n, seed=args.seed, seconds=args.seconds)
     for s in stats:
         print(f"{s['exercise']:24s} {str(s['fault']):22s} {s['view']:10s} det {s['detected']:.0%} "
