@@ -239,17 +239,22 @@ def analyze(
     from .video import probe
 
     info = probe(path)
-    # Loading the shipped classifiers (scikit-learn + skops) costs ~1–2 s in a fresh process: do it while
-    # the pose stage decodes and runs MediaPipe (which release the GIL; see repcheck.pose).
+    # Loading the shipped classifiers (importing skops imports every scikit-learn estimator: ~1 s CPU in a
+    # fresh process) runs while the pose stage decodes and runs MediaPipe (which release the GIL; see
+    # repcheck.pose). It starts once the pose stage is past its own GIL-bound start-up (the mediapipe
+    # import, ~1 s), or at once on a cache hit, so that the two imports do not delay the trackers.
     preload = None
+    pose_ready = threading.Event()
     if models is None:
-        preload = threading.Thread(target=_warm_models, args=(spec,), name="repcheck-load-models", daemon=True)
+        preload = threading.Thread(target=_warm_models, args=(spec, pose_ready), name="repcheck-load-models",
+                                   daemon=True)
         preload.start()
     stats = stats if stats is not None else {}
     try:
         track = extract_pose(path, settings=settings, cache_dir=cache_dir, progress=progress, stats=stats,
-                             exercise=spec)
+                             exercise=spec, on_ready=pose_ready.set)
     finally:
+        pose_ready.set()
         t0 = time.perf_counter()
         if preload is not None:
             preload.join()
@@ -260,8 +265,10 @@ def analyze(
     return report
 
 
-def _warm_models(spec: ExerciseSpec) -> None:
-    """Fill the per-process cache of shipped models; a bad file is reported later by the judge stage."""
+def _warm_models(spec: ExerciseSpec, start: threading.Event) -> None:
+    """Fill the per-process cache of shipped models once ``start`` is set; a bad file is reported later
+    by the judge stage."""
+    start.wait()
     try:
         load_models(spec)
     except Exception:  # noqa: BLE001 - judge_segments raises the same error with its context

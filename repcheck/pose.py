@@ -78,8 +78,10 @@ MIN_PERSON_FRACTION = 0.05
 PARALLEL_MIN_S = 6.0
 #: Seconds each chunk after the first starts early so its tracker has locked on (dropped when stitching).
 OVERLAP_S = 1.0
-#: Decoded frames each decoder may hold ahead of its tracker (640 px RGB: ~0.7 MB each).
-_PREFETCH = 8
+#: Decoded frames each decoder may hold ahead of its tracker (640 px RGB: ~0.7 MB each, so ≤ ~35 MB per
+#: chunk). Deep enough that the decoders keep a core busy while the first tracker imports mediapipe
+#: (~1 s, GIL-bound); a decoder then blocks until its tracker catches up.
+_PREFETCH = 48
 #: Seconds between progress callbacks / worker checks in the waiting thread.
 _POLL_S = 0.1
 #: GIL switch interval while the trackers run (s). Python's 5 ms default makes a thread that only needs
@@ -377,8 +379,11 @@ def _track_chunk(
     out: tuple[np.ndarray, np.ndarray, np.ndarray],
     st: dict,
     stop: threading.Event,
+    on_ready: Callable[[], Any] | None = None,
 ) -> None:
     """Thread: track the frames of one chunk, writing the kept samples into ``out`` (image, world, got).
+
+    ``on_ready`` is called once the tracker is built (mediapipe imported).
 
     Fills ``st`` with ``decode_s``, ``pose_s``, ``startup_s`` (mediapipe import + graph set-up) and
     ``warmup`` (samples tracked only to lock on).
@@ -397,6 +402,8 @@ def _track_chunk(
         t0 = time.perf_counter()
         with _make_pose(settings) as pose:
             st["startup_s"] += time.perf_counter() - t0
+            if on_ready is not None:
+                on_ready()
             while not stop.is_set():
                 item = q.get()
                 if item is None:
@@ -444,8 +451,11 @@ def _run_chunks(
     workers: int,
     progress: Progress | None,
     stats: dict,
+    on_ready: Callable[[], Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Track ``keep_idx`` in ``workers`` chunks (threads), reporting progress from the calling thread.
+
+    ``on_ready`` is called (from a tracker thread) once, when the first tracker is built.
 
     Returns image, world of shape (n, 33, 4) and the "sample decoded" mask (n,).
     """
@@ -455,6 +465,15 @@ def _run_chunks(
     stop = threading.Event()
     per = [{"decode_s": 0.0, "pose_s": 0.0, "startup_s": 0.0, "warmup": 0, "done": 0} for _ in chunks]
     errors: list[BaseException] = []
+    ready_lock = threading.Lock()
+    ready_called = [on_ready is None]
+
+    def ready() -> None:
+        with ready_lock:
+            if ready_called[0]:
+                return
+            ready_called[0] = True
+        on_ready()
 
     def run(c: int) -> None:
         sub_stop = threading.Event()
@@ -465,7 +484,7 @@ def _run_chunks(
 
         try:
             threading.Thread(target=watch, daemon=True).start()
-            _track_chunk(path, settings, keep_idx, fps, chunks[c], out, per[c], sub_stop)
+            _track_chunk(path, settings, keep_idx, fps, chunks[c], out, per[c], sub_stop, ready)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
             errors.append(exc)
             stop.set()
@@ -508,6 +527,7 @@ def extract_pose(
     use_cache: bool = True,
     stats: dict | None = None,
     exercise: str | ExerciseSpec | None = None,
+    on_ready: Callable[[], Any] | None = None,
 ) -> PoseTrack:
     """Run MediaPipe Pose over a video (or load the cached result).
 
@@ -531,6 +551,11 @@ def extract_pose(
     exercise : str or ExerciseSpec, optional
         The exercise filmed: its ``analysis_fps`` is the sample rate when ``settings.sample_fps`` is
         ``"exercise"`` (the default); without it the rate is ``DEFAULT_SAMPLE_FPS``.
+    on_ready : callable, optional
+        Called once, without arguments, when the stage's own start-up is over: on a cache hit, or when
+        the first tracker is built (mediapipe imported; possibly from another thread).
+        :func:`repcheck.pipeline.analyze` starts loading the classifiers then, so that the two
+        GIL-bound imports do not slow each other down.
 
     Returns
     -------
@@ -557,6 +582,8 @@ def extract_pose(
         if cpath.exists():
             track = _load_track(cpath)
             if track is not None:
+                if on_ready is not None:
+                    on_ready()
                 stats.update(mode="cache", workers=0, samples=track.n_frames)
                 track.source["path"] = str(p)
                 if progress is not None:
@@ -568,7 +595,7 @@ def extract_pose(
     workers = max(1, int(settings.workers))
     if info.duration_s < PARALLEL_MIN_S or len(keep_idx) < 4 * workers:
         workers = 1
-    image, world, got = _run_chunks(str(p), settings, keep_idx, info.fps, workers, progress, stats)
+    image, world, got = _run_chunks(str(p), settings, keep_idx, info.fps, workers, progress, stats, on_ready)
     stats["mode"] = "parallel" if stats["workers"] > 1 else "serial"
     stats["samples"] = int(got.sum())
     if progress is not None:
