@@ -1,6 +1,7 @@
 """repcheck.pose: a person is found in real footage, an empty scene is refused with a clear message, a
-re-analysis comes from the cache without MediaPipe or decoding, and the parallel path agrees with the
-serial one."""
+re-analysis comes from the cache without MediaPipe or decoding, the exercise sets the sample rate (an
+explicit one overrides it) and keys the cache, and the parallel path (tracker threads) agrees with the
+serial one and reports progress and errors in the caller's thread."""
 
 from __future__ import annotations
 
@@ -140,7 +141,7 @@ def test_corrupt_cache_entry_is_recomputed(tmp_path, plank_track):
 
 @needs_real
 def test_parallel_path_matches_serial(tmp_path, monkeypatch, plank_track):
-    """Two worker processes over the 2.6 s clip (forced: normally only clips >= 10 s go parallel)."""
+    """Two tracker threads over the 2.6 s clip (forced: normally only clips >= PARALLEL_MIN_S go parallel)."""
     monkeypatch.setattr(pose_mod, "PARALLEL_MIN_S", 0.0)
     done: list[tuple[int, int]] = []
     par = extract_pose(
@@ -155,21 +156,55 @@ def test_parallel_path_matches_serial(tmp_path, monkeypatch, plank_track):
 
 
 @needs_real
-def test_parallel_path_from_a_script_without_main_guard(tmp_path):
-    """Worker processes must not re-run the user's script (spawn would, without a __main__ guard)."""
-    import subprocess
-    import sys
+def test_parallel_progress_comes_from_the_calling_thread(monkeypatch):
+    """Notebook progress bars (ipywidgets, tqdm) are updated from the thread that called extract_pose."""
+    import threading
 
-    script = tmp_path / "quick.py"
-    script.write_text(
-        "import repcheck.pose as P\n"
-        "P.PARALLEL_MIN_S = 0.0\n"
-        f"tr = P.extract_pose({str(REAL_PLANK)!r}, settings=P.PoseSettings(workers=2), use_cache=False)\n"
-        "print('samples', tr.n_frames)\n"
-    )
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.count("samples 26") == 1
+    monkeypatch.setattr(pose_mod, "PARALLEL_MIN_S", 0.0)
+    caller = threading.get_ident()
+    seen: list[tuple[int, int, int]] = []
+    st: dict = {}
+    extract_pose(REAL_PLANK, settings=PoseSettings(workers=2, sample_fps=5), use_cache=False, stats=st,
+                 progress=lambda d, n: seen.append((threading.get_ident(), d, n)))
+    assert st["mode"] == "parallel" and st["workers"] == 2
+    assert {who for who, _, _ in seen} == {caller}
+    done = [d for _, d, _ in seen]
+    assert done == sorted(done) and done[-1] == 13
+
+
+@needs_real
+def test_a_failing_tracker_raises_in_the_caller(monkeypatch):
+    """An error in one chunk's thread stops the others and reaches the caller (no hang, no lost error)."""
+    monkeypatch.setattr(pose_mod, "PARALLEL_MIN_S", 0.0)
+    real = pose_mod._infer
+    calls = [0]
+
+    def failing(pose, frame, t=None):
+        calls[0] += 1
+        if t is not None and t > 1.5:
+            raise RuntimeError("tracker broke")
+        return real(pose, frame, t)
+
+    monkeypatch.setattr(pose_mod, "_infer", failing)
+    with pytest.raises(RuntimeError, match="tracker broke"):
+        extract_pose(REAL_PLANK, settings=PoseSettings(workers=2, sample_fps=5), use_cache=False)
+
+
+@needs_real
+def test_exercise_sets_the_sample_rate_and_an_explicit_rate_overrides_it(tmp_path, monkeypatch):
+    calls = _count_inference(monkeypatch)
+    plank = extract_pose(REAL_PLANK, settings=PoseSettings(workers=1), cache_dir=tmp_path, exercise="plank")
+    assert plank.n_frames == 11  # 77 frames at 29.97 fps, plank's analysis_fps = 4
+    assert plank.source["settings"]["sample_fps"] == 4.0
+    bridge = extract_pose(REAL_PLANK, settings=PoseSettings(workers=1), cache_dir=tmp_path, exercise="glute_bridge")
+    assert bridge.n_frames == 26  # rep exercises: 10 fps
+    override = extract_pose(REAL_PLANK, settings=PoseSettings(workers=1, sample_fps=5), cache_dir=tmp_path,
+                            exercise="plank")
+    assert override.n_frames == 13
+    assert calls[0] == 11 + 26 + 13  # three rates, three cache entries
+    again = extract_pose(REAL_PLANK, settings=PoseSettings(workers=1), cache_dir=tmp_path, exercise="plank")
+    assert calls[0] == 11 + 26 + 13 and again.n_frames == 11
+    assert PoseSettings(sample_fps=None).for_exercise("plank").sample_fps is None  # None: every frame
 
 
 @needs_real

@@ -221,6 +221,15 @@ def test_range_start_matches_the_same_frames_as_a_full_stream(clip):
         assert abs(int(np.median(f[40:, :, 1])) - int(np.median(full[i][40:, :, 1]))) <= 3
 
 
+def test_one_decoder_thread_gives_the_same_frames(clip):
+    """The pose stage decodes each chunk with one FFmpeg thread (cheaper per frame): same frames."""
+    default = list(iter_frames(clip, sample_fps=10, max_side=None, start_frame=31))
+    single = list(iter_frames(clip, sample_fps=10, max_side=None, start_frame=31, threads=1))
+    assert [t for t, _ in single] == [t for t, _ in default]
+    for (_, a), (_, b) in zip(single, default, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_max_side_resizes_keeping_aspect(clip):
     _, f = next(iter_frames(clip, sample_fps=None, max_side=80))
     assert f.shape == (48, 80, 3)
