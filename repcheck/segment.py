@@ -198,8 +198,15 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         cut = a == 0 or b == x.size - 1  # the recording starts/ends inside the hold
         if t[b] - t[a] < (min(min_hold, MIN_CUT_HOLD_S) if cut else min_hold):
             continue
-        a, b = _refine_hold(signals, spec, a, b)
-        segs.append(Segment(len(segs) + 1, "hold", float(t[a]), float(t[b]), None, int(a), int(b)))
+        for name in HOLD_REFINE.get(spec.driver, ()):
+            a, b = _refine_hold(signals, name, a, b)
+        for k, (pa, pb) in enumerate(_straight_leg_pieces(signals, spec, a, b)):
+            # after kneeling (k > 0) the legs also straighten when lying down on the belly, so a stretch
+            # after it needs the full length (even if the recording ends in it) and the strict score
+            short = min(min_hold, MIN_CUT_HOLD_S) if k == 0 and (pa == 0 or pb == x.size - 1) else min_hold
+            if t[pb] - t[pa] < short or (k > 0 and not np.max(x[pa : pb + 1]) >= enter):
+                continue
+            segs.append(Segment(len(segs) + 1, "hold", float(t[pa]), float(t[pb]), None, int(pa), int(pb)))
     return segs, {"t": t, "driver": x, "enter": enter, "exit": exit, "raw_runs": raw_runs}
 
 
@@ -207,7 +214,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
 #: resting level (the minimum before/after the hold, + ``HOLD_REST_BAND``) and then stopped moving —
 #: getting into a plank takes 1–2.5 s, and the hold counts from when the hips are up and still; a sag
 #: part-way through (hips sinking slowly, then held) does not end it, the final lowering does.
-HOLD_REFINE = {"in_plank": "hip_floor_cm"}
+HOLD_REFINE = {"in_plank": ("hip_floor_cm",)}
 #: Band (cm) above the resting level (hips on the floor) that still counts as resting.
 HOLD_REST_BAND = 5.0
 #: ... or this share of the hold's height above the resting level, whichever is larger.
@@ -223,9 +230,70 @@ HOLD_STILL_S = 0.8
 #: Getting into / out of the hold has ended where the refine signal changes at less than this share of
 #: its fastest rate.
 HOLD_TOP_SLOPE_SHARE = 0.25
+#: ... measured from the first local peak of its rate that reaches this share of the fastest (a pike
+#: ramping in straight after getting up makes a second, sometimes faster, burst: fast-path piked planks
+#: started 0.85–1.15 s late when measured from the fastest).
+HOLD_FIRST_PEAK_SHARE = 0.5
 
 
-def _refine_hold(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> tuple[int, int]:
+#: Holds that need straight legs (a forearm plank is on the toes; knees on the floor is not a plank): the
+#: signal whose drop marks the legs bending. Getting out of a plank, most people drop the knees to the
+#: floor first (then lie down or sit back), and many get in from kneeling; in a deep sag the hips are
+#: already as low as lying on the forearms, so the knees are what shows the plank ending.
+HOLD_BEND = {"in_plank": "knee_angle_deg"}
+#: The legs count as bent where the knee angle is this far (degrees) below its median over the hold ...
+#: Fast-path synthetic planks (seeds 300–319; correct, sag 0.5/0.9, pike 0.8; side, other side, 30° and
+#: 45° views): dips inside holds reach 7.5° side-on and 15° at 45° (95th percentile 6° / 10°); dropping
+#: the knees reaches 16° side-on and 13° at 45° from a deep sag (hips already low: the knee moves ~8 cm),
+#: 40–80° typically. Real side-view holds (plank_correct_001/007): the angle stays within ±4° of its level.
+HOLD_BEND_DEG = 12.0
+#: ... for at least this long (s): a moment of a mislocated knee point is not kneeling.
+HOLD_BEND_MIN_S = 0.3
+
+
+def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> list[tuple[int, int]]:
+    """Split a hold ``a..b`` (sample indices, inclusive) where the legs bend (``HOLD_BEND``).
+
+    Bends are runs of at least ``HOLD_BEND_MIN_S`` where the signal is ``HOLD_BEND_DEG`` below its median
+    over ``a..b``, starting inside the hold (a bend after the hips have come down, lying on the belly, does
+    not matter) or ending at most ``HOLD_REFINE_LOOK_S`` before it. A straight-leg stretch ends where the
+    fall into the next bend starts and starts where the rise out of the previous one ends (both
+    extrapolated from the steep part, :func:`_eased_end`); bounds only ever move inward.
+
+    Returns
+    -------
+    list of (start, end)
+        The straight-leg stretches, sample indices, inclusive.
+    """
+    name = HOLD_BEND.get(spec.driver)
+    if name is None or name not in signals.values:
+        return [(a, b)]
+    y = np.asarray(signals.values[name], float)
+    if not np.isfinite(y[a : b + 1]).any():
+        return [(a, b)]
+    lvl = float(np.nanmedian(y[a : b + 1]))
+    fps = signals.fps
+    look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
+    k = max(1, int(round(HOLD_BEND_MIN_S * fps)))
+    bent = np.nan_to_num(lvl - y, nan=0.0) > HOLD_BEND_DEG
+    bends = [(int(r0), int(r1) - 1) for r0, r1 in _runs(bent)
+             if r1 - r0 >= k and r1 - 1 >= a - look and r0 <= b]
+    pieces: list[tuple[int, int]] = []
+    lo = a
+    for r0, r1 in bends:
+        if r0 > lo:  # straight legs from lo until this bend
+            e = _eased_end(y, r0, look, forward=False)
+            hi = min(r0 - 1, b if e is None else int(round(e)))
+            if hi > lo:
+                pieces.append((lo, hi))
+        s = _eased_end(y, r1, look, forward=True)
+        lo = max(lo, r1 + 1 if s is None else max(r1 + 1, int(round(s))))
+    if lo < b:
+        pieces.append((lo, b))
+    return pieces
+
+
+def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]:
     """Move a hold's bounds in to where the body has arrived in position and is still.
 
     From the bound, skip samples at the resting level (``HOLD_REST_BAND`` above the minimum near the
@@ -233,8 +301,7 @@ def _refine_hold(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> tuple[
     ``HOLD_STILL_S``. Only when the signal drops by more than
     ``HOLD_REFINE_MIN_DROP`` beyond the bound.
     """
-    name = HOLD_REFINE.get(spec.driver)
-    if name is None or name not in signals.values:
+    if name not in signals.values:
         return a, b
     y = signals.values[name]
     inner = y[a : b + 1]
@@ -311,7 +378,11 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool) -> float | N
     v = np.diff(z[base_i : top_i + 1])
     if not np.isfinite(v).all():
         return None
-    steep = int(np.argmax(v))
+    # the first burst of speed (a local maximum reaching HOLD_FIRST_PEAK_SHARE of the fastest): getting up
+    # into a plank and a pike ramping in right after it are two bursts, and the faster may be the second
+    peaks = np.flatnonzero((v >= HOLD_FIRST_PEAK_SHARE * v.max()) & (v >= np.r_[-np.inf, v[:-1]])
+                           & (v >= np.r_[v[1:], -np.inf]))
+    steep = int(peaks[0]) if peaks.size else int(np.argmax(v))
     slow = np.flatnonzero(v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep])
     if slow.size:
         top_i = base_i + steep + int(slow[0])

@@ -68,19 +68,61 @@ def test_plank_fault_onset_is_in_the_timeline():
     assert sag[t > seg["start_s"] + 14.0].all()
     onset = seg["faults"]["hips_sag"]["onset_s"]
     assert seg["start_s"] + 8.0 < onset < seg["start_s"] + 13.5
-    # lying on the floor before and after the hold is not a sag
+    # kneeling or lying on the floor before and after the hold is not a sag
     outside = np.r_[np.arange(0.0, seg["start_s"] - 0.05, 0.1), np.arange(seg["end_s"] + 0.05, m.duration_s, 0.1)]
     assert not m.fault_timeline(outside)["hips_sag"].any()
-    assert (m.fault_value(outside[:3], "hip_offset_cm") < -15).all()
+
+
+def _knee_height(m, t: float) -> float:
+    sk = m.pose_at(t)
+    return float(min(sk["left_knee"][1], sk["right_knee"][1]))
+
+
+def _knee_angle(m, t: float) -> float:
+    sk = m.pose_at(t)
+    u, v = sk["left_hip"] - sk["left_knee"], sk["left_ankle"] - sk["left_knee"]
+    return float(np.degrees(np.arccos(u @ v / np.linalg.norm(u) / np.linalg.norm(v))))
 
 
 def test_plank_gets_into_and_out_of_position():
     m = make_motion("plank", seconds=6, rng=np.random.default_rng(4))
     seg = m.segments[0]
+    assert m.info["get_in"] == "prone" and m.info["get_out"] == "belly"
     assert seg["start_s"] > 1.5 and m.duration_s - seg["end_s"] > 1.0
     # before the hold the hips rest low on the floor, in the hold they are up in line
     assert m.pose_at(0.0)["pelvis"][1] < 0.15
     assert m.pose_at(seg["start_s"] + 1.0)["pelvis"][1] > 0.25
+
+
+@pytest.fixture(scope="module")
+def plank_ways():
+    """Planks of 16 seeds (correct, deep sag, pike) with the way each one got in and out."""
+    faults = [None, {"hips_sag": 0.9}, {"hips_pike": 0.8}]
+    return [make_motion("plank", faults=faults[s % 3], seconds=4, rng=np.random.default_rng(500 + s))
+            for s in range(16)]
+
+
+def test_plank_ways_in_and_out_vary_with_the_seed(plank_ways):
+    assert {m.info["get_in"] for m in plank_ways} == {"kneeling", "prone"}
+    assert {m.info["get_out"] for m in plank_ways} == {"knees_prone", "knees_sit", "belly"}
+
+
+def test_plank_hold_is_on_toes_and_forearms_with_the_knees_off_the_floor(plank_ways):
+    """Ground truth (issue #3): the hold is the plank itself; kneeling before / after it is not."""
+    for m in plank_ways:
+        seg = m.segments[0]
+        inside = np.linspace(seg["start_s"] + 0.05, seg["end_s"] - 0.02, 12)  # (bounds rounded to 1 ms)
+        assert min(_knee_height(m, t) for t in inside) > 0.08, m.info  # knees up (kneeling: 0.055 m)
+        assert min(_knee_angle(m, t) for t in inside) > 165, m.info  # legs straight
+        for k in ("knee", "sit", "feet"):
+            assert np.interp(inside, m.grid_t, m.params[k]).max() < 1e-6, (k, m.info)
+        if m.info["get_in"] == "kneeling":  # on the knees, legs bent, before getting up
+            assert _knee_height(m, 0.0) < 0.07 and _knee_angle(m, 0.0) < 150, m.info
+        if m.info["get_out"] != "belly":  # knees down first, within a second of leaving the hold
+            assert _knee_height(m, seg["end_s"] + 0.95) < 0.07, m.info
+            assert _knee_angle(m, seg["end_s"] + 0.95) < 160, m.info
+        if m.info["get_out"] == "knees_sit":  # then back over the heels
+            assert _knee_angle(m, m.duration_s) < 70, m.info
 
 
 # ----------------------------------------------------------------------------------------------- reps

@@ -349,10 +349,68 @@ def _plank_geometry(body: BodyShape, p: dict, st: dict) -> tuple[np.ndarray, np.
     rot = -sgn * alpha
     ur = np.array([math.cos(rot) * u[0] - math.sin(rot) * u[1], math.sin(rot) * u[0] + math.cos(rot) * u[1]])
     H = S + a * ur
+    return S, H, *_plank_trunk(body, sp, J, F0, S, H, p["sway"])
+
+
+def _plank_trunk(body: BodyShape, sp: dict, J: dict, F0: dict, S: np.ndarray, H: np.ndarray,
+                 sway: float) -> tuple[SpinePose, tuple]:
+    """Place the chest-down trunk (``J``, ``F0``: posed at the origin) with the hip centre at ``H`` and the
+    shoulders towards ``S`` (sagittal x, y in metres), ``sway`` metres sideways."""
+    Pn = frame_from(up=X, fwd=-Y)
+    q = J["mid_shoulder"][:2]
     psi = math.atan2(S[1] - H[1], S[0] - H[0]) - math.atan2(q[1], q[0])
     Rz = rot_axis(Z, math.degrees(psi))
-    org = np.array([H[0], H[1], p["sway"]])
-    return S, H, SpinePose(pelvis=tuple(org), pelvis_frame=Rz @ Pn, **sp), move_trunk(J, F0, Rz, org)
+    org = np.array([H[0], H[1], sway])
+    return SpinePose(pelvis=tuple(org), pelvis_frame=Rz @ Pn, **sp), move_trunk(J, F0, Rz, org)
+
+
+#: Knee-joint centre above the floor when kneeling (m, standard body): the knee's own radius.
+_KNEE_FLOOR_Y = 0.055
+#: Ankle-joint centre above the floor with the toes pointed and the instep on the floor (m).
+_ANKLE_FLAT_Y = 0.06
+#: Foot directions (heel → toe, sole → instep) with the toes tucked under (plank) and pointed back.
+_FOOT_TUCKED = (np.array([-np.sin(np.radians(20)), -np.cos(np.radians(20)), 0.0]),
+                np.array([np.cos(np.radians(20)), -np.sin(np.radians(20)), 0.0]))
+_FOOT_POINTED = (np.array([-np.cos(np.radians(15)), -np.sin(np.radians(15)), 0.0]),
+                 np.array([np.sin(np.radians(15)), -np.cos(np.radians(15)), 0.0]))
+
+
+def _plank_kneeling(body: BodyShape, p: dict, st: dict, S: np.ndarray, H: np.ndarray, spine: SpinePose,
+                    trunk: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray, SpinePose, tuple]:
+    """Legs (and trunk) for getting into / out of the plank through the knees.
+
+    ``knee`` (0..1) lowers the knees to the floor one thigh behind the hip (shins behind them, toes
+    tucked), ``feet`` (0..1) points the toes and lays the instep on the floor, ``sit`` (0..1) turns the
+    thighs about the knees back over the heels (``sit_angle``: thigh angle above the floor, degrees) and
+    folds the trunk forward (``sit_trunk``: trunk angle above the horizontal, degrees; ``fold``: extra
+    lumbar flexion, degrees). Returns the ankle target (x, y), foot direction and up (3,), spine, trunk.
+    """
+    sc = body.scale
+    kn, sit, feet = float(p.get("knee", 0.0)), float(p.get("sit", 0.0)), float(p.get("feet", 0.0))
+    ky = _KNEE_FLOOR_Y * sc
+    dy = min(max(float(H[1]) - ky, 0.0), 0.95 * body.thigh)
+    K = np.array([H[0] - math.sqrt(body.thigh**2 - dy**2), ky])
+    A0 = np.asarray(st["ankle"], float)
+    ay = A0[1] + feet * (_ANKLE_FLAT_Y * sc - A0[1])
+    w = math.asin(min(max((ay - ky) / body.shank, -1.0), 1.0))
+    A_knee = K + body.shank * np.array([-math.cos(w), math.sin(w)])
+    d = np.array([A0[0], ay]) - np.asarray(H[:2], float)  # straight legs: the ankle a leg length from the hip
+    A_straight = np.asarray(H[:2], float) + float(st["leg_eff"]) * d / max(float(np.hypot(*d)), 1e-9)
+    A = (1 - kn) * A_straight + kn * A_knee
+    fd = (1 - feet) * _FOOT_TUCKED[0] + feet * _FOOT_POINTED[0]
+    fu = (1 - feet) * _FOOT_TUCKED[1] + feet * _FOOT_POINTED[1]
+    if sit > 0:
+        th0 = math.atan2(H[1] - K[1], H[0] - K[0])
+        th = th0 + sit * (math.pi - math.radians(p.get("sit_angle", 25.0)) - th0)
+        H2 = K + body.thigh * np.array([math.cos(th), math.sin(th)])
+        ph0 = math.atan2(S[1] - H[1], S[0] - H[0])
+        ph = ph0 + sit * (math.radians(p.get("sit_trunk", 10.0)) - ph0)
+        S2 = H2 + np.array([math.cos(ph), math.sin(ph)])
+        sp = dict(pelvic_tilt=p["tilt"], lumbar_ext=p["lumbar"] - sit * p.get("fold", 0.0),
+                  thoracic_ext=p["thoracic"], neck_flex=p["neck"], thoracic_side=0.0)
+        J, F0 = trunk_points(body, SpinePose(pelvis=(0.0, 0.0, 0.0), pelvis_frame=frame_from(up=X, fwd=-Y), **sp))
+        spine, trunk = _plank_trunk(body, sp, J, F0, S2, H2, p["sway"])
+    return A, fd, fu, spine, trunk
 
 
 def _plank_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
@@ -364,9 +422,10 @@ def _plank_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     wrist = {s: elbow[s] + np.array([body.forearm * 0.96, -0.006, sg * 0.06 * sc])
              for s, sg in (("left", 1), ("right", -1))}
     A = st["ankle"]
+    fd, fu = _FOOT_TUCKED
+    if p.get("knee", 0.0) > 0 or p.get("sit", 0.0) > 0 or p.get("feet", 0.0) > 0:  # getting in / out
+        A, fd, fu, spine, trunk = _plank_kneeling(body, p, st, S, H, spine, trunk)
     ankle = {s: np.array([A[0], A[1], -sg * st["ankle_z"]]) for s, sg in (("left", 1), ("right", -1))}
-    fd = np.array([-np.sin(np.radians(20)), -np.cos(np.radians(20)), 0.0])
-    fu = np.array([np.cos(np.radians(20)), -np.sin(np.radians(20)), 0.0])
     limbs = _limb_targets(
         wrist=wrist, elbow_bend=_lr(-Y - 0.3 * X, -Y - 0.3 * X), elbow=elbow,
         hand_dir=_lr(X + 0.25 * Z, X - 0.25 * Z), palm_normal=_lr(-Y, -Y),
@@ -400,6 +459,89 @@ def _plank_lying_offset(body: BodyShape, st: dict, p0: dict) -> float:
         else:
             lo = m
     return 0.5 * (lo + hi)
+
+
+#: Ways into the plank (probabilities): from kneeling on the forearms (knees lift as the legs straighten),
+#: or from lying prone (hips lifted with straight legs, the current ``prone`` path).
+_PLANK_WAYS_IN = {"kneeling": 0.55, "prone": 0.45}
+#: Ways out: knees to the floor first, then the hips down to lie prone (``knees_prone``) or back over
+#: the heels (``knees_sit``); or straight down onto the belly with straight legs (``belly``).
+_PLANK_WAYS_OUT = {"knees_prone": 0.4, "knees_sit": 0.35, "belly": 0.25}
+
+
+def _plank_ways_in_and_out(t: np.ndarray, params: dict, vr: np.random.Generator, *, tuck: float, lying: float,
+                           t_in0: float, t_hold0: float, t_hold1: float, leave: float
+                           ) -> tuple[np.ndarray, dict, dict]:
+    """Rewrite a plank's parameters before ``t_hold0`` and after ``t_hold1`` for the drawn way in and out.
+
+    Inside the hold nothing changes. The grid is extended (parameters held at their last value) when the
+    way out needs more time than the clip had after the hold. Adds the ``knee``, ``feet``, ``sit`` and
+    ``fold`` parameters (see :func:`_plank_kneeling`) and ``sit_angle``/``sit_trunk``.
+
+    Returns
+    -------
+    t : ndarray of shape (N',)
+        The (possibly longer) grid, seconds.
+    params : dict of str to ndarray of shape (N',)
+    ways : dict
+        ``{"get_in": ..., "get_out": ...}`` for the motion's info.
+    """
+    get_in = str(vr.choice(list(_PLANK_WAYS_IN), p=list(_PLANK_WAYS_IN.values())))
+    get_out = str(vr.choice(list(_PLANK_WAYS_OUT), p=list(_PLANK_WAYS_OUT.values())))
+    dk = vr.uniform(0.5, 0.9)  # knees down
+    t2 = t_hold1 + dk * vr.uniform(0.6, 1.0)  # then lying down / sitting back starts ...
+    t3 = t2 + vr.uniform(0.8, 1.5)  # ... and ends
+    t_need = (t3 if get_out != "belly" else t_hold1 + leave) + vr.uniform(0.5, 1.2)
+    if t_need > t[-1]:
+        n_add = int(math.ceil((t_need - t[-1]) / _DT))
+        t = np.r_[t, t[-1] + _DT * np.arange(1, n_add + 1)]
+        params = {k: np.r_[v, np.full(n_add, v[-1])] for k, v in params.items()}
+    params = {k: v.copy() for k, v in params.items()}
+    n = t.size
+    knee, feet, sit, fold = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    pre, post = t < t_hold0, t > t_hold1
+    i1 = int(np.searchsorted(t, t_hold1 - 1e-9))  # first grid sample at/after the hold's end
+    # ---- in
+    if get_in == "kneeling":
+        # on the forearms and knees, hips a little below the plank line, sometimes sitting back at first;
+        # the knees lift and the legs straighten while the hips rise into the hold
+        up_in = _ramp(t, t_in0, t_hold0)
+        off_k = tuck + vr.uniform(-0.12, -0.04)
+        hold_off = params["offset"][int(np.searchsorted(t, t_hold0 - 1e-9))]
+        params["offset"][pre] = (off_k + up_in * (hold_off - off_k))[pre]
+        knee[pre] = (1 - up_in)[pre]
+        if vr.random() < 0.5:
+            s0 = vr.uniform(0.4, 1.0)
+            back = s0 * (1 - _ramp(t, 0.1, max(0.2, t_in0 - 0.1)))
+            sit[pre], feet[pre], fold[pre] = back[pre], back[pre], 25.0
+    elif vr.random() < 0.5:  # prone with the toes pointed, tucked before pushing up
+        feet[pre] = (1 - _ramp(t, 0.1, max(0.2, t_in0)))[pre]
+    # ---- out
+    p_end = {k: float(v[i1]) for k, v in params.items()}
+    # straight down onto the belly keeps the toes tucked (pointing them lowers the ankles ~14 cm, which the
+    # segmenter's elbow–ankle floor line reads as the hips rising again: not modelled yet)
+    if get_out != "belly":
+        kd = _ramp(t, t_hold1, t_hold1 + dk)
+        p2 = _ramp(t, t2, t3)
+        off_kd = max(lying + 0.03, min(p_end["offset"], tuck + vr.uniform(-0.10, -0.03)))
+        knee[post] = kd[post]
+        # from the hold's last values (the hips drop a little as the knees go down)
+        off_post = p_end["offset"] + kd * (off_kd - p_end["offset"])
+        params["thoracic"][post] = (p_end["thoracic"] * (1 - kd))[post]
+        params["tilt"][post] = p_end["tilt"]
+        params["lumbar"][post] = p_end["lumbar"]
+        if get_out == "knees_prone":
+            off_post = off_post + p2 * (lying - off_kd)
+            params["tilt"][post] = (p_end["tilt"] + p2 * (12.0 - p_end["tilt"]))[post]
+            params["lumbar"][post] = (p_end["lumbar"] + p2 * (15.0 - p_end["lumbar"]))[post]
+            if vr.random() < 0.7:
+                feet[post] = p2[post]
+        else:
+            sit[post], feet[post], fold[post] = p2[post], p2[post], vr.uniform(15.0, 35.0)
+        params["offset"][post] = off_post[post]
+    params.update(knee=knee, feet=feet, sit=sit, fold=fold, sit_angle=np.full(n, vr.uniform(20.0, 40.0)),
+                  sit_trunk=np.full(n, vr.uniform(-5.0, 15.0)))
+    return t, params, {"get_in": get_in, "get_out": get_out}
 
 
 def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.ndarray], seconds: float | None,
@@ -454,6 +596,11 @@ def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.nda
         "sway": _wander(t, rng, 0.006, 2.5),
     }
     static = dict(st)
+    # getting in and out through the knees (drawn from a generator seeded by this clip's own draws, so the
+    # clip's other random values, and everything inside the hold, stay as they were)
+    vr = np.random.default_rng([int(round(1e9 * tuck)), int(round(1e9 * pre)), int(round(1e9 * enter))])
+    t, params, ways = _plank_ways_in_and_out(t, params, vr, tuck=tuck, lying=lying, t_in0=t_in0, t_hold0=t_hold0,
+                                             t_hold1=t_hold1, leave=leave)
     truth_off = _measure_on_grid(hip_offset_cm, _plank_pose, body, t, params, static)
     in_hold = (t >= t_hold0) & (t <= t_hold1)
     hv = truth_off[in_hold]
@@ -470,7 +617,7 @@ def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.nda
            "faults": faults}
     info = {"tuck_cm": round(100 * tuck, 2), "target_offset_cm": round(100 * target, 2) if s_any else None,
             "fault_onset_s": None if onset is None else round(float(f_on), 3),
-            "severity": {"hips_sag": s_sag, "hips_pike": s_pike}}
+            "severity": {"hips_sag": s_sag, "hips_pike": s_pike}, **ways}
     return Motion("plank", body, float(t[-1]), [seg], t, params, {"hip_offset_cm": truth_off}, info, static,
                   _plank_pose, lambda _t: [])
 
