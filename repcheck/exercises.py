@@ -85,16 +85,19 @@ class ExerciseSpec:
     judged : bool
         False for exercises of the routine that repcheck cannot segment yet.
     analysis_fps : float
-        Video frames analysed per second by default (``repcheck.pose.PoseSettings`` ``sample_fps=
-        "exercise"``; an explicit ``sample_fps`` overrides it). The lowest rate that keeps the
-        full-rate (every frame, 30 fps) analysis's segments and verdicts, its hold bounds within 0.5 s
-        and its per-sample timeline verdicts on ≥ 95 % of samples (``python benchmarks/
-        bench_analyze.py --rate-study``; 2 real 720p planks + 5 rendered 480×270 planks: ok, sag 0.4/
-        0.7/0.8, pike 0.7). Plank: 4 fps — same segments and verdicts on 7/7, bounds within 0.17 s,
-        timeline agreement ≥ 96.4 % (100 % inside both holds); 3 fps fell to 93.8 % and 5 fps to 94.4 %
-        on one clip each (hold bounds 0.3 / 0.4 s off). Rep exercises: 10 fps — on rendered glute
-        bridges 5 fps changed a rep's verdict and moved rep ends 0.38 s, 7.5 fps kept verdicts but
-        rep ends moved up to 0.27 s and timeline agreement fell to 88 % (10 fps: 0.18 s, 94 %).
+        Video frames analysed per second by default (``repcheck.pose.PoseSettings(sample_fps=
+        "exercise")``; an explicit ``sample_fps`` overrides it, ``None`` analyses every frame). The
+        lowest rate measured to keep the every-frame (30 fps) analysis's segments and verdicts, bounds
+        within 0.5 s and per-sample timeline verdicts on ≥ 95 % of samples
+        (``python benchmarks/bench_analyze.py --rate-study all``: 2 real 720p planks and rendered
+        480×270 clips). Plank: 4 — on 7/7 planks (real ×2; rendered ok, sag 0.4/0.7/0.8, pike 0.7)
+        same segments and verdicts, hold bounds within 0.17 s, timeline agreement ≥ 96.4 % (100 %
+        inside both holds); 3 and 5 fps each fell below 95 % on one clip (93.8 %, 94.4 %; bounds 0.3,
+        0.4 s). Rep exercises: 10 — glute bridge (ok, arch 0.8): 5 fps changed a rep's verdict and
+        moved rep ends 0.38 s, 7.5 fps 0.27 s, 10 fps 0.18 s with the same verdicts; upper back roll:
+        verdicts kept at 5–10 fps, bounds ≤ 0.14 s; lumbar locked rotation: the rep count differs
+        between every frame and any lower rate (ok set, 4 reps: 2 found at 30 fps, 3 at 10, 4 at
+        5–7.5), so it stays at the 10 fps the segmenter is tested at.
     """
 
     id: str
