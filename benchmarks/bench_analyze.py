@@ -321,14 +321,20 @@ def rate_study(which: str, rates: list[float], folder: Path) -> dict:
                   f"verdicts {'same' if c['same_verdicts'] else 'DIFFER'}  max bound error "
                   f"{c.get('max_bound_err_s', float('nan')):.2f} s  timeline agreement "
                   f"{'-' if tl is None else f'{100 * tl:.1f} %'}", flush=True)
-    print("\nper rate (worst clip): same segments+verdicts, max bound error, min timeline agreement")
-    for rate in rates:
-        cs = [r[f"{rate:g}"] for r in results.values()]
-        same = all(c["same_segments"] and c["same_verdicts"] for c in cs)
-        bound = max((c.get("max_bound_err_s", float("inf")) for c in cs), default=0.0)
-        tls = [v["agree"] for c in cs for v in c["timeline"].values() if v["agree"] is not None]
-        print(f"  {rate:>4g} fps: {'yes' if same else 'NO '}  {bound:.2f} s  "
-              f"{100 * min(tls) if tls else float('nan'):.1f} %")
+    print("\nper exercise and rate (worst clip): same segments+verdicts, max bound error, min timeline "
+          "agreement inside both segments / counting the edge samples")
+    for ex in sorted({r["exercise"] for r in results.values()}):
+        for rate in rates:
+            cs = [r[f"{rate:g}"] for r in results.values() if r["exercise"] == ex]
+            same = all(c["same_segments"] and c["same_verdicts"] for c in cs)
+            bound = max((c.get("max_bound_err_s", float("inf")) for c in cs), default=0.0)
+            tl = [v for c in cs for v in c["timeline"].values()]
+            both = [v["agree_inside_both"] for v in tl if v["agree_inside_both"] is not None]
+            edge = [v["agree"] for v in tl if v["agree"] is not None]
+            pct_both = 100 * min(both) if both else float("nan")
+            pct_edge = 100 * min(edge) if edge else float("nan")
+            print(f"  {ex:<24} {rate:>4g} fps: {'yes' if same else 'NO '}  {bound:5.2f} s  "
+                  f"{pct_both:5.1f} % / {pct_edge:5.1f} %")
     return results
 
 
