@@ -342,28 +342,36 @@ def _chunks(keep_idx: np.ndarray, fps: float, workers: int) -> list[_Chunk]:
     return out
 
 
+def _put(q: queue_mod.Queue, item: Any, stops: tuple[threading.Event, ...]) -> bool:
+    """Put ``item`` on the bounded ``q`` unless one of ``stops`` is set first; True if it was put."""
+    while not any(e.is_set() for e in stops):
+        try:
+            q.put(item, timeout=_POLL_S)
+            return True
+        except queue_mod.Full:
+            continue
+    return False
+
+
 def _decoder(
-    frames: Iterator[tuple[float, np.ndarray]], q: queue_mod.Queue, stop: threading.Event, st: dict
+    frames: Iterator[tuple[float, np.ndarray]], q: queue_mod.Queue, stops: tuple[threading.Event, ...], st: dict
 ) -> None:
     """Thread: move decoded frames from ``frames`` to ``q`` (bounded), then ``None``; an error is put as
-    the exception. ``st["decode_s"]`` accumulates the seconds spent decoding."""
+    the exception. Stops early when one of ``stops`` is set. ``st["decode_s"]`` accumulates the seconds
+    spent decoding."""
     try:
-        while not stop.is_set():
+        while True:
             t0 = time.perf_counter()
             try:
                 item = next(frames)
             except StopIteration:
                 break
             st["decode_s"] += time.perf_counter() - t0
-            while not stop.is_set():
-                try:
-                    q.put(item, timeout=_POLL_S)
-                    break
-                except queue_mod.Full:
-                    continue
-        q.put(None)
+            if not _put(q, item, stops):
+                return
+        _put(q, None, stops)
     except BaseException as exc:  # noqa: BLE001 - handed to the tracker thread, which re-raises it
-        q.put(exc)
+        _put(q, exc, stops)
     finally:
         close = getattr(frames, "close", None)
         if close is not None:
@@ -378,15 +386,15 @@ def _track_chunk(
     chunk: _Chunk,
     out: tuple[np.ndarray, np.ndarray, np.ndarray],
     st: dict,
-    stop: threading.Event,
+    abort: threading.Event,
     on_ready: Callable[[], Any] | None = None,
 ) -> None:
     """Thread: track the frames of one chunk, writing the kept samples into ``out`` (image, world, got).
 
-    ``on_ready`` is called once the tracker is built (mediapipe imported).
-
-    Fills ``st`` with ``decode_s``, ``pose_s``, ``startup_s`` (mediapipe import + graph set-up) and
-    ``warmup`` (samples tracked only to lock on).
+    Returns early when ``abort`` is set (another chunk failed, or the caller was interrupted).
+    ``on_ready`` is called once the tracker is built (mediapipe imported). Fills ``st`` with
+    ``decode_s``, ``pose_s``, ``startup_s`` (mediapipe import + graph set-up), ``warmup`` (samples
+    tracked only to lock on) and ``done`` (samples kept).
     """
     image, world, got = out
     keep_start = int(keep_idx[chunk.a])
@@ -396,7 +404,9 @@ def _track_chunk(
         end_frame=end, threads=1,
     )
     q: queue_mod.Queue = queue_mod.Queue(maxsize=_PREFETCH)
-    dec = threading.Thread(target=_decoder, args=(frames, q, stop, st), name="repcheck-decode", daemon=True)
+    finished = threading.Event()
+    dec = threading.Thread(target=_decoder, args=(frames, q, (abort, finished), st), name="repcheck-decode",
+                           daemon=True)
     dec.start()
     try:
         t0 = time.perf_counter()
@@ -404,8 +414,11 @@ def _track_chunk(
             st["startup_s"] += time.perf_counter() - t0
             if on_ready is not None:
                 on_ready()
-            while not stop.is_set():
-                item = q.get()
+            while not abort.is_set():
+                try:
+                    item = q.get(timeout=_POLL_S)
+                except queue_mod.Empty:
+                    continue
                 if item is None:
                     break
                 if isinstance(item, BaseException):
@@ -428,7 +441,7 @@ def _track_chunk(
                 got[j] = True
                 st["done"] += 1
     finally:
-        stop.set()  # ends this chunk's decoder (and, on an error, the other chunks)
+        finished.set()  # ends this chunk's decoder
         dec.join()
 
 
@@ -476,18 +489,11 @@ def _run_chunks(
         on_ready()
 
     def run(c: int) -> None:
-        sub_stop = threading.Event()
-
-        def watch() -> None:  # one chunk failing stops all of them
-            stop.wait()
-            sub_stop.set()
-
         try:
-            threading.Thread(target=watch, daemon=True).start()
-            _track_chunk(path, settings, keep_idx, fps, chunks[c], out, per[c], sub_stop, ready)
+            _track_chunk(path, settings, keep_idx, fps, chunks[c], out, per[c], stop, ready)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
             errors.append(exc)
-            stop.set()
+            stop.set()  # one chunk failing stops all of them
 
     threads = [threading.Thread(target=run, args=(c,), name=f"repcheck-pose-{c}", daemon=True)
                for c in range(len(chunks))]
@@ -508,7 +514,6 @@ def _run_chunks(
             for th in threads:
                 th.join()
             raise
-    stop.set()
     if errors:
         raise errors[0]
     for k in ("decode_s", "pose_s", "startup_s"):
