@@ -1,6 +1,8 @@
 """The segment stage: find the holds or the repetitions of a set in its :class:`~repcheck.features.Signals`.
 
-Holds follow the exercise's "in position" score (``spec.driver``, 0..1) with hysteresis; reps are the
+Holds follow the exercise's "in position" score (``spec.driver``, 0..1) with hysteresis, their bounds
+refined on the hips (getting up / lowering) and, for the plank, cut where the legs bend (knees going down
+to the floor ends a plank, also a deep sag whose hips are as low as lying down); reps are the
 peaks of the driver signal found by :func:`scipy.signal.find_peaks` with a prominence criterion, their
 bounds where the driver leaves / returns to its resting level. Each finder returns ``(segments, info)``:
 ``info`` holds the intermediates (driver trace, thresholds, peaks, prominences) the review widget plots.
@@ -198,13 +200,16 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         cut = a == 0 or b == x.size - 1  # the recording starts/ends inside the hold
         if t[b] - t[a] < (min(min_hold, MIN_CUT_HOLD_S) if cut else min_hold):
             continue
+        a_raw = a
         for name in HOLD_REFINE.get(spec.driver, ()):
             a, b = _refine_hold(signals, name, a, b)
-        for k, (pa, pb) in enumerate(_straight_leg_pieces(signals, spec, a, b)):
-            # after kneeling (k > 0) the legs also straighten when lying down on the belly, so a stretch
-            # after it needs the full length (even if the recording ends in it) and the strict score
-            short = min(min_hold, MIN_CUT_HOLD_S) if k == 0 and (pa == 0 or pb == x.size - 1) else min_hold
-            if t[pb] - t[pa] < short or (k > 0 and not np.max(x[pa : pb + 1]) >= enter):
+        for pa, pb, after_bend in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw):
+            # after the knees were down the legs also straighten when lying down on the belly, so a stretch
+            # after a bend needs the full length (even if the recording ends in it) and the strict score
+            cut = pa == 0 or (pb == x.size - 1 and not after_bend)
+            if t[pb] - t[pa] < (min(min_hold, MIN_CUT_HOLD_S) if cut else min_hold):
+                continue
+            if after_bend and not np.max(x[pa : pb + 1]) >= enter:
                 continue
             segs.append(Segment(len(segs) + 1, "hold", float(t[pa]), float(t[pb]), None, int(pa), int(pb)))
     return segs, {"t": t, "driver": x, "enter": enter, "exit": exit, "raw_runs": raw_runs}
@@ -249,28 +254,36 @@ HOLD_BEND = {"in_plank": "knee_angle_deg"}
 HOLD_BEND_DEG = 12.0
 #: ... for at least this long (s): a moment of a mislocated knee point is not kneeling.
 HOLD_BEND_MIN_S = 0.3
+#: A bend this deep (degrees below the hold's level) is kneeling: on fast-path planks (seeds 300–319; side,
+#: other side, 30°, 45°) the legs before a hold got into from kneeling are bent 31° or more (5th percentile
+#: 36°); lying prone before the hold reads as bent by up to 23° (95th percentile 18°).
+HOLD_KNEEL_DEG = 30.0
 
 
-def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> list[tuple[int, int]]:
+def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *,
+                         a_min: int | None = None) -> list[tuple[int, int, bool]]:
     """Split a hold ``a..b`` (sample indices, inclusive) where the legs bend (``HOLD_BEND``).
 
     Bends are runs of at least ``HOLD_BEND_MIN_S`` where the signal is ``HOLD_BEND_DEG`` below its median
     over ``a..b``, starting inside the hold (a bend after the hips have come down, lying on the belly, does
     not matter) or ending at most ``HOLD_REFINE_LOOK_S`` before it. A straight-leg stretch ends where the
     fall into the next bend starts and starts where the rise out of the previous one ends (both
-    extrapolated from the steep part, :func:`_eased_end`); bounds only ever move inward.
+    extrapolated from the steep part, :func:`_eased_end`). Bounds only move inward, except that a hold
+    got into from kneeling (a bend of ``HOLD_KNEEL_DEG`` or more) starts where the legs have straightened
+    even if that is before ``a`` (the hips still rising then is a pike setting in), but not before
+    ``a_min`` (default ``a``).
 
     Returns
     -------
-    list of (start, end)
-        The straight-leg stretches, sample indices, inclusive.
+    list of (start, end, after_bend)
+        The straight-leg stretches (sample indices, inclusive), and whether each follows a bend.
     """
     name = HOLD_BEND.get(spec.driver)
     if name is None or name not in signals.values:
-        return [(a, b)]
+        return [(a, b, False)]
     y = np.asarray(signals.values[name], float)
     if not np.isfinite(y[a : b + 1]).any():
-        return [(a, b)]
+        return [(a, b, False)]
     lvl = float(np.nanmedian(y[a : b + 1]))
     fps = signals.fps
     look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
@@ -278,18 +291,21 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int) -
     bent = np.nan_to_num(lvl - y, nan=0.0) > HOLD_BEND_DEG
     bends = [(int(r0), int(r1) - 1) for r0, r1 in _runs(bent)
              if r1 - r0 >= k and r1 - 1 >= a - look and r0 <= b]
-    pieces: list[tuple[int, int]] = []
-    lo = a
+    pieces: list[tuple[int, int, bool]] = []
+    lo, after = a, False
     for r0, r1 in bends:
         if r0 > lo:  # straight legs from lo until this bend
             e = _eased_end(y, r0, look, forward=False)
             hi = min(r0 - 1, b if e is None else int(round(e)))
             if hi > lo:
-                pieces.append((lo, hi))
+                pieces.append((lo, hi, after))
+        after = True
         s = _eased_end(y, r1, look, forward=True)
-        lo = max(lo, r1 + 1 if s is None else max(r1 + 1, int(round(s))))
+        up = r1 + 1 if s is None else max(r1 + 1, int(round(s)))
+        kneeling = lvl - float(np.nanmin(y[r0 : r1 + 1])) >= HOLD_KNEEL_DEG
+        lo = max(a if a_min is None else a_min, up) if r1 < a and kneeling else max(lo, up)
     if lo < b:
-        pieces.append((lo, b))
+        pieces.append((lo, b, after))
     return pieces
 
 

@@ -158,10 +158,14 @@ def test_real_correct_plank(name):
 # ------------------------------------------------------------------------- rendered synthetic clips
 #: (exercise, fault, severity, length, seed): every judged exercise with and without its main fault,
 #: side view, 10 fps, 480×270. Seeds 7001+ are not used by training; the locked-rotation seeds put reps
-#: on both sides (3 + 1).
+#: on both sides (3 + 1); 7101 gets out of the plank knees first, then lies prone.
 RENDER_CASES = [
     ("plank", None, 0.0, {"seconds": 5}, 7001),
     ("plank", "hips_sag", 0.7, {"seconds": 5}, 7002),
+    # deep sag (hips as low as lying on the forearms): the hold ends where the knees go down (issue #3)
+    ("plank", "hips_sag", 0.9, {"seconds": 5}, 7101),
+    # pike ramping in right after getting up from kneeling: the hold starts when the body is up
+    ("plank", "hips_pike", 0.8, {"seconds": 5}, 7100),
     ("upper_back_roll", None, 0.0, {"reps": 3}, 7003),
     ("upper_back_roll", "lower_back_arch", 0.8, {"reps": 3}, 7004),
     ("lumbar_locked_rotation", None, 0.0, {"reps": 4}, 7013),
@@ -175,7 +179,8 @@ MAIN_FAULT = {"plank": "hips_sag", "upper_back_roll": "lower_back_arch", "lumbar
 
 @pytest.mark.slow
 @pytest.mark.parametrize("exercise,fault,severity,kw,seed", RENDER_CASES,
-                         ids=[f"{c[0]}-{c[1] or 'ok'}" for c in RENDER_CASES])
+                         ids=[f"{c[0]}-{c[1] or 'ok'}" + (f"-{c[2]}" if c[1] == "hips_sag" and c[2] > 0.8 else "")
+                              for c in RENDER_CASES])
 def test_rendered_clip_end_to_end(rendered_clip, exercise, fault, severity, kw, seed):
     """Rendered clip → real MediaPipe → report (issue #3): holds within 1 s, rep counts exact, reps within
     0.5 s, the side of every rep right, and the main fault's verdict not the opposite of the truth."""
@@ -191,7 +196,7 @@ def test_rendered_clip_end_to_end(rendered_clip, exercise, fault, severity, kw, 
         assert seg.start_s == pytest.approx(g["start_s"], abs=tol), (found, expected)
         assert seg.end_s == pytest.approx(g["end_s"], abs=tol), (found, expected)
         assert seg.side == g["side"], (found, expected)
-    verdicts = [seg.fault(MAIN_FAULT[exercise]).verdict for seg in r.segments]
+    verdicts = [seg.fault(fault or MAIN_FAULT[exercise]).verdict for seg in r.segments]
     if exercise == "plank":
         assert verdicts == ["fault" if fault else "ok"]
     else:  # a rep may be unsure, never the opposite of the truth
