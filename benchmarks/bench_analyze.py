@@ -517,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"1-minute load average during the runs: {min(loads):.1f} .. {max(loads):.1f} "
               f"on {os.cpu_count()} cores")
     print("(~ = naive time scaled up from the first --naive-max-s seconds; cpu s = CPU seconds of the "
-          "whole process tree incl. interpreter start; stage shares are of the summed per-process stage "
+          "whole process tree incl. interpreter start; stage shares are of the summed per-thread stage "
           "times; RSS = peak of the whole process tree)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))

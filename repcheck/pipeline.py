@@ -238,7 +238,6 @@ def analyze(
     from .pose import extract_pose
     from .video import probe
 
-    info = probe(path)
     # Loading the shipped classifiers (importing skops imports every scikit-learn estimator: ~1 s CPU in a
     # fresh process) runs while the pose stage decodes and runs MediaPipe (which release the GIL; see
     # repcheck.pose). It starts once the pose stage is past its own GIL-bound start-up (the mediapipe
@@ -259,8 +258,11 @@ def analyze(
         if preload is not None:
             preload.join()
         stats["models_wait_s"] = time.perf_counter() - t0
+    # the container facts: kept with the pose track (a cache hit opens neither the video nor reads it
+    # all to hash it again); probed for tracks cached before they were kept
+    video = track.source.get("video") if isinstance(track.source.get("video"), dict) else probe(path).to_dict()
     t0 = time.perf_counter()
-    report = analyze_track(track, spec, models=models, video=info)
+    report = analyze_track(track, spec, models=models, video=video)
     stats["analysis_s"] = time.perf_counter() - t0
     return report
 

@@ -567,7 +567,9 @@ def extract_pose(
     PoseTrack
         ``image``/``world`` of shape (T, 33, 4) (all-NaN rows where no person was found), ``t`` (T,) in
         seconds, ``frame_size`` the upright (width, height) of the source, ``fps`` of the source,
-        ``source`` = {path, sha256, settings, cache_key, extractor}.
+        ``source`` = {path, sha256, settings, cache_key, extractor, video} (``video``: the probe's
+        :meth:`~repcheck.video.VideoInfo.to_dict`, so a cache hit needs no probe; absent in cache
+        entries written before it was added).
 
     Raises
     ------
@@ -591,6 +593,8 @@ def extract_pose(
                     on_ready()
                 stats.update(mode="cache", workers=0, samples=track.n_frames)
                 track.source["path"] = str(p)
+                if isinstance(track.source.get("video"), dict):
+                    track.source["video"]["path"] = str(p)
                 if progress is not None:
                     progress(track.n_frames, track.n_frames)
                 _check_person(track, name)
@@ -619,6 +623,7 @@ def extract_pose(
             "settings": {k: v for k, v in settings.to_dict().items() if k != "workers"},
             "cache_key": settings.cache_key(),
             "extractor": _EXTRACTOR_VERSION,
+            "video": info.to_dict(),
         },
     )
     if cpath is not None:
