@@ -771,13 +771,11 @@ _KNEEL_FOOT_UP = np.array([0.447, -0.894, 0.0])
 _KNEEL_KNEE_OUT = 0.3
 #: Eyes follow the free hand: the head turns this fraction of the thoracic rotation.
 _LLR_HEAD_TURN = 0.8
-#: How far (m, standard body) the support shoulder joint may move with the shoulder blade (pushing the
-#: floor away / sinking between the shoulder blades) to keep the elbow planted while the thorax turns.
-#: The thorax turns about its own axis, which lowers the support shoulder up to ~12 cm (a real body turns
-#: partly about the support arm; the side-shift that needs is not modelled): the shoulder blade takes up
+#: How far (m, standard body) the upper body may shift (lumbar side-shift, shoulder blade) to keep the
+#: support elbow planted while the thorax turns. The thorax turns about its own axis, which lowers the
+#: support shoulder up to ~12 cm (a real body turns partly about the support arm): the shift takes up
 #: 5 cm, beyond that the elbow slides (median 4 cm, at most 13 cm over 20 sampled sets, was 12 / 19 cm).
-#: Taking up all of it would keep the support shoulder at rest height and halve the shoulder line's tilt.
-_LLR_SCAPULA_M = 0.05
+_LLR_SHIFT_M = 0.05
 
 
 def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
@@ -811,14 +809,18 @@ def _llr_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     hang = J[f"{sup}_shoulder"] - Y * body.upper_arm + X * 0.05 * sc
     el_aim = (1 - k) * hang + k * el_floor
     if k > 0:
-        # the support elbow stays planted: as the thorax turns, the shoulder girdle (scapula) takes up the
-        # change of the shoulder's distance from it (up to _LLR_SCAPULA_M); beyond that the elbow slides
+        # the support elbow stays planted: as the thorax turns, the upper body shifts (lumbar side-shift and
+        # shoulder blade) to keep the support shoulder an upper arm from it, up to _LLR_SHIFT_M; beyond that
+        # the elbow slides. The whole thorax moves, so the shoulder line tilts as much as the thorax turns.
         sh = J[f"{sup}_shoulder"]
         v = sh - el_aim
         dist = float(np.linalg.norm(v))
-        move = k * float(np.clip(body.upper_arm - dist, -_LLR_SCAPULA_M * sc, _LLR_SCAPULA_M * sc))
+        move = k * float(np.clip(body.upper_arm - dist, -_LLR_SHIFT_M * sc, _LLR_SHIFT_M * sc))
+        shift = v / max(dist, 1e-9) * move
         J = dict(J)
-        J[f"{sup}_shoulder"] = sh + v / max(dist, 1e-9) * move
+        for name in ("c7", "mid_shoulder", "left_shoulder", "right_shoulder", "head"):
+            J[name] = J[name] + shift
+        J["t12"] = J["t12"] + 0.5 * shift
         trunk = (J, F)
     el_b[sup] = -Y + 0.2 * X
     hand_dir[sup] = X
