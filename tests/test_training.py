@@ -270,3 +270,14 @@ def test_trainer_protocol_for_the_retrain_app():
 
     t = Trainer(data_dir=Path("/nonexistent"), models_dir=Path("/nonexistent-models"))
     assert callable(t.train) and t.versions() == [] and callable(t.rollback)
+
+
+def test_threshold_stays_at_one_half_when_that_already_meets_the_recall_target():
+    # calibrated probabilities: a reader of the timeline takes p >= 0.5 as "fault"; keep that operating point
+    y = np.array([0] * 40 + [1] * 40)
+    p = np.concatenate([np.linspace(0.02, 0.35, 40), np.linspace(0.55, 0.98, 40)])
+    assert choose_threshold(y, p, 0.95) == 0.5
+    # when 0.5 would miss clear faults, the threshold moves down to catch them
+    p_low = np.concatenate([np.linspace(0.02, 0.2, 40), np.linspace(0.3, 0.98, 40)])
+    th = choose_threshold(y, p_low, 0.95)
+    assert th < 0.5 and (p_low[y == 1] >= th).mean() >= 0.95

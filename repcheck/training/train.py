@@ -184,15 +184,19 @@ def _enough_groups(data: FaultData, what: str, config: TrainConfig) -> int:
 #: When meeting the recall target would leave precision below this, the model cannot separate the classes
 #: well enough for the target: the best-F1 threshold is used instead (``recall_clear`` shows the miss).
 MIN_PRECISION = 0.5
+#: 0.5 is kept as the threshold when its out-of-fold F1 is at most this much below the best threshold's.
+F1_TOLERANCE = 0.02
 
 
 def choose_threshold(y: np.ndarray, p: np.ndarray, target_recall: float = 0.95,
                      clear: np.ndarray | None = None, min_precision: float = MIN_PRECISION) -> float:
     """Decision threshold on probabilities ``p`` for labels ``y`` (1 = fault).
 
-    Among candidate thresholds whose recall is at least ``target_recall`` — recall over the *clear*
-    faults when ``clear`` is given — return the one with the best F1 over all rows; ties go to the
-    threshold closest to 0.5. With no positives, 0.5.
+    The probabilities are calibrated, so 0.5 is the natural operating point and the one a reader of the
+    report's timeline assumes: it is kept whenever it meets ``target_recall`` — recall over the *clear*
+    faults when ``clear`` is given — with an F1 within :data:`F1_TOLERANCE` of the best. Otherwise, among
+    candidate thresholds meeting the recall target, the one with the best F1 over all rows (ties: closest
+    to 0.5), placed halfway to the next lower probability. With no positives, 0.5.
 
     Parameters
     ----------
@@ -235,6 +239,14 @@ def choose_threshold(y: np.ndarray, p: np.ndarray, target_recall: float = 0.95,
             best = (f1, abs(th - 0.5), float(th))
             best_prec = tp / (tp + fp) if tp + fp else 0.0
     th = best[2] if best[0] >= 0 and best_prec >= min_precision else best_any[2]
+    cp = clear & (y == 1)
+    at_half = p >= 0.5
+    tp_h = float(np.sum(at_half & (y == 1)))
+    f1_half = 2 * tp_h / (2 * tp_h + float(np.sum(at_half & (y == 0))) + float(np.sum(~at_half & (y == 1))))
+    recall_half = float(np.sum(at_half & cp)) / float(cp.sum())
+    best_f1 = best[0] if best[0] >= 0 else best_any[0]
+    if recall_half + 1e-12 >= target_recall and f1_half >= best_f1 - F1_TOLERANCE:
+        return 0.5
     # place the threshold halfway to the next lower probability (a margin instead of sitting on a point)
     below = p[p < th]
     if below.size:
