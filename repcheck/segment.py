@@ -394,11 +394,12 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool) -> float | N
     v = np.diff(z[base_i : top_i + 1])
     if not np.isfinite(v).all():
         return None
-    # the first burst of speed (a local maximum reaching HOLD_FIRST_PEAK_SHARE of the fastest): getting up
-    # into a plank and a pike ramping in right after it are two bursts, and the faster may be the second
+    # getting up: the first burst of speed (a local maximum reaching HOLD_FIRST_PEAK_SHARE of the fastest):
+    # getting up into a plank and a pike ramping in right after it are two bursts, the faster may be the
+    # second (getting down: the fastest, as a slow sag before it is not part of getting down)
     peaks = np.flatnonzero((v >= HOLD_FIRST_PEAK_SHARE * v.max()) & (v >= np.r_[-np.inf, v[:-1]])
                            & (v >= np.r_[v[1:], -np.inf]))
-    steep = int(peaks[0]) if peaks.size else int(np.argmax(v))
+    steep = int(peaks[0]) if peaks.size and forward else int(np.argmax(v))
     slow = np.flatnonzero(v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep])
     if slow.size:
         top_i = base_i + steep + int(slow[0])
