@@ -52,10 +52,10 @@ CALIBRATED_NOISE: dict[str, dict[str, float]] = {
                             far_side_factor=1.34, swap_rate_per_s=0.0, visibility_near=0.99, visibility_far=0.54,
                             depth_scale=2.56),
     # kneeling + trunk rotation (knees apart, elbow planted between them): MediaPipe's worst case for hands
-    # and feet (5-6x the trunk's error, the far side 2x the near: 1.5 here, see the doc); the trunk is read well
-    "lumbar_locked_rotation": dict(bias=0.0055, wander=0.0116, jitter=0.0048, extremity_factor=5.5, hip_shift=0.0,
-                                   far_side_factor=1.5, swap_rate_per_s=0.03, swap_duration_s=(0.5, 2.0),
-                                   visibility_near=0.955, visibility_far=0.37, depth_scale=2.22),
+    # and feet (5-6x the trunk's error, the far side 2x the near); the trunk itself is read well
+    "lumbar_locked_rotation": dict(bias=0.0054, wander=0.0106, jitter=0.0030, extremity_factor=5.5, hip_shift=0.0,
+                                   far_side_factor=2.0, swap_rate_per_s=0.03, swap_duration_s=(0.5, 2.0),
+                                   visibility_near=0.964, visibility_far=0.41, depth_scale=2.28),
     "glute_bridge": dict(bias=0.0066, wander=0.0056, jitter=0.0010, extremity_factor=1.6, hip_shift=-0.0083,
                          far_side_factor=1.25, swap_rate_per_s=0.0, visibility_near=0.995, visibility_far=0.53,
                          depth_scale=2.37),
