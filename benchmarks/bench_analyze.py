@@ -36,7 +36,10 @@ Reading the figures: wall times only mean something on an otherwise idle machine
 autogroup scheduling (``/proc/sys/kernel/sched_autogroup_enabled``) CPU is shared per session, so on a
 busy shared box the two tracker threads together get about what the single naive process gets, and
 the parallel gain disappears from the wall column. The ``cpu s`` column (CPU seconds of the whole process
-tree) is the work done and stays comparable; the load average is printed with the table.
+tree) is the work done and stays comparable; the load average is printed with the table. The JSON's
+``timed_cpu_s`` is the CPU spent inside the timed region only (all threads; no interpreter start or
+session imports), and the line "CPU inside the timed region" compares it with the naive loop's: on an
+idle machine the wall ratio is that work ratio times the parallel gain the naive loop lacks (≤ cores).
 """
 
 from __future__ import annotations
