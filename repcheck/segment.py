@@ -200,16 +200,18 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         cut = a == 0 or b == x.size - 1  # the recording starts/ends inside the hold
         if t[b] - t[a] < (min(min_hold, MIN_CUT_HOLD_S) if cut else min_hold):
             continue
-        a_raw = a
+        a_raw, long_enough = a, t[b] - t[a] >= min_hold
         for name in HOLD_REFINE.get(spec.driver, ()):
             a, b = _refine_hold(signals, name, a, b)
-        for pa, pb, after_bend in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw):
-            # after the knees were down the legs also straighten when lying down on the belly, so a stretch
-            # after a bend needs the full length (even if the recording ends in it) and the strict score
-            cut = pa == 0 or (pb == x.size - 1 and not after_bend)
-            if t[pb] - t[pa] < (min(min_hold, MIN_CUT_HOLD_S) if cut else min_hold):
+        for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw):
+            # the legs also straighten when lying down on the belly after the knees went down: a stretch
+            # split off by a bend needs the full length and the strict score, and a short stretch right
+            # after a bend is not kept for being cut off by the end of the recording
+            if after == "inside" and (t[pb] - t[pa] < min_hold or not np.max(x[pa : pb + 1]) >= enter):
                 continue
-            if after_bend and not np.max(x[pa : pb + 1]) >= enter:
+            if after == "before" and not long_enough and a_raw > 0:
+                continue
+            if t[pb] - t[pa] < MIN_CUT_HOLD_S:
                 continue
             segs.append(Segment(len(segs) + 1, "hold", float(t[pa]), float(t[pb]), None, int(pa), int(pb)))
     return segs, {"t": t, "driver": x, "enter": enter, "exit": exit, "raw_runs": raw_runs}
@@ -261,7 +263,7 @@ HOLD_KNEEL_DEG = 30.0
 
 
 def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *,
-                         a_min: int | None = None) -> list[tuple[int, int, bool]]:
+                         a_min: int | None = None) -> list[tuple[int, int, str]]:
     """Split a hold ``a..b`` (sample indices, inclusive) where the legs bend (``HOLD_BEND``).
 
     Bends are runs of at least ``HOLD_BEND_MIN_S`` where the signal is ``HOLD_BEND_DEG`` below its median
@@ -275,31 +277,32 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
 
     Returns
     -------
-    list of (start, end, after_bend)
-        The straight-leg stretches (sample indices, inclusive), and whether each follows a bend.
+    list of (start, end, after)
+        The straight-leg stretches (sample indices, inclusive), and what each follows: ``""`` (no bend),
+        ``"before"`` (a bend before the hold: getting up from the knees) or ``"inside"`` (a bend inside it).
     """
     name = HOLD_BEND.get(spec.driver)
     if name is None or name not in signals.values:
-        return [(a, b, False)]
+        return [(a, b, "")]
     y = np.asarray(signals.values[name], float)
     if not np.isfinite(y[a : b + 1]).any():
-        return [(a, b, False)]
+        return [(a, b, "")]
     lvl = float(np.nanmedian(y[a : b + 1]))
     fps = signals.fps
     look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
-    k = max(1, int(round(HOLD_BEND_MIN_S * fps)))
+    k = max(2, int(round(HOLD_BEND_MIN_S * fps)))  # (two samples at least: 4 fps is not smoothed)
     bent = np.nan_to_num(lvl - y, nan=0.0) > HOLD_BEND_DEG
     bends = [(int(r0), int(r1) - 1) for r0, r1 in _runs(bent)
              if r1 - r0 >= k and r1 - 1 >= a - look and r0 <= b]
-    pieces: list[tuple[int, int, bool]] = []
-    lo, after = a, False
+    pieces: list[tuple[int, int, str]] = []
+    lo, after = a, ""
     for r0, r1 in bends:
         if r0 > lo:  # straight legs from lo until this bend
             e = _eased_end(y, r0, look, forward=False)
             hi = min(r0 - 1, b if e is None else int(round(e)))
             if hi > lo:
                 pieces.append((lo, hi, after))
-        after = True
+        after = "inside" if r0 >= a else "before"
         s = _eased_end(y, r1, look, forward=True)
         up = r1 + 1 if s is None else max(r1 + 1, int(round(s)))
         kneeling = lvl - float(np.nanmin(y[r0 : r1 + 1])) >= HOLD_KNEEL_DEG
