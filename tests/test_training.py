@@ -85,7 +85,7 @@ def test_trainer_labels_become_examples_by_majority_and_ties_are_left_out():
          "fault": "hips_pike", "label": lab, "labeller": who, "labelled_at": "2026-01-01"}
         for lab, who in (("fault", "ana"), ("ok", "ben"))
     ]
-    exs = examples_from_labels(rows, track_for=lambda path: _track())
+    exs = examples_from_labels(rows, track_for=lambda path, exercise: _track())
     assert len(exs) == 1
     ex = exs[0]
     assert ex.source == "trainer" and ex.provenance["video_sha256"] == "abc123"

@@ -229,7 +229,8 @@ def run_job(job: ClipJob, out_dir: str | Path, mode: str = "render") -> dict[str
             from ..synth.clip import write_clip
 
             mp4 = write_clip(plan, out_dir / f"{job.id}.mp4")
-            track = extract_pose(mp4)  # default settings, default cache: `repcheck evaluate` reuses it
+            # the analyser's settings for this exercise (its sample rate) and cache: `repcheck evaluate` reuses it
+            track = extract_pose(mp4, exercise=job.exercise)
             det = float(np.mean(track.detected())) if track.n_frames else 0.0
             return {"id": job.id, "frames": plan.n_frames, "detected": round(det, 3),
                     "seconds": round(time.perf_counter() - t0, 1), "error": None}

@@ -291,13 +291,15 @@ def examples_from_labels(
     ----------
     rows : sequence of dict
         ``video_sha256, video_path, exercise, start_s, end_s, fault, label ("fault"|"ok"), labeller``.
-    track_for : callable ``(video_path) -> PoseTrack``, optional
-        How to get the pose track (default: :func:`repcheck.pose.extract_pose`, cached).
+    track_for : callable ``(video_path, exercise) -> PoseTrack``, optional
+        How to get the pose track (default: :func:`repcheck.pose.extract_pose` at the exercise's analysis
+        rate, cached — the analyser's own track of that video).
     """
     if track_for is None:
         from ..pose import extract_pose
 
-        track_for = extract_pose
+        def track_for(path: str, exercise: str) -> Any:  # the analyser's rate and cache for that exercise
+            return extract_pose(path, exercise=exercise)
     by_video: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         if r.get("label") in ("fault", "ok"):
@@ -322,7 +324,7 @@ def examples_from_labels(
         if not segments:
             continue
         path = rs[0]["video_path"]
-        track = track_for(path)
+        track = track_for(path, exercise)
         labellers = sorted({str(r["labeller"]) for r in rs})
         out.append(Example(
             id=f"real-{exercise}-{sha[:12]}", exercise=exercise, source="trainer", track=track,
