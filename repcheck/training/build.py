@@ -358,13 +358,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, help="build at most this many clips (smoke runs)")
     ap.add_argument("--plan", action="store_true", help="print the plan and exit")
     args = ap.parse_args(argv)
-    counts = dict(DEFAULT_COUNTS)
-    if args.only:
-        counts = {k: v for k, v in counts.items() if k in set(args.only)}
     views, view_p = (tuple(args.views), None) if args.views else (VIEWS, VIEW_P)
     prefix = {"video": "h-", "heldout": "h-", "fast": "f-"}.get(args.mode, "")
-    jobs = plan_jobs(counts=counts, seed=args.seed, bodies=args.bodies, body_seed=args.body_seed, fps=args.fps,
-                     size=args.size, scale=args.scale, views=views, view_p=view_p, prefix=prefix, reps=args.reps)
+    # --only filters the full plan, so a clip keeps its seed (room, camera, body) whichever exercises are built
+    jobs = plan_jobs(counts=dict(DEFAULT_COUNTS), seed=args.seed, bodies=args.bodies, body_seed=args.body_seed,
+                     fps=args.fps, size=args.size, scale=args.scale, views=views, view_p=view_p, prefix=prefix,
+                     reps=args.reps)
+    if args.only:
+        jobs = [j for j in jobs if j.exercise in set(args.only)]
     if args.limit:
         jobs = jobs[: args.limit]
     if args.plan:
