@@ -28,6 +28,13 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``thorax_rotation``     shoulder-line rotation estimate in degrees from its resting value (the most
                         common still value), + = left shoulder up (locked rotation: the driver is its
                         magnitude, the rep's side its sign).
+``thorax_rotation_size``  size of the rotation in degrees from rest, whichever the direction (locked rotation
+                        rep driver). Equal to ``thorax_rotation_abs`` unless MediaPipe swapped the shoulders
+                        in the set (``shoulder_swap``); then ``|thorax_rotation|`` is taken per sample before
+                        smoothing, so the swaps (sign flips of a few samples near a rep's top) do not cancel
+                        in the smoothing, and dips shorter than ``ROTATION_DIP_S`` with the elbow up are
+                        closed.
+``shoulder_swap``       1 at samples where MediaPipe swapped the left and right shoulder (else 0).
 ``hip_drift_cm``        hip displacement from its rest position relative to the knees (locked rotation).
 ``hip_rise_cm``         the upward part of that displacement.
 """
@@ -72,6 +79,15 @@ SMOOTH_WINDOW_S = 0.5
 #: MediaPipe swaps the left and right shoulder for a frame now and then, which flips the rotation's sign
 #: (measured +40° for one frame inside a −45° rep on a rendered side-view clip).
 ROTATION_SPIKE_DEG = 15.0
+#: A one-sample flip of the shoulder line's rotation across zero with both readings at least this far
+#: from level (degrees) is a left/right shoulder swap by MediaPipe (none on synthetic tracks at 8–30 fps).
+SWAP_MIN_DEG = 15.0
+#: Dips of ``thorax_rotation_size`` shorter than this (s) are closed where the elbow stays up: with the
+#: shoulders stacked near a rep's top MediaPipe may read both shoulders at one height for ~0.9 s (measured
+#: on a rendered hips_move locked rotation, 10 fps), which split the rep.
+ROTATION_DIP_S = 1.2
+#: ... and only where the higher elbow is at least this high (cm) above its rest at the dip's edges.
+ROTATION_ELBOW_UP_CM = 15.0
 #: Floor for the body scale (pixels per cm): a body smaller than 2 % of the frame diagonal per metre is
 #: not analysable anyway; this only keeps divisions finite.
 MIN_SCALE_FRAC = 0.0002
@@ -349,6 +365,82 @@ def _rest_level(x: np.ndarray, fps: float, *, prominence: float = 8.0, tol: floa
     return float(np.median(near)) if near.size else float(c)
 
 
+def _rotation_size(rot: np.ndarray, rest: float, t: np.ndarray, fps: float,
+                   elbow: np.ndarray | None = None) -> np.ndarray:
+    """Label-free rotation size: ``|rot − rest|`` per sample, despiked, smoothed, short dips closed.
+
+    A dip (up to ``ROTATION_DIP_S``) is closed only where the higher elbow stays up through it (at least
+    half its lift at the dip's edges, and ``ROTATION_ELBOW_UP_CM`` above its rest): the working elbow
+    points at the ceiling through a rep, while MediaPipe may read the stacked shoulders at one height
+    for most of a second. A dip between sitting up and the next side's first rep (elbows down) is kept.
+
+    Parameters
+    ----------
+    rot : ndarray of shape (T,)
+        Raw (unsmoothed) shoulder-line rotation in degrees, NaN allowed.
+    rest : float
+        Its resting level (degrees).
+    t : ndarray of shape (T,)
+        Times (s).
+    fps : float
+    elbow : ndarray of shape (T,), optional
+        Smoothed height (cm) of the higher elbow above the knees; without it no dip is closed.
+
+    Returns
+    -------
+    ndarray of shape (T,)
+        Degrees, ≥ 0 up to smoothing overshoot; NaN where ``rot`` stays missing.
+    """
+    from scipy.ndimage import grey_closing
+
+    size = smooth(bridge_gaps(despike(np.abs(rot - rest), ROTATION_SPIKE_DEG), t), fps)
+    ok = np.isfinite(size)
+    k = int(round(ROTATION_DIP_S * fps))
+    if elbow is None or k < 2 or ok.sum() <= k or np.isfinite(elbow).sum() < 3:
+        return size
+    idx = np.flatnonzero(ok)
+    filled = np.interp(np.arange(size.size), idx, size[idx])
+    closed = grey_closing(filled, size=k + 1, mode="nearest")
+    e = np.asarray(elbow, float)
+    e = e - float(np.nanpercentile(e, 20))  # from its resting level (most of a set is rest)
+    out = filled.copy()
+    for a, b in _dip_runs(closed > filled + 1e-9):
+        if a == 0 or b >= size.size:
+            continue
+        edge = min(e[a - 1], e[b])
+        inner = e[a:b]
+        if np.isfinite(edge) and edge >= ROTATION_ELBOW_UP_CM and np.all(np.isfinite(inner)) \
+                and inner.min() >= 0.5 * edge:
+            out[a:b] = closed[a:b]
+    return np.where(ok, out, np.nan)
+
+
+def _shoulder_swaps(rot: np.ndarray) -> np.ndarray:
+    """Samples where MediaPipe swapped the left and right shoulder labels (shape (T,) of bool).
+
+    A swap flips the shoulder line's rotation across zero in one sample: both readings at least
+    ``SWAP_MIN_DEG`` from level with opposite signs (a body turns ≤ 15° between samples at 8 fps).
+
+    Parameters
+    ----------
+    rot : ndarray of shape (T,)
+        Raw (unsmoothed) shoulder-line rotation in degrees, NaN allowed.
+    """
+    out = np.zeros(rot.size, bool)
+    if rot.size >= 2:
+        a, b = rot[:-1], rot[1:]
+        with np.errstate(invalid="ignore"):
+            out[1:] = (np.sign(a) * np.sign(b) < 0) & (np.fmin(np.abs(a), np.abs(b)) >= SWAP_MIN_DEG)
+    return out
+
+
+def _dip_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Start and end (exclusive) of each True run of ``mask`` (shape (T,))."""
+    m = np.concatenate([[False], np.asarray(mask, bool), [False]])
+    d = np.diff(m.astype(int))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
+
+
 # ---------------------------------------------------------------------------------------- main
 def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) -> Signals:
     """Measure every per-sample signal of a set.
@@ -530,6 +622,14 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     values["hip_drift_cm"] = np.hypot(dx, dy)
     values["hip_rise_cm"] = dy
     values["thorax_rotation_abs"] = rot
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        top_elbow = (np.fmax(P[:, LM["left_elbow"], 1], P[:, LM["right_elbow"], 1]) - knee[:, 1]) / scale
+    swaps = _shoulder_swaps(thorax_rot)
+    values["shoulder_swap"] = swaps.astype(float)
+    values["thorax_rotation_size"] = _rotation_size(thorax_rot, rest_rot, t, fps,
+                                                    elbow=smooth(bridge_gaps(top_elbow, t), fps)) \
+        if swaps.sum() >= 3 else rot.copy()  # 3: segment.SWAP_MIN_COUNT (a stray swap changes nothing)
 
     quality = {f"vis_{g}": np.nan_to_num(vis[g], nan=0.0) for g in
                ("shoulders", "hips", "knees", "ankles", "elbows", "head")}

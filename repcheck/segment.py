@@ -59,6 +59,26 @@ REP_ONSET_EXTRAP = 0.7
 #: no rotation (shoulders kept overlapping), so rendered locked-rotation reps came out 0.3–0.5 s short at
 #: each end with 0.7; 1.0 halves that and costs +0.02 s of p90 error on the fast path.
 REP_ONSET_EXTRAP_BY_DRIVER = {"thorax_rotation": 1.0}
+#: Drivers whose rep bounds may extend past the base into the rest (:func:`_rep_bounds`): MediaPipe reads
+#: the first and last ~10-15 degrees of a locked rotation in a side view as rest, so the reading starts to
+#: move 0.4-0.5 s after the body does (rendered clips, elbow and shoulder line alike). Applied when the set
+#: shows MediaPipe's shoulder swaps (a MediaPipe reading); synthetic fast-path tracks keep the base clip
+#: (past it, a sitting-up bump between the sides became long enough to count as a rep).
+REP_PAST_BASE = frozenset({"thorax_rotation"})
+#: Onset levels used with ``REP_PAST_BASE``: the MediaPipe reading's rise is steep from its start, so its
+#: 10 % point is already on the steep part (max bound error 0.48 s on the two rendered issue-#3 clips,
+#: against 0.59 s with (0.2, 0.8)).
+REP_PAST_BASE_LEVELS = (0.1, 0.8)
+#: Sets with at least this many shoulder swaps (``shoulder_swap``) are read as MediaPipe's swapping
+#: output: sides from each rep's onset, bounds past the base. One swap is a stray frame (seen on synthetic
+#: fast-path tracks); rendered clips show 8–20 per set.
+SWAP_MIN_COUNT = 3
+#: Signal that measures a locked rotation's reps (see :func:`_driver`; ``thorax_rotation`` gives the side).
+ROTATION_DRIVER = "thorax_rotation_size"
+#: A rotation rep's side is read on its rise up to this share of its height (:func:`_onset_sides`).
+ROTATION_ONSET_SHARE = 0.5
+#: ... from where it last reads below this share of its height (near rest).
+ROTATION_REST_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -106,8 +126,67 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 def _driver(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
     name = spec.driver
     if name == "thorax_rotation":  # per-side exercise: both directions count, side from the sign
+        # the rotation's size taken before smoothing: MediaPipe's left/right shoulder swaps with the
+        # shoulders stacked flip the sign for a few samples, which smoothing the signed value averages
+        # away (a lost rep); ``thorax_rotation_abs`` is the fallback
+        te = signals.values.get(ROTATION_DRIVER)
+        if te is not None and np.isfinite(te).sum() >= 3:
+            return np.asarray(te, float)
         name = "thorax_rotation_abs"
     return np.asarray(signals.values[name], float)
+
+
+def _swapped(signals: Signals) -> bool:
+    """Whether MediaPipe kept swapping the shoulders in the set (``SWAP_MIN_COUNT`` swaps or more)."""
+    sw = signals.values.get("shoulder_swap")
+    return sw is not None and bool(np.nansum(sw) >= SWAP_MIN_COUNT)
+
+
+def _onset_sides(x: np.ndarray, rot: np.ndarray, peaks: np.ndarray, wlen: int) -> np.ndarray:
+    """Side sign (+1 left, −1 right, 0 unknown) of each rep, read where it leaves rest.
+
+    MediaPipe swaps the left and right shoulder now and then once the shoulders are stacked (near a
+    rotation's top), flipping the sign of ``thorax_rotation`` there; where the rep leaves its resting level
+    the labels are still right. The sign is the mean of ``rot`` over the contiguous rise before the peak,
+    from where ``x`` last reads ``ROTATION_REST_SHARE`` of the rep's height above its base (lowest point
+    within half of ``wlen`` before the peak) up to ``ROTATION_ONSET_SHARE`` of it; the peak's sign if
+    that is 0.
+
+    Parameters
+    ----------
+    x : ndarray of shape (T,)
+        Gap-free driver.
+    rot : ndarray of shape (T,)
+        Signed rotation in degrees from rest (NaN allowed).
+    peaks : ndarray of int, shape (K,)
+    wlen : int
+        Prominence window in samples.
+
+    Returns
+    -------
+    ndarray of shape (K,)
+    """
+    half = max(1, wlen // 2)
+    out = np.zeros(peaks.size)
+    for k, p in enumerate(peaks):
+        lo = max(0, p - half, int(peaks[k - 1]) if k > 0 else 0)
+        seg = x[lo : p + 1]
+        b = lo + int(np.argmin(seg))
+        h = x[p] - x[b]
+        # the contiguous rise: back from the peak to where the reading is last near rest (a bump of
+        # sitting up before the first rep of a side is not part of it)
+        j = p
+        while j > b and x[j - 1] > x[b] + ROTATION_REST_SHARE * h:
+            j -= 1
+        rise = np.arange(j, p + 1)
+        rise = rise[x[rise] <= x[b] + ROTATION_ONSET_SHARE * h]
+        v = rot[rise] if rise.size else np.zeros(0)
+        v = v[np.isfinite(v)]
+        m = float(np.mean(v)) if v.size else 0.0
+        if m == 0.0 and np.isfinite(rot[p]):
+            m = float(rot[p])
+        out[k] = np.sign(m)
+    return out
 
 
 # ------------------------------------------------------------------------------------------ holds
@@ -502,7 +581,7 @@ def find_reps(
         # sitting up between the sides moves the shoulders too: keep a peak only if it reaches about as
         # high as the other reps to the same side
         pr = peak_prominences(xf, peaks, wlen=wlen)[0]
-        sgn = np.sign(np.nan_to_num(rot_s[peaks]))
+        sgn = _onset_sides(xf, rot_s, peaks, wlen) if _swapped(signals) else np.sign(np.nan_to_num(rot_s[peaks]))
         keep = np.ones(peaks.size, bool)
         for sd in (-1.0, 1.0):
             m = sgn == sd
@@ -526,11 +605,17 @@ def find_reps(
     proms = peak_prominences(xf, peaks, wlen=wlen)
     extrap = REP_ONSET_EXTRAP_BY_DRIVER.get(spec.driver, REP_ONSET_EXTRAP) if onset_extrap is None \
         else float(onset_extrap)
-    lips, rips = _rep_bounds(xf, peaks, wlen, extrap)
+    past = spec.driver in REP_PAST_BASE and _swapped(signals)
+    lips, rips = _rep_bounds(xf, peaks, wlen, extrap, past_base=past,
+                             levels=REP_PAST_BASE_LEVELS if past else None)
     segs: list[Segment] = []
     prev_end = -1
     rot = signals.values.get("thorax_rotation")
-    for k, p in enumerate(peaks):
+    sides = None
+    if spec.per_side and rot is not None:
+        sides = _onset_sides(xf, np.asarray(rot, float), peaks, wlen) if _swapped(signals) \
+            else np.sign(np.nan_to_num(np.asarray(rot, float)[peaks]))
+    for k in range(peaks.size):
         a = max(int(np.floor(lips[k])), prev_end + 1, 0)
         b = min(int(np.ceil(rips[k])), x.size - 1)
         if k + 1 < peaks.size:
@@ -542,8 +627,8 @@ def find_reps(
         if te - ts < REP_MIN_DURATION_SHARE * spec.min_rep_s:  # a bump, not a rep
             continue
         side = None
-        if spec.per_side and rot is not None and np.isfinite(rot[p]):
-            side = "left" if rot[p] > 0 else "right"
+        if sides is not None and sides[k] != 0:
+            side = "left" if sides[k] > 0 else "right"
         segs.append(Segment(len(segs) + 1, "rep", ts, te, side, a, b))
         prev_end = b
     if segs:
@@ -559,7 +644,9 @@ def find_reps(
     return segs, info
 
 
-def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float) -> tuple[np.ndarray, np.ndarray]:
+def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float, *,
+                past_base: bool = False, levels: tuple[float, float] | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Fractional sample indices where each rep leaves and returns to rest.
 
     Each side of a peak is measured against its own base: the lowest point between the peak and the
@@ -579,6 +666,12 @@ def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float) -> t
         Prominence window in samples.
     extrap : float
         Extrapolation, in shares of the time between the two levels' crossings.
+    past_base : bool
+        Let the bound go past the base into the resting stretch (up to the previous / next peak or half
+        of ``wlen``): for drivers that read the first part of the movement as rest (see
+        ``REP_PAST_BASE``), whose base is where the reading starts to move, not where the body does.
+    levels : (float, float), optional
+        The two shares of the rise the onset is extrapolated from (default ``REP_ONSET_LEVELS``).
 
     Returns
     -------
@@ -587,7 +680,7 @@ def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float) -> t
     """
     n = x.size
     half = max(1, wlen // 2)
-    lo_lvl, hi_lvl = REP_ONSET_LEVELS
+    lo_lvl, hi_lvl = REP_ONSET_LEVELS if levels is None else levels
 
     def crossing(seg: np.ndarray, level: float) -> float:
         # seg runs from the peak outward (seg[0] = peak); first fractional step where it drops to level
@@ -601,6 +694,7 @@ def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float) -> t
 
     def side(seg: np.ndarray) -> float:
         base_j = int(np.argmin(seg))
+        limit = seg.size - 1 if past_base else base_j
         seg = seg[: base_j + 1]
         rise = seg[0] - seg[-1]
         if rise <= 0:
@@ -608,7 +702,7 @@ def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float) -> t
         d_lo = crossing(seg, seg[-1] + lo_lvl * rise)
         d_hi = crossing(seg, seg[-1] + hi_lvl * rise)
         onset = d_lo + extrap * (d_lo - d_hi)
-        return float(np.clip(onset, d_lo, base_j))
+        return float(np.clip(onset, d_lo, limit))
 
     left = np.zeros(peaks.size)
     right = np.zeros(peaks.size)

@@ -186,6 +186,34 @@ class TestFindReps:
         if exercise == "lumbar_locked_rotation":
             assert [s.side for s in segs] == [g["side"] for g in truth]
 
+    @pytest.mark.parametrize("seed", [21, 22])
+    def test_locked_rotation_with_shoulder_swaps(self, seed):
+        """MediaPipe swaps the left and right shoulder for bursts of frames with the shoulders stacked
+        (rendered clips, issue #3); smoothing the signed rotation averaged such reps away and the sign at
+        the top gave the wrong side. Swapped bursts near every rep's top: every rep found, on its side."""
+        from dataclasses import replace
+
+        from repcheck.landmarks import LM
+
+        track, motion = synth_track("lumbar_locked_rotation", seed=seed, fps=10.0, reps=5)
+        img = track.image.copy()
+        t = track.t
+        for g in motion.segments:
+            a, b = g["start_s"], g["end_s"]
+            top = (t > a + 0.3 * (b - a)) & (t < a + 0.7 * (b - a))
+            burst = top & ((np.round((t - a) * 10).astype(int) // 3) % 2 == 0)  # 3 frames on, 3 off
+            ls, rs = img[burst, LM["left_shoulder"]].copy(), img[burst, LM["right_shoulder"]].copy()
+            img[burst, LM["left_shoulder"]], img[burst, LM["right_shoulder"]] = rs, ls
+        sig = compute_signals(replace(track, image=img), "lumbar_locked_rotation")
+        assert sig.values["shoulder_swap"].sum() >= 3
+        segs, _ = find_segments(sig, "lumbar_locked_rotation")
+        truth = motion.segments
+        assert len(segs) == len(truth), [(round(s.start_s, 2), round(s.end_s, 2)) for s in segs]
+        assert [s.side for s in segs] == [g["side"] for g in truth]
+        err = [abs(s.start_s - g["start_s"]) for s, g in zip(segs, truth, strict=True)] + \
+              [abs(s.end_s - g["end_s"]) for s, g in zip(segs, truth, strict=True)]
+        assert np.median(err) < 0.5, err
+
 
 # -------------------------------------------------------------------------------------- streaming
 class TestRepCounter:
