@@ -82,6 +82,11 @@ ROTATION_SPIKE_DEG = 15.0
 #: A one-sample flip of the shoulder line's rotation across zero with both readings at least this far
 #: from level (degrees) is a left/right shoulder swap by MediaPipe (none on synthetic tracks at 8–30 fps).
 SWAP_MIN_DEG = 15.0
+#: Sets with at least this many shoulder swaps (``shoulder_swap``) are read as MediaPipe's swapping
+#: output: the rotation's size is taken per sample (``thorax_rotation_size``), and the segmenter reads
+#: sides from each rep's onset and lets bounds past the base. One swap is a stray frame (seen on synthetic
+#: fast-path tracks); rendered clips show 8–20 per set.
+SWAP_MIN_COUNT = 3
 #: Dips of ``thorax_rotation_size`` shorter than this (s) are closed where the elbow stays up: with the
 #: shoulders stacked near a rep's top MediaPipe may read both shoulders at one height for ~0.9 s (measured
 #: on a rendered hips_move locked rotation, 10 fps), which split the rep.
@@ -629,7 +634,7 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     values["shoulder_swap"] = swaps.astype(float)
     values["thorax_rotation_size"] = _rotation_size(thorax_rot, rest_rot, t, fps,
                                                     elbow=smooth(bridge_gaps(top_elbow, t), fps)) \
-        if swaps.sum() >= 3 else rot.copy()  # 3: segment.SWAP_MIN_COUNT (a stray swap changes nothing)
+        if swaps.sum() >= SWAP_MIN_COUNT else rot.copy()  # a stray swap changes nothing
 
     quality = {f"vis_{g}": np.nan_to_num(vis[g], nan=0.0) for g in
                ("shoulders", "hips", "knees", "ankles", "elbows", "head")}

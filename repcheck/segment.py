@@ -20,7 +20,7 @@ import numpy as np
 from scipy.signal import find_peaks, peak_prominences
 
 from .exercises import ExerciseSpec, get_exercise
-from .features import Signals
+from .features import SWAP_MIN_COUNT, Signals
 
 __all__ = ["Segment", "find_holds", "find_reps", "find_segments", "RepCounter",
            "HOLD_ENTER", "HOLD_EXIT", "REP_REL_PROMINENCE", "REP_ONSET_EXTRAP"]
@@ -69,10 +69,6 @@ REP_PAST_BASE = frozenset({"thorax_rotation"})
 #: 10 % point is already on the steep part (max bound error 0.48 s on the two rendered issue-#3 clips,
 #: against 0.59 s with (0.2, 0.8)).
 REP_PAST_BASE_LEVELS = (0.1, 0.8)
-#: Sets with at least this many shoulder swaps (``shoulder_swap``) are read as MediaPipe's swapping
-#: output: sides from each rep's onset, bounds past the base. One swap is a stray frame (seen on synthetic
-#: fast-path tracks); rendered clips show 8–20 per set.
-SWAP_MIN_COUNT = 3
 #: Signal that measures a locked rotation's reps (see :func:`_driver`; ``thorax_rotation`` gives the side).
 ROTATION_DRIVER = "thorax_rotation_size"
 #: A rotation rep's side is read on its rise up to this share of its height (:func:`_onset_sides`).
