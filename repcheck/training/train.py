@@ -222,14 +222,17 @@ def choose_threshold(y: np.ndarray, p: np.ndarray, target_recall: float = 0.95,
     best = (-1.0, np.inf, 0.5)
     best_any = (-1.0, np.inf, 0.5)
     best_prec = 0.0
+    at_half = (0.0, 0.0)  # (F1, recall over the clear faults) at 0.5, always a candidate
+    cp = clear & (y == 1)
     for th in cands:
         pred = p >= th
         tp = float(np.sum(pred & (y == 1)))
         fp = float(np.sum(pred & (y == 0)))
         fn = float(np.sum(~pred & (y == 1)))
-        cp = clear & (y == 1)
         recall = float(np.sum(pred & cp)) / float(cp.sum())
         f1 = 2 * tp / (2 * tp + fp + fn)
+        if th == 0.5:
+            at_half = (f1, recall)
         key = (round(f1, 9), -abs(th - 0.5))
         if key > (round(best_any[0], 9), -best_any[1]):
             best_any = (f1, abs(th - 0.5), float(th))
@@ -239,13 +242,8 @@ def choose_threshold(y: np.ndarray, p: np.ndarray, target_recall: float = 0.95,
             best = (f1, abs(th - 0.5), float(th))
             best_prec = tp / (tp + fp) if tp + fp else 0.0
     th = best[2] if best[0] >= 0 and best_prec >= min_precision else best_any[2]
-    cp = clear & (y == 1)
-    at_half = p >= 0.5
-    tp_h = float(np.sum(at_half & (y == 1)))
-    f1_half = 2 * tp_h / (2 * tp_h + float(np.sum(at_half & (y == 0))) + float(np.sum(~at_half & (y == 1))))
-    recall_half = float(np.sum(at_half & cp)) / float(cp.sum())
     best_f1 = best[0] if best[0] >= 0 else best_any[0]
-    if recall_half + 1e-12 >= target_recall and f1_half >= best_f1 - F1_TOLERANCE:
+    if at_half[1] + 1e-12 >= target_recall and at_half[0] >= best_f1 - F1_TOLERANCE:
         return 0.5
     # place the threshold halfway to the next lower probability (a margin instead of sitting on a point)
     below = p[p < th]
