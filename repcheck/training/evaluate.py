@@ -247,7 +247,8 @@ def score_report(clip: LabelledClip, report: Any) -> dict[str, Any]:
         j = m.get(i)
         f = found[j] if j is not None else None
         if f is not None:
-            bounds.append({"kind": f.kind, "start_err_s": round(f.start_s - seg["start_s"], 3),
+            bounds.append({"kind": f.kind, "exercise": spec.id, "video": clip.video.name, "segment": i + 1,
+                           "start_err_s": round(f.start_s - seg["start_s"], 3),
                            "end_err_s": round(f.end_s - seg["end_s"], 3)})
         for fs in spec.faults:
             lab = (seg.get("faults") or {}).get(fs.id, {}).get("label")
@@ -402,15 +403,24 @@ def evaluate_folder(
 
 
 def _boundary_summary(bounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """|start|/|end| error statistics (s) per segment kind, with a ``by_exercise`` breakdown and the worst."""
+    def one(bs: list[dict[str, Any]]) -> dict[str, Any]:
+        errs = np.abs([[b["start_err_s"], b["end_err_s"]] for b in bs])
+        worst = bs[int(np.argmax(errs.max(axis=1)))]
+        return {"n": len(bs), "start_mae_s": round(float(errs[:, 0].mean()), 3),
+                "end_mae_s": round(float(errs[:, 1].mean()), 3),
+                "max_s": round(float(errs.max()), 3),
+                "within_0_5_s": round(float(np.mean(errs.max(axis=1) <= 0.5)), 4),
+                "within_1_s": round(float(np.mean(errs.max(axis=1) <= 1.0)), 4),
+                "worst": {k: worst.get(k) for k in ("video", "segment", "start_err_s", "end_err_s")}}
+
     out = {}
     for kind in sorted({b["kind"] for b in bounds}):
         bs = [b for b in bounds if b["kind"] == kind]
-        errs = np.abs([[b["start_err_s"], b["end_err_s"]] for b in bs])
-        out[kind] = {"n": len(bs), "start_mae_s": round(float(errs[:, 0].mean()), 3),
-                     "end_mae_s": round(float(errs[:, 1].mean()), 3),
-                     "max_s": round(float(errs.max()), 3),
-                     "within_0_5_s": round(float(np.mean(errs.max(axis=1) <= 0.5)), 4),
-                     "within_1_s": round(float(np.mean(errs.max(axis=1) <= 1.0)), 4)}
+        out[kind] = one(bs)
+        exercises = sorted({b.get("exercise", "") for b in bs})
+        if len(exercises) > 1:
+            out[kind]["by_exercise"] = {ex: one([b for b in bs if b.get("exercise", "") == ex]) for ex in exercises}
     return out
 
 
@@ -421,6 +431,14 @@ def _count_summary(counts: list[dict[str, Any]]) -> dict[str, Any]:
     return {"clips": len(counts), "exact": int(sum(d == 0 for d in diff)),
             "mean_abs_error": round(float(np.mean(np.abs(diff))), 3),
             "wrong": [c for c in counts if c["found"] != c["truth"]]}
+
+
+def _boundary_line(title: str, b: dict[str, Any]) -> str:
+    w = b.get("worst") or {}
+    worst = f" (worst {w['video']} #{w['segment']})" if w.get("video") else ""
+    return (f"{title} n={b['n']}, mean |start| {b['start_mae_s']:.2f} s, mean |end| {b['end_mae_s']:.2f} s, "
+            f"max {b['max_s']:.2f} s{worst}, within 0.5 s {100 * b['within_0_5_s']:.0f} %, "
+            f"within 1 s {100 * b['within_1_s']:.0f} %")
 
 
 def format_table(result: dict[str, Any]) -> str:
@@ -447,9 +465,9 @@ def format_table(result: dict[str, Any]) -> str:
                          f"   outside found holds {m['missed']}")
         lines.append("")
     for kind, b in result["boundaries"].items():
-        lines.append(f"{kind} boundaries: n={b['n']}, mean |start| {b['start_mae_s']:.2f} s, mean |end| "
-                     f"{b['end_mae_s']:.2f} s, max {b['max_s']:.2f} s, within 0.5 s {100 * b['within_0_5_s']:.0f} %, "
-                     f"within 1 s {100 * b['within_1_s']:.0f} %")
+        lines.append(_boundary_line(f"{kind} boundaries:", b))
+        for ex, be in (b.get("by_exercise") or {}).items():
+            lines.append(_boundary_line(f"  {ex}:", be))
     rc = result["rep_count"]
     if rc.get("clips"):
         lines.append(f"segment counts exact in {rc['exact']}/{rc['clips']} clips (mean |error| "

@@ -1,0 +1,343 @@
+"""Holds: the stretches where the body is in the exercise's position (the plank).
+
+The exercise's "in position" score (``spec.driver``, 0..1) with hysteresis finds them; their bounds are
+refined on the hips (getting up / lowering) and, for the plank, cut where the legs bend (knees going down
+to the floor ends a plank, also a deep sag whose hips are as low as lying down).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..exercises import ExerciseSpec, get_exercise
+from ..features import Signals
+from .common import Segment
+from .common import runs as _runs
+
+__all__ = ["find_holds", "HOLD_ENTER", "HOLD_EXIT"]
+
+#: In-position score above which a hold starts / below which it ends (hysteresis; the score is a
+#: product of sigmoids centred on the posture limits, so 0.5 is "on the limit").
+HOLD_ENTER = 0.6
+HOLD_EXIT = 0.4
+#: Drops out of position shorter than this (s) do not split a hold (a shaky moment, a missed frame).
+HOLD_MERGE_GAP_S = 1.0
+#: Where getting up ends / lowering starts (:func:`_eased_end`): the same eased-movement model as a rep's
+#: onset (:data:`repcheck.segment.reps.REP_ONSET_LEVELS`, ``REP_ONSET_EXTRAP``), kept separate so tuning
+#: one exercise kind does not move the other.
+HOLD_EASE_LEVELS = (0.2, 0.8)
+HOLD_EASE_EXTRAP = 0.7
+
+
+def find_holds(
+    signals: Signals,
+    spec: ExerciseSpec | str,
+    *,
+    min_hold_s: float | None = None,
+    enter: float = HOLD_ENTER,
+    exit: float = HOLD_EXIT,
+    merge_gap_s: float | None = HOLD_MERGE_GAP_S,
+) -> tuple[list[Segment], dict]:
+    """Find the stretches where the body is in the hold position.
+
+    Parameters
+    ----------
+    signals : Signals
+    spec : ExerciseSpec or str
+        A hold exercise; ``spec.driver`` names the 0..1 in-position score.
+    min_hold_s : float, optional
+        Shortest hold kept (default ``spec.min_hold_s``; ``0`` keeps all).
+    enter, exit : float
+        Hysteresis thresholds on the score (enter > exit).
+    merge_gap_s : float or None
+        Merge holds separated by less than this (s); None disables.
+
+    Returns
+    -------
+    segments : list of Segment
+    info : dict
+        ``t``, ``driver`` (T,), ``enter``, ``exit``, ``raw_runs`` (index pairs before merging/filtering).
+    """
+    spec = get_exercise(spec)
+    if enter <= exit:
+        raise ValueError(f"enter ({enter}) must be greater than exit ({exit})")
+    x = np.nan_to_num(np.asarray(signals.values[spec.driver], float), nan=0.0)
+    fallback = HOLD_FALLBACK.get(spec.driver)
+    x_stay = None
+    if fallback and fallback in signals.values:
+        x_stay = np.nan_to_num(signals.values[fallback], nan=0.0)
+    # a hold starts on the strict score and lasts while the looser posture score holds (hips sinking
+    # into a sag part-way through a plank do not end the plank)
+    segs, info = _holds_from_score(signals, x, spec, min_hold_s, enter, exit, merge_gap_s, x_stay=x_stay)
+    info["fallback"] = None
+    if not segs and x_stay is not None:
+        segs, info2 = _holds_from_score(signals, x_stay, spec, min_hold_s, enter, exit, merge_gap_s)
+        if segs:
+            info = {**info2, "fallback": fallback}
+    return segs, info
+
+
+#: Hold drivers with a looser fallback score (used when the driver finds no hold at all: a plank sagged
+#: all the way to the floor keeps the plank posture but not the hips-off-the-floor criterion).
+HOLD_FALLBACK = {"in_plank": "plank_posture"}
+#: A hold cut off by the start or end of the recording is kept from this length (s) on.
+MIN_CUT_HOLD_S = 1.0
+
+
+def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_hold_s: float | None,
+                      enter: float, exit: float, merge_gap_s: float | None,
+                      x_stay: np.ndarray | None = None) -> tuple[list[Segment], dict]:
+    min_hold = spec.min_hold_s if min_hold_s is None else float(min_hold_s)
+    t = signals.t
+    stay = x if x_stay is None else np.maximum(x, x_stay)
+    state = np.zeros(x.size, bool)
+    on = False
+    for i, v in enumerate(x):
+        if not on and v >= enter:
+            on = True
+        elif on and stay[i] < exit:
+            on = False
+        state[i] = on
+    runs = _runs(state)
+    raw_runs = [(int(a), int(b - 1)) for a, b in runs]
+    merged: list[list[int]] = []
+    for a, b in raw_runs:
+        if merged and merge_gap_s is not None and t[a] - t[merged[-1][1]] < merge_gap_s:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    # the hysteresis onset is late by the climb from exit to enter: move each bound out to where the
+    # score crosses the midpoint of the two thresholds
+    mid = 0.5 * (enter + exit)
+    segs: list[Segment] = []
+    for a, b in merged:
+        while a > 0 and x[a - 1] >= mid:
+            a -= 1
+        while b < x.size - 1 and x[b + 1] >= mid:
+            b += 1
+        cut = a == 0 or b == x.size - 1  # the recording starts/ends inside the hold
+        if t[b] - t[a] < (min(min_hold, MIN_CUT_HOLD_S) if cut else min_hold):
+            continue
+        a_raw, long_enough = a, t[b] - t[a] >= min_hold
+        for name in HOLD_REFINE.get(spec.driver, ()):
+            a, b = _refine_hold(signals, name, a, b)
+        for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw):
+            # the legs also straighten when lying down on the belly after the knees went down: a stretch
+            # split off by a bend needs the full length and the strict score, and a short stretch right
+            # after a bend is not kept for being cut off by the end of the recording
+            if after == "inside" and (t[pb] - t[pa] < min_hold or not np.max(x[pa : pb + 1]) >= enter):
+                continue
+            if after == "before" and not long_enough and a_raw > 0:
+                continue
+            if t[pb] - t[pa] < MIN_CUT_HOLD_S:
+                continue
+            segs.append(Segment(len(segs) + 1, "hold", float(t[pa]), float(t[pb]), None, int(pa), int(pb)))
+    return segs, {"t": t, "driver": x, "enter": enter, "exit": exit, "raw_runs": raw_runs}
+
+
+#: Holds whose bounds are refined on a physical signal: the hold starts once that signal has left its
+#: resting level (the minimum before/after the hold, + ``HOLD_REST_BAND``) and then stopped moving —
+#: getting into a plank takes 1–2.5 s, and the hold counts from when the hips are up and still; a sag
+#: part-way through (hips sinking slowly, then held) does not end it, the final lowering does.
+HOLD_REFINE = {"in_plank": ("hip_floor_cm",)}
+#: Band (cm) above the resting level (hips on the floor) that still counts as resting.
+HOLD_REST_BAND = 5.0
+#: ... or this share of the hold's height above the resting level, whichever is larger.
+HOLD_REST_SHARE = 0.35
+HOLD_REFINE_LOOK_S = 3.0
+#: Refine only when the signal drops this much (cm) outside the hold (a recording cut inside a hold
+#: moves the hips by breathing and jitter only, 1–3 cm).
+HOLD_REFINE_MIN_DROP = 5.0
+#: The refine signal is "still" when it moves less than this (cm) over ``HOLD_STILL_S``: breathing, sway
+#: and MediaPipe jitter move the hip point 1–2 cm, getting up into a plank 10–20 cm/s.
+HOLD_STILL_CM = 3.0
+HOLD_STILL_S = 0.8
+#: Getting into / out of the hold has ended where the refine signal changes at less than this share of
+#: its fastest rate.
+HOLD_TOP_SLOPE_SHARE = 0.25
+#: ... measured from the first local peak of its rate that reaches this share of the fastest (a pike
+#: ramping in straight after getting up makes a second, sometimes faster, burst: fast-path piked planks
+#: started 0.85–1.15 s late when measured from the fastest).
+HOLD_FIRST_PEAK_SHARE = 0.5
+
+
+#: Holds that need straight legs (a forearm plank is on the toes; knees on the floor is not a plank): the
+#: signal whose drop marks the legs bending. Getting out of a plank, most people drop the knees to the
+#: floor first (then lie down or sit back), and many get in from kneeling; in a deep sag the hips are
+#: already as low as lying on the forearms, so the knees are what shows the plank ending.
+HOLD_BEND = {"in_plank": "knee_angle_deg"}
+#: The legs count as bent where the knee angle is this far (degrees) below its median over the hold ...
+#: Fast-path synthetic planks (seeds 300–319; correct, sag 0.5/0.9, pike 0.8; side, other side, 30° and
+#: 45° views): dips inside holds reach 7.5° side-on and 15° at 45° (95th percentile 6° / 10°); dropping
+#: the knees reaches 16° side-on and 13° at 45° from a deep sag (hips already low: the knee moves ~8 cm),
+#: 40–80° typically. Real side-view holds (plank_correct_001/007): the angle stays within ±4° of its level.
+HOLD_BEND_DEG = 12.0
+#: ... for at least this long (s): a moment of a mislocated knee point is not kneeling.
+HOLD_BEND_MIN_S = 0.3
+#: A bend this deep (degrees below the hold's level) is kneeling: on fast-path planks (seeds 300–319; side,
+#: other side, 30°, 45°) the legs before a hold got into from kneeling are bent 31° or more (5th percentile
+#: 36°); lying prone before the hold reads as bent by up to 23° (95th percentile 18°).
+HOLD_KNEEL_DEG = 30.0
+
+
+def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *,
+                         a_min: int | None = None) -> list[tuple[int, int, str]]:
+    """Split a hold ``a..b`` (sample indices, inclusive) where the legs bend (``HOLD_BEND``).
+
+    Bends are runs of at least ``HOLD_BEND_MIN_S`` where the signal is ``HOLD_BEND_DEG`` below its median
+    over ``a..b``, starting inside the hold (a bend after the hips have come down, lying on the belly, does
+    not matter) or ending at most ``HOLD_REFINE_LOOK_S`` before it. A straight-leg stretch ends where the
+    fall into the next bend starts and starts where the rise out of the previous one ends (both
+    extrapolated from the steep part, :func:`_eased_end`). Bounds only move inward, except that a hold
+    got into from kneeling (a bend of ``HOLD_KNEEL_DEG`` or more) starts where the legs have straightened
+    even if that is before ``a`` (the hips still rising then is a pike setting in), but not before
+    ``a_min`` (default ``a``).
+
+    Returns
+    -------
+    list of (start, end, after)
+        The straight-leg stretches (sample indices, inclusive), and what each follows: ``""`` (no bend),
+        ``"before"`` (a bend before the hold: getting up from the knees) or ``"inside"`` (a bend inside it).
+    """
+    name = HOLD_BEND.get(spec.driver)
+    if name is None or name not in signals.values:
+        return [(a, b, "")]
+    y = np.asarray(signals.values[name], float)
+    if not np.isfinite(y[a : b + 1]).any():
+        return [(a, b, "")]
+    lvl = float(np.nanmedian(y[a : b + 1]))
+    fps = signals.fps
+    look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
+    k = max(2, int(round(HOLD_BEND_MIN_S * fps)))  # (two samples at least: 4 fps is not smoothed)
+    bent = np.nan_to_num(lvl - y, nan=0.0) > HOLD_BEND_DEG
+    bends = [(int(r0), int(r1) - 1) for r0, r1 in _runs(bent)
+             if r1 - r0 >= k and r1 - 1 >= a - look and r0 <= b]
+    pieces: list[tuple[int, int, str]] = []
+    lo, after = a, ""
+    for r0, r1 in bends:
+        if r0 > lo:  # straight legs from lo until this bend
+            e = _eased_end(y, r0, look, forward=False)
+            hi = min(r0 - 1, b if e is None else int(round(e)))
+            if hi > lo:
+                pieces.append((lo, hi, after))
+        after = "inside" if r0 >= a else "before"
+        s = _eased_end(y, r1, look, forward=True)
+        up = r1 + 1 if s is None else max(r1 + 1, int(round(s)))
+        kneeling = lvl - float(np.nanmin(y[r0 : r1 + 1])) >= HOLD_KNEEL_DEG
+        lo = max(a if a_min is None else a_min, up) if r1 < a and kneeling else max(lo, up)
+    if lo < b:
+        pieces.append((lo, b, after))
+    return pieces
+
+
+def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]:
+    """Move a hold's bounds in to where the body has arrived in position and is still.
+
+    From the bound, skip samples at the resting level (``HOLD_REST_BAND`` above the minimum near the
+    bound), then until the signal has been still (moving less than ``HOLD_STILL_CM``) for
+    ``HOLD_STILL_S``. Only when the signal drops by more than
+    ``HOLD_REFINE_MIN_DROP`` beyond the bound.
+    """
+    if name not in signals.values:
+        return a, b
+    y = signals.values[name]
+    inner = y[a : b + 1]
+    if not np.isfinite(inner).any():
+        return a, b
+    med = float(np.nanmedian(inner))
+    fps = signals.fps
+    look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
+    k = max(1, int(round(HOLD_STILL_S * fps)))
+    yf = np.nan_to_num(y, nan=np.inf)
+
+    def still(i: int, j: int) -> bool:  # the signal moves less than the limit over samples i..j-1
+        w = yf[max(i, 0) : j]
+        return w.size > 0 and bool(np.all(np.isfinite(w))) and float(w.max() - w.min()) < HOLD_STILL_CM
+    n = y.size
+    a0, b0 = a, b
+    pre = y[max(0, a - look) : a + look]
+    if np.isfinite(pre).any():
+        base = float(np.nanmin(pre))
+        if med - base > HOLD_REFINE_MIN_DROP:
+            i = a  # skip the resting (lying) level, then the movement up, to the first still moment
+            band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
+            while i < b and not (y[i] > base + band):
+                i += 1
+            while i < b and not still(i, i + k):
+                i += 1
+            a = i
+    post = y[max(a, b - look + 1) : min(n, b + 1 + look)]
+    if np.isfinite(post).any():
+        base = float(np.nanmin(post))
+        if med - base > HOLD_REFINE_MIN_DROP:
+            i = b  # back over the resting level and the movement down to the last still moment
+            band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
+            while i > a and not (y[i] > base + band):
+                i -= 1
+            while i > a and not still(i - k + 1, i + 1):
+                i -= 1
+            b = i
+    if b - a < 1:  # never refine a hold away
+        return a0, b0
+    # the stillness test ends a bound in the eased tail of getting up / the first moment of getting down;
+    # where the rise / fall is clear, extrapolate its end from its steep part instead (as for rep bounds)
+    a1 = _eased_end(y, a0, look, forward=True)
+    b1 = _eased_end(y, b0, look, forward=False)
+    a = a if a1 is None else int(round(min(max(a1, a0), b0)))
+    b = b if b1 is None else int(round(max(min(b1, b0), a0)))
+    if b - a < 1:
+        return a0, b0
+    return a, b
+
+
+def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool) -> float | None:
+    """Where the rise into a hold ends (``forward``) / the fall out of it starts, as a fractional index.
+
+    The rise runs from the lowest point within ``look`` samples of ``i0`` toward the highest point within
+    ``look`` samples inside the hold, up to where it slows to ``HOLD_TOP_SLOPE_SHARE`` of its fastest
+    (the top: before a sag or pike sets in); its end is extrapolated from the
+    crossings of ``REP_ONSET_LEVELS`` of the rise by ``REP_ONSET_EXTRAP`` of their spacing. None when
+    the rise is smaller than ``HOLD_REFINE_MIN_DROP`` or has NaN in it.
+    """
+    n = y.size
+    z = y if forward else y[::-1]
+    i = i0 if forward else n - 1 - i0
+    inner = z[i : min(n, i + look)]
+    outer = z[max(0, i - look) : i + 1]
+    if not (np.isfinite(inner).any() and np.isfinite(outer).any()):
+        return None
+    top_i = i + int(np.nanargmax(inner))
+    base_i = max(0, i - look) + int(np.nanargmin(outer))
+    if not z[top_i] - z[base_i] > HOLD_REFINE_MIN_DROP or top_i <= base_i:
+        return None
+    # the top is where getting up stops: the rise slows to HOLD_TOP_SLOPE_SHARE of its steepest (a fault
+    # ramping in right after, like the hips going on up into a pike, is not part of getting up)
+    v = np.diff(z[base_i : top_i + 1])
+    if not np.isfinite(v).all():
+        return None
+    # getting up: the first burst of speed (a local maximum reaching HOLD_FIRST_PEAK_SHARE of the fastest):
+    # getting up into a plank and a pike ramping in right after it are two bursts, the faster may be the
+    # second (getting down: the fastest, as a slow sag before it is not part of getting down)
+    peaks = np.flatnonzero((v >= HOLD_FIRST_PEAK_SHARE * v.max()) & (v >= np.r_[-np.inf, v[:-1]])
+                           & (v >= np.r_[v[1:], -np.inf]))
+    steep = int(peaks[0]) if peaks.size and forward else int(np.argmax(v))
+    slow = np.flatnonzero(v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep])
+    if slow.size:
+        top_i = base_i + steep + int(slow[0])
+    rise = z[top_i] - z[base_i]
+    if not rise > HOLD_REFINE_MIN_DROP:
+        return None
+    seg = z[base_i : top_i + 1][::-1]  # from the top back down to the base
+    if not np.isfinite(seg).all():
+        return None
+    lo_lvl, hi_lvl = HOLD_EASE_LEVELS
+
+    def back(level: float) -> float:  # first fractional step from the top where seg drops to level
+        j = int(np.flatnonzero(seg <= level)[0])
+        return float(j) if j == 0 or seg[j - 1] == seg[j] else j - 1 + (seg[j - 1] - level) / (seg[j - 1] - seg[j])
+
+    d_hi = back(z[base_i] + hi_lvl * rise)
+    d_lo = back(z[base_i] + lo_lvl * rise)
+    d_end = float(np.clip(d_hi - HOLD_EASE_EXTRAP * (d_lo - d_hi), 0.0, d_hi))
+    k = top_i - d_end
+    return k if forward else n - 1 - k

@@ -1,0 +1,383 @@
+"""Reps: the peaks of the exercise's driver signal, and where each leaves and returns to rest.
+
+Peaks are found by :func:`scipy.signal.find_peaks` with a prominence criterion measured within about one rep
+period; bounds where the driver leaves / returns to its resting level (:func:`_rep_bounds`).
+:class:`RepCounter` is the streaming counterpart (one :meth:`RepCounter.update` per sample, hysteresis); it
+agrees with :func:`find_reps` on clean input (``tests/test_segment.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import find_peaks, peak_prominences
+
+from ..exercises import ExerciseSpec, get_exercise
+from ..features import SWAP_MIN_COUNT, Signals
+from .common import Segment
+
+__all__ = ["find_reps", "RepCounter", "REP_REL_PROMINENCE", "REP_ONSET_EXTRAP"]
+
+#: A rep's peak must rise above its neighbouring valleys by this share of the set's typical (90th
+#: percentile) rep prominence; on synthetic sets noise bumps stay below 0.2 of it, the weakest reps of a
+#: set reach 0.4.
+REP_REL_PROMINENCE = 0.3
+#: Reps shorter than this share of ``spec.min_rep_s`` (from bound to bound) are bumps, not reps.
+REP_MIN_DURATION_SHARE = 0.8
+#: Drivers whose first/last peak must reach the set's median peak height minus this many median
+#: prominences (getting onto the roller moves the head like a rep; bridge reps may legitimately be
+#: low when incomplete, so the bridge has no such check).
+REP_EDGE_HEIGHT_TOL = {"thorax_extension": 0.5}
+#: Per-side drivers: a peak must reach the median peak height of its side minus this many median
+#: prominences (sitting up between the two sides is not a rep).
+REP_SIDE_HEIGHT_TOL = {"thorax_rotation": 0.5}
+#: Window for measuring a peak's prominence, in rep periods (median spacing of candidate peaks).
+REP_WLEN_PERIODS = 1.6
+#: Floor on prominence in the driver's own units, so that a set with no movement finds no reps.
+REP_MIN_PROMINENCE = {"thorax_extension": 3.0, "thorax_rotation": 8.0, "thorax_rotation_abs": 8.0,
+                      "hip_height": 2.0}
+#: Rep onset: extrapolated from the rise between these shares of it (from the side's base) ...
+REP_ONSET_LEVELS = (0.2, 0.8)
+#: ... continued outward by this share of the time between them (0.33: the straight line through the two
+#: points; a cosine-eased movement starts 0.72 of that spacing before its 20 % point). 0.7 left the median
+#: bound error at ±0.05 s on fast-path synthetic sets of all three rep exercises (10 seeds each).
+REP_ONSET_EXTRAP = 0.7
+#: Per-driver overrides: MediaPipe reads the first and last ~10° of the thorax rotation in a side view as
+#: no rotation (shoulders kept overlapping), so rendered locked-rotation reps came out 0.3–0.5 s short at
+#: each end with 0.7; 1.0 halves that and costs +0.02 s of p90 error on the fast path.
+REP_ONSET_EXTRAP_BY_DRIVER = {"thorax_rotation": 1.0}
+#: Drivers whose rep bounds may extend past the base into the rest (:func:`_rep_bounds`): MediaPipe reads
+#: the first and last ~10-15 degrees of a locked rotation in a side view as rest, so the reading starts to
+#: move 0.4-0.5 s after the body does (rendered clips, elbow and shoulder line alike). Applied when the set
+#: shows MediaPipe's shoulder swaps (a MediaPipe reading); synthetic fast-path tracks keep the base clip
+#: (past it, a sitting-up bump between the sides became long enough to count as a rep).
+REP_PAST_BASE = frozenset({"thorax_rotation"})
+#: Onset levels used with ``REP_PAST_BASE``: the MediaPipe reading's rise is steep from its start, so its
+#: 10 % point is already on the steep part (max bound error 0.48 s on the two rendered issue-#3 clips,
+#: against 0.59 s with (0.2, 0.8)).
+REP_PAST_BASE_LEVELS = (0.1, 0.8)
+#: Signal that measures a locked rotation's reps (see :func:`_driver`; ``thorax_rotation`` gives the side).
+ROTATION_DRIVER = "thorax_rotation_size"
+#: A rotation rep's side is read on its rise up to this share of its height (:func:`_onset_sides`).
+ROTATION_ONSET_SHARE = 0.5
+#: ... from where it last reads below this share of its height (near rest).
+ROTATION_REST_SHARE = 0.1
+
+
+
+
+def _driver(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
+    name = spec.driver
+    if name == "thorax_rotation":  # per-side exercise: both directions count, side from the sign
+        # the rotation's size taken before smoothing: MediaPipe's left/right shoulder swaps with the
+        # shoulders stacked flip the sign for a few samples, which smoothing the signed value averages
+        # away (a lost rep); ``thorax_rotation_abs`` is the fallback
+        te = signals.values.get(ROTATION_DRIVER)
+        if te is not None and np.isfinite(te).sum() >= 3:
+            return np.asarray(te, float)
+        name = "thorax_rotation_abs"
+    return np.asarray(signals.values[name], float)
+
+
+
+def _swapped(signals: Signals) -> bool:
+    """Whether MediaPipe kept swapping the shoulders in the set (``SWAP_MIN_COUNT`` swaps or more)."""
+    sw = signals.values.get("shoulder_swap")
+    return sw is not None and bool(np.nansum(sw) >= SWAP_MIN_COUNT)
+
+
+
+def _onset_sides(x: np.ndarray, rot: np.ndarray, peaks: np.ndarray, wlen: int) -> np.ndarray:
+    """Side sign (+1 left, −1 right, 0 unknown) of each rep, read where it leaves rest.
+
+    MediaPipe swaps the left and right shoulder now and then once the shoulders are stacked (near a
+    rotation's top), flipping the sign of ``thorax_rotation`` there; where the rep leaves its resting level
+    the labels are still right. The sign is the mean of ``rot`` over the contiguous rise before the peak,
+    from where ``x`` last reads ``ROTATION_REST_SHARE`` of the rep's height above its base (lowest point
+    within half of ``wlen`` before the peak) up to ``ROTATION_ONSET_SHARE`` of it; the peak's sign if
+    that is 0.
+
+    Parameters
+    ----------
+    x : ndarray of shape (T,)
+        Gap-free driver.
+    rot : ndarray of shape (T,)
+        Signed rotation in degrees from rest (NaN allowed).
+    peaks : ndarray of int, shape (K,)
+    wlen : int
+        Prominence window in samples.
+
+    Returns
+    -------
+    ndarray of shape (K,)
+    """
+    half = max(1, wlen // 2)
+    out = np.zeros(peaks.size)
+    for k, p in enumerate(peaks):
+        lo = max(0, p - half, int(peaks[k - 1]) if k > 0 else 0)
+        seg = x[lo : p + 1]
+        b = lo + int(np.argmin(seg))
+        h = x[p] - x[b]
+        # the contiguous rise: back from the peak to where the reading is last near rest (a bump of
+        # sitting up before the first rep of a side is not part of it)
+        j = p
+        while j > b and x[j - 1] > x[b] + ROTATION_REST_SHARE * h:
+            j -= 1
+        rise = np.arange(j, p + 1)
+        rise = rise[x[rise] <= x[b] + ROTATION_ONSET_SHARE * h]
+        v = rot[rise] if rise.size else np.zeros(0)
+        v = v[np.isfinite(v)]
+        m = float(np.mean(v)) if v.size else 0.0
+        if m == 0.0 and np.isfinite(rot[p]):
+            m = float(rot[p])
+        out[k] = np.sign(m)
+    return out
+
+
+
+
+def find_reps(
+    signals: Signals,
+    spec: ExerciseSpec | str,
+    *,
+    min_prominence: float | None = None,
+    min_gap_s: float | None = None,
+    rel_prominence: float | None = REP_REL_PROMINENCE,
+    onset_extrap: float | None = None,
+) -> tuple[list[Segment], dict]:
+    """Find repetitions as prominent peaks of the exercise's driver signal.
+
+    Parameters
+    ----------
+    signals : Signals
+    spec : ExerciseSpec or str
+        A reps exercise; ``spec.driver`` names the moving quantity (peak = the rep's turning point).
+    min_prominence : float, optional
+        Absolute prominence floor in the driver's units (default: ``REP_MIN_PROMINENCE`` of the
+        driver). The effective prominence is ``max(min_prominence, rel_prominence × P90)`` where P90
+        is the 90th percentile of the candidate peaks' prominences (measured within about one rep period).
+    min_gap_s : float, optional
+        Minimum time between peaks (default ``spec.min_rep_s``; ``0`` disables).
+    rel_prominence : float or None
+        Share of the set's typical rep prominence a peak must reach; None disables the relative criterion.
+    onset_extrap : float, optional
+        Rep bounds: how far the movement's onset is extrapolated out from the 20 %–80 % part of the rise
+        (see :func:`_rep_bounds`; default ``REP_ONSET_EXTRAP_BY_DRIVER`` / ``REP_ONSET_EXTRAP``).
+
+    Returns
+    -------
+    segments : list of Segment
+        Reps with ``side`` for per-side exercises (sign of ``thorax_rotation`` at the peak).
+    info : dict
+        ``t``, ``driver`` (T,), ``peaks`` (indices), ``prominences``, ``prominence`` (threshold used),
+        ``left_ips``/``right_ips`` (fractional bound indices), ``enter``/``exit`` (thresholds for the
+        streaming :class:`RepCounter` that match this segmentation).
+    """
+    spec = get_exercise(spec)
+    t = signals.t
+    x = _driver(signals, spec)
+    info: dict = {"t": t, "driver": x, "peaks": np.zeros(0, int), "prominences": np.zeros(0)}
+    ok = np.isfinite(x)
+    if ok.sum() < 3:
+        info.update(prominence=np.nan, enter=np.nan, exit=np.nan)
+        return [], info
+    # fill gaps for peak finding (long gaps cannot make a prominent peak; peaks inside them are dropped)
+    idx = np.flatnonzero(ok)
+    xf = np.interp(np.arange(x.size), idx, x[idx])
+    fps = signals.fps
+    floor = REP_MIN_PROMINENCE.get(spec.driver, 0.0) if min_prominence is None else float(min_prominence)
+    gap = spec.min_rep_s if min_gap_s is None else float(min_gap_s)
+    distance = max(1, int(round(gap * fps))) if gap > 0 else None
+    # pass 1: candidate peaks, to learn the rep period; the prominence window (wlen) then spans about
+    # one period so each rep is measured against its own neighbouring valleys, not the set's lowest point
+    # (the body may rest lower before the first / after the last rep).
+    cand, _ = find_peaks(xf, prominence=floor if floor > 0 else None, distance=distance)
+    if cand.size >= 3:
+        period = float(np.median(np.diff(t[cand])))
+    else:
+        period = 0.5 * (spec.min_rep_s + spec.max_rep_s)
+    period = float(np.clip(period, spec.min_rep_s, spec.max_rep_s))
+    wlen = max(3, int(round(REP_WLEN_PERIODS * period * fps)) | 1)
+    peaks, _ = find_peaks(xf, prominence=floor if floor > 0 else None, distance=distance, wlen=wlen)
+    peaks = peaks[ok[peaks]]
+    prom = floor
+    if peaks.size:
+        pr = peak_prominences(xf, peaks, wlen=wlen)[0]
+        prom = max(floor, (rel_prominence or 0.0) * float(np.percentile(pr, 90)))
+        peaks = peaks[pr >= prom]
+    lo, hi = np.percentile(xf[ok], [5, 95])
+    tol_side = REP_SIDE_HEIGHT_TOL.get(spec.driver)
+    rot_s = signals.values.get("thorax_rotation")
+    if tol_side is not None and spec.per_side and rot_s is not None and peaks.size >= 3:
+        # sitting up between the sides moves the shoulders too: keep a peak only if it reaches about as
+        # high as the other reps to the same side
+        pr = peak_prominences(xf, peaks, wlen=wlen)[0]
+        sgn = _onset_sides(xf, rot_s, peaks, wlen) if _swapped(signals) else np.sign(np.nan_to_num(rot_s[peaks]))
+        keep = np.ones(peaks.size, bool)
+        for sd in (-1.0, 1.0):
+            m = sgn == sd
+            if m.sum() >= 2:
+                keep[m] = xf[peaks[m]] >= np.median(xf[peaks[m]]) - tol_side * np.median(pr[m])
+        peaks = peaks[keep]
+    tol = REP_EDGE_HEIGHT_TOL.get(spec.driver)
+    if tol is not None and peaks.size >= 3:
+        # getting into / out of position can look like a rep at the very start or end: keep an edge
+        # peak only if it reaches about as high as the set's other reps
+        pr = peak_prominences(xf, peaks, wlen=wlen)[0]
+        floor_h = float(np.median(xf[peaks]) - tol * np.median(pr))
+        keep = np.ones(peaks.size, bool)
+        keep[0] = xf[peaks[0]] >= floor_h
+        keep[-1] = xf[peaks[-1]] >= floor_h
+        peaks = peaks[keep]
+    info.update(period_s=period, wlen=wlen)
+    if peaks.size == 0:
+        info.update(prominence=prom, enter=np.nan, exit=np.nan)
+        return [], info
+    proms = peak_prominences(xf, peaks, wlen=wlen)
+    extrap = REP_ONSET_EXTRAP_BY_DRIVER.get(spec.driver, REP_ONSET_EXTRAP) if onset_extrap is None \
+        else float(onset_extrap)
+    past = spec.driver in REP_PAST_BASE and _swapped(signals)
+    lips, rips = _rep_bounds(xf, peaks, wlen, extrap, past_base=past,
+                             levels=REP_PAST_BASE_LEVELS if past else None)
+    segs: list[Segment] = []
+    prev_end = -1
+    rot = signals.values.get("thorax_rotation")
+    sides = None
+    if spec.per_side and rot is not None:
+        sides = _onset_sides(xf, np.asarray(rot, float), peaks, wlen) if _swapped(signals) \
+            else np.sign(np.nan_to_num(np.asarray(rot, float)[peaks]))
+    for k in range(peaks.size):
+        a = max(int(np.floor(lips[k])), prev_end + 1, 0)
+        b = min(int(np.ceil(rips[k])), x.size - 1)
+        if k + 1 < peaks.size:
+            b = min(b, int(peaks[k + 1]) - 1)
+        if b <= a:
+            continue
+        ts = float(np.interp(max(lips[k], a), np.arange(t.size), t))
+        te = float(np.interp(min(rips[k], b), np.arange(t.size), t))
+        if te - ts < REP_MIN_DURATION_SHARE * spec.min_rep_s:  # a bump, not a rep
+            continue
+        side = None
+        if sides is not None and sides[k] != 0:
+            side = "left" if sides[k] > 0 else "right"
+        segs.append(Segment(len(segs) + 1, "rep", ts, te, side, a, b))
+        prev_end = b
+    if segs:
+        base = float(np.median([xf[s.start_i] for s in segs] + [xf[s.end_i] for s in segs]))
+        pmin = float(min(xf[p] for p in peaks) - base)
+    else:
+        base, pmin = float(lo), float(hi - lo)
+    info.update(
+        peaks=peaks, prominences=proms[0], prominence=prom, left_ips=lips, right_ips=rips,
+        # streaming thresholds: between the resting level at the rep bounds and the weakest rep's peak
+        enter=float(base + 0.5 * pmin), exit=float(base + 0.2 * pmin),
+    )
+    return segs, info
+
+
+def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float, *,
+                past_base: bool = False, levels: tuple[float, float] | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Fractional sample indices where each rep leaves and returns to rest.
+
+    Each side of a peak is measured against its own base: the lowest point between the peak and the
+    neighbouring peak (at most half of ``wlen`` away). The movement's onset is extrapolated from the
+    steep part of the rise: the line through the points at ``REP_ONSET_LEVELS`` of the rise, continued
+    back by ``extrap`` of their spacing (people ease into and out of a movement, so the first and last
+    few percent of it take a large share of its time). The bound lies between the lower level's crossing
+    and the base.
+
+    Parameters
+    ----------
+    x : ndarray of shape (T,)
+        Gap-free driver.
+    peaks : ndarray of int, shape (K,)
+        Peak indices, increasing.
+    wlen : int
+        Prominence window in samples.
+    extrap : float
+        Extrapolation, in shares of the time between the two levels' crossings.
+    past_base : bool
+        Let the bound go past the base into the resting stretch (up to the previous / next peak or half
+        of ``wlen``): for drivers that read the first part of the movement as rest (see
+        ``REP_PAST_BASE``), whose base is where the reading starts to move, not where the body does.
+    levels : (float, float), optional
+        The two shares of the rise the onset is extrapolated from (default ``REP_ONSET_LEVELS``).
+
+    Returns
+    -------
+    left, right : ndarray of shape (K,)
+        Fractional indices of the bounds.
+    """
+    n = x.size
+    half = max(1, wlen // 2)
+    lo_lvl, hi_lvl = REP_ONSET_LEVELS if levels is None else levels
+
+    def crossing(seg: np.ndarray, level: float) -> float:
+        # seg runs from the peak outward (seg[0] = peak); first fractional step where it drops to level
+        below = np.flatnonzero(seg <= level)
+        if below.size == 0:
+            return float(seg.size - 1)
+        j = int(below[0])
+        if j == 0 or seg[j - 1] == seg[j]:
+            return float(j)
+        return j - 1 + (seg[j - 1] - level) / (seg[j - 1] - seg[j])
+
+    def side(seg: np.ndarray) -> float:
+        base_j = int(np.argmin(seg))
+        limit = seg.size - 1 if past_base else base_j
+        seg = seg[: base_j + 1]
+        rise = seg[0] - seg[-1]
+        if rise <= 0:
+            return 0.0
+        d_lo = crossing(seg, seg[-1] + lo_lvl * rise)
+        d_hi = crossing(seg, seg[-1] + hi_lvl * rise)
+        onset = d_lo + extrap * (d_lo - d_hi)
+        return float(np.clip(onset, d_lo, limit))
+
+    left = np.zeros(peaks.size)
+    right = np.zeros(peaks.size)
+    for k, p in enumerate(peaks):
+        lo = max(0, p - half, int(peaks[k - 1]) if k > 0 else 0)
+        hi = min(n - 1, p + half, int(peaks[k + 1]) if k + 1 < peaks.size else n - 1)
+        left[k] = p - side(x[lo : p + 1][::-1])
+        right[k] = p + side(x[p : hi + 1])
+    return left, right
+
+
+
+
+class RepCounter:
+    """Streaming rep counter with hysteresis (one :meth:`update` per sample).
+
+    A rep starts when the driver rises above ``enter`` and is counted when it falls back below
+    ``exit`` (``enter > exit``), so noise around a single threshold cannot double-count.
+
+    Parameters
+    ----------
+    enter, exit : float
+        Thresholds in the driver's units (:func:`find_reps` returns matching ones in ``info``).
+    """
+
+    def __init__(self, enter: float, exit: float) -> None:
+        self.enter = enter
+        self.exit = exit
+
+    def reset(self) -> None:
+        """Forget the count."""
+        self.count_ = 0
+        self.in_rep_ = False
+
+    def update(self, value: float) -> int:
+        """Feed one driver sample (NaN ignored); returns the number of completed reps so far."""
+        if not hasattr(self, "count_"):
+            if not self.enter > self.exit:
+                raise ValueError(f"RepCounter: enter ({self.enter}) must be greater than exit ({self.exit})")
+            self.reset()
+        if value is None or not np.isfinite(value):
+            return self.count_
+        if not self.in_rep_ and value > self.enter:
+            self.in_rep_ = True
+        elif self.in_rep_ and value < self.exit:
+            self.in_rep_ = False
+            self.count_ += 1
+        return self.count_
