@@ -44,15 +44,39 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         from .pose import tqdm_progress
 
         progress = tqdm_progress(f"pose {path.name}")
-    report = analyze(path, exercise=args.exercise, progress=progress)
-    print(report.summary())
-    out = Path(args.json) if args.json else path.with_suffix(".report.json")
     try:
-        report.to_json(out)
-    except OSError as exc:
-        raise RepcheckError(f"cannot write the JSON report to {out}: {exc.strerror}") from None
+        report = analyze(path, exercise=args.exercise, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()  # an error line must not land on a half-drawn bar
+    print(report.summary())
+    if args.json:
+        out = Path(args.json)
+        try:
+            report.to_json(out)
+        except OSError as exc:
+            raise RepcheckError(f"cannot write the JSON report to {out}: {exc.strerror}") from None
+    else:
+        out = _write_default_report(report, path)
     print(f"report written to {out}")
     return EXIT_OK
+
+
+def _write_default_report(report, video: Path) -> Path:
+    """Write the report beside the video (``VIDEO.report.json``), or in the working directory when the
+    video's folder is read-only (a shared or mounted folder), so a finished analysis is never lost."""
+    out = video.with_suffix(".report.json")
+    try:
+        report.to_json(out)
+        return out
+    except OSError as first:
+        here = Path.cwd() / out.name
+        try:
+            report.to_json(here)
+        except OSError:
+            raise RepcheckError(f"cannot write the JSON report to {out} ({first.strerror}) nor to {here}; "
+                                "give a writable path with --json") from None
+        return here
 
 
 def _add_analyze(sub: argparse._SubParsersAction) -> None:

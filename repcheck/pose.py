@@ -701,14 +701,21 @@ def estimate_frames(
 
 
 class _TqdmProgress:
-    """A ``(done, total)`` callable driving a tqdm bar; ``close()`` when finished."""
+    """A ``(done, total)`` callable driving a tqdm bar; ``close()`` when finished.
+
+    The bar appears on the first call, so input refused before any frame is read (an empty file, a
+    text file named .mp4) prints its one error line and no empty bar.
+    """
 
     def __init__(self, desc: str) -> None:
-        from tqdm.auto import tqdm
-
-        self._bar = tqdm(total=0, desc=desc, unit="frame", leave=False)
+        self._desc = desc
+        self._bar = None
 
     def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=total or 0, desc=self._desc, unit="frame", leave=False)
         if total and self._bar.total != total:
             self._bar.total = total
         self._bar.n = done
@@ -717,9 +724,10 @@ class _TqdmProgress:
             self.close()
 
     def close(self) -> None:
-        self._bar.close()
+        if self._bar is not None:
+            self._bar.close()
 
 
-def tqdm_progress(desc: str = "pose") -> Callable[[int, int], None]:
+def tqdm_progress(desc: str = "pose") -> _TqdmProgress:
     """A progress callable for :func:`extract_pose` backed by a tqdm bar (closes itself when done)."""
     return _TqdmProgress(desc)

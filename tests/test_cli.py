@@ -106,3 +106,42 @@ def test_bad_video_is_one_clear_line_exit_2(bad_inputs, kind, words, tmp_path, m
 def test_missing_file_is_one_clear_line(tmp_path):
     proc = run_cli("analyze", str(tmp_path / "nowhere.mp4"), "--exercise", "plank")
     assert_one_clear_line(proc, "nowhere.mp4")
+
+
+@pytest.mark.parametrize("kind", ["text", "empty"])
+def test_bad_video_with_progress_on_prints_only_the_error(bad_inputs, kind, tmp_path, monkeypatch):
+    """Without --quiet, input refused before any frame is read shows no empty progress bar."""
+    monkeypatch.setenv("REPCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    proc = run_cli("analyze", str(bad_inputs[kind]), "--exercise", "plank")
+    assert_one_clear_line(proc, bad_inputs[kind].name)
+    assert "frame" not in proc.stderr
+
+
+def test_report_lands_in_working_folder_when_video_folder_is_read_only(tmp_path, monkeypatch, capsys):
+    """A shared, read-only video folder does not lose the finished analysis: the JSON goes to the cwd."""
+    from fixtures_reports import plank_report
+
+    from repcheck import pipeline
+    from repcheck.report import SetReport
+
+    videos = tmp_path / "shared"
+    videos.mkdir()
+    video = videos / "plank.mp4"
+    video.write_bytes(b"not read: analyze is replaced")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setattr(pipeline, "analyze", lambda path, **kw: plank_report(path))
+    real_to_json = SetReport.to_json
+
+    def to_json(self, path=None, **kw):
+        if path is not None and Path(path).parent == videos:
+            raise PermissionError(13, "Read-only file system")
+        return real_to_json(self, path, **kw)
+
+    monkeypatch.setattr(SetReport, "to_json", to_json)
+    assert main(["analyze", str(video), "--exercise", "plank", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    written = work / "plank.report.json"
+    assert written.exists() and f"report written to {written}" in out
+    assert not (videos / "plank.report.json").exists()
