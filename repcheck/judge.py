@@ -312,7 +312,8 @@ def load_model(exercise: str | ExerciseSpec, fault_id: str, models_dir: str | Pa
     exercise : str or ExerciseSpec
     fault_id : str
     models_dir : path, optional
-        Default :data:`MODELS_DIR` (the shipped models).
+        Default ``$REPCHECK_MODELS_DIR`` if set (where ``repcheck train`` writes), else :data:`MODELS_DIR`
+        (the shipped models).
     fallback : bool
         When neither file exists, return the :class:`RuleModel` fallback instead of raising.
 
@@ -324,7 +325,9 @@ def load_model(exercise: str | ExerciseSpec, fault_id: str, models_dir: str | Pa
     """
     spec = get_exercise(exercise)
     spec.fault(fault_id)
-    d = Path(models_dir) if models_dir is not None else MODELS_DIR
+    from .modelfile import default_models_dir
+
+    d = Path(models_dir) if models_dir is not None else default_models_dir()
     mpath, cpath = _paths(spec.id, fault_id, d)
     if not mpath.exists() and not cpath.exists():
         if fallback:
@@ -339,15 +342,22 @@ def load_model(exercise: str | ExerciseSpec, fault_id: str, models_dir: str | Pa
 
 
 @lru_cache(maxsize=32)
-def _load_default(exercise: str, fault_id: str) -> FaultModel:
-    return load_model(exercise, fault_id)
+def _load_default(exercise: str, fault_id: str, models_dir: Path) -> FaultModel:
+    return load_model(exercise, fault_id, models_dir)
 
 
 def load_models(exercise: str | ExerciseSpec, models_dir: str | Path | None = None) -> dict[str, FaultModel]:
-    """All fault models of an exercise: ``{fault_id: FaultModel}`` (shipped ones cached per process)."""
+    """All fault models of an exercise: ``{fault_id: FaultModel}``.
+
+    Without ``models_dir``: the models of ``$REPCHECK_MODELS_DIR`` if set, else the shipped ones, cached
+    per process and folder.
+    """
     spec = get_exercise(exercise)
     if models_dir is None:
-        return {f.id: _load_default(spec.id, f.id) for f in spec.faults}
+        from .modelfile import default_models_dir
+
+        d = default_models_dir()
+        return {f.id: _load_default(spec.id, f.id, d) for f in spec.faults}
     return {f.id: load_model(spec, f.id, models_dir) for f in spec.faults}
 
 

@@ -197,3 +197,21 @@ def test_shipped_models_load_through_the_verified_loader():
     for ex in JUDGED_EXERCISES:
         for fid, m in load_models(ex, d).items():
             assert m.card["model_sha256"] and 0.0 < m.threshold < 1.0, fid
+
+
+def test_analysis_uses_the_models_repcheck_train_wrote_to_the_models_dir_variable(tmp_path, monkeypatch):
+    """``REPCHECK_MODELS_DIR`` is where ``repcheck train`` writes; the judge must read the same folder."""
+    import shutil
+
+    from repcheck.judge import load_models
+    from repcheck.modelfile import default_models_dir
+
+    shipped = default_models_dir()
+    if not (shipped / "plank.hips_sag.skops").exists():
+        pytest.skip("no shipped plank model")
+    for f in shipped.glob("plank.hips_sag.*"):
+        shutil.copy(f, tmp_path / f.name)
+    monkeypatch.setenv("REPCHECK_MODELS_DIR", str(tmp_path))
+    models = load_models("plank")
+    assert models["hips_sag"].card.get("name") != "rule"  # the copied model
+    assert models["hips_pike"].card.get("name") == "rule"  # not in the folder: the rule fallback
