@@ -857,6 +857,12 @@ class Trainer:
             raise RepcheckError("no model could be trained from the training data")
         metrics["previous_version"] = previous
         metrics["n_examples"] = len(examples)
+        if previous is not None:  # the carried-over models keep their metrics, marked as such
+            before = _current_meta(models_dir / _VERSIONS / previous).get("metrics", {}).get("models", {})
+            for key, m in before.items():
+                if key not in metrics["models"] and (stage / f"{key}.skops").exists():
+                    metrics["models"][key] = {**m, "carried_over_from": m.get("carried_over_from", previous)}
+            metrics["models"] = dict(sorted(metrics["models"].items()))
         (stage / _CURRENT).write_text(json.dumps({"version": name, "metrics": metrics}, indent=1,
                                                  sort_keys=True) + "\n", encoding="utf-8")
         _install(stage, models_dir)
