@@ -281,3 +281,32 @@ def test_threshold_stays_at_one_half_when_that_already_meets_the_recall_target()
     p_low = np.concatenate([np.linspace(0.02, 0.2, 40), np.linspace(0.3, 0.98, 40)])
     th = choose_threshold(y, p_low, 0.95)
     assert th < 0.5 and (p_low[y == 1] >= th).mean() >= 0.95
+
+
+@pytest.mark.slow
+def test_training_one_exercise_keeps_the_others_models_and_their_metrics(tmp_path):
+    """``repcheck train --exercise X`` replaces X's models only; metrics.json still lists every model."""
+    import json
+    import shutil
+
+    from repcheck.training import Trainer
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for ex in ("upper_back_roll", "glute_bridge"):
+        for e in _shipped(ex)[:16]:
+            src = default_training_dir() / "synthetic" / f"{e.id}.json"
+            if not src.exists():
+                src = default_training_dir() / "fast" / f"{e.id}.json"
+            shutil.copy(src, data / src.name)
+            shutil.copy(src.with_suffix(".npz"), data / src.with_name(src.stem + ".npz").name)
+    cfg = TrainConfig(seed=0, candidates=("logistic",))
+    models = tmp_path / "models"
+    Trainer(data_dir=data, models_dir=models, config=cfg, exercises=("upper_back_roll",), log=None).train()
+    roll = (models / "upper_back_roll.lower_back_arch.skops").read_bytes()
+    second = Trainer(data_dir=data, models_dir=models, config=cfg, exercises=("glute_bridge",), log=None).train()
+    assert (models / "upper_back_roll.lower_back_arch.skops").read_bytes() == roll
+    listed = json.loads((models / "metrics.json").read_text())["metrics"]["models"]
+    assert {"upper_back_roll.lower_back_arch", "glute_bridge.lower_back_arch"} <= set(listed)
+    assert listed["upper_back_roll.lower_back_arch"]["carried_over_from"] == second["previous_version"]
+    assert "carried_over_from" not in listed["glute_bridge.lower_back_arch"]
