@@ -42,8 +42,10 @@ def test_matched_segments_keep_their_verdicts_and_boundary_errors():
     rep = _report([_seg(1, 1.2, 3.1, {"lower_back_arch": "fault"}), _seg(2, 3.8, 6.4, {"lower_back_arch": "ok"})])
     s = score_report(clip, rep)
     assert [(r["truth"], r["outcome"]) for r in s["rows"]] == [(True, "fault"), (False, "ok")]
-    assert s["boundaries"] == [{"kind": "rep", "start_err_s": 0.2, "end_err_s": 0.1},
-                               {"kind": "rep", "start_err_s": -0.2, "end_err_s": 0.4}]
+    assert [{k: b[k] for k in ("kind", "segment", "start_err_s", "end_err_s")} for b in s["boundaries"]] == [
+        {"kind": "rep", "segment": 1, "start_err_s": 0.2, "end_err_s": 0.1},
+        {"kind": "rep", "segment": 2, "start_err_s": -0.2, "end_err_s": 0.4}]
+    assert {(b["exercise"], b["video"]) for b in s["boundaries"]} == {("upper_back_roll", "a.mp4")}
     assert s["extra"] == [] and s["count"] == {"video": "a.mp4", "truth": 2, "found": 2}
 
 
@@ -173,3 +175,20 @@ def test_holds_are_scored_moment_by_moment_against_the_true_hip_offset():
     assert [r["outcome"] for r in rows] == ["ok"] * 5 + ["fault"] * 3 + ["missed"]
     assert sum(r["truth"] for r in rows) == 5 and all(r["clear"] for r in rows)
     assert [r["outcome"] == ("fault" if r["truth"] else "ok") for r in rows].count(False) == 2
+
+
+def test_boundary_errors_are_broken_down_per_exercise_with_the_worst_segment_named():
+    from repcheck.training.evaluate import _boundary_summary, format_table
+
+    bounds = [{"kind": "rep", "exercise": "glute_bridge", "video": "b.mp4", "segment": 1,
+               "start_err_s": 0.1, "end_err_s": -0.2},
+              {"kind": "rep", "exercise": "upper_back_roll", "video": "r.mp4", "segment": 2,
+               "start_err_s": -1.5, "end_err_s": 0.3}]
+    b = _boundary_summary(bounds)["rep"]
+    assert b["n"] == 2 and b["within_0_5_s"] == 0.5
+    assert b["worst"] == {"video": "r.mp4", "segment": 2, "start_err_s": -1.5, "end_err_s": 0.3}
+    assert b["by_exercise"]["glute_bridge"]["max_s"] == 0.2
+    assert b["by_exercise"]["upper_back_roll"]["within_1_s"] == 0.0
+    text = format_table({"clips": 2, "folder": "x", "failed": [], "faults": {}, "boundaries": {"rep": b},
+                         "rep_count": {"clips": 0}, "errors": []})
+    assert "worst r.mp4 #2" in text and "  upper_back_roll:" in text
