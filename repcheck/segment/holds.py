@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..exercises import ExerciseSpec, get_exercise
-from ..features import Signals
+from ..features import HIP_OFF_FLOOR_CM, Signals
 from .common import Segment
 from .common import runs as _runs
 
@@ -121,6 +121,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         a_raw, long_enough = a, t[b] - t[a] >= min_hold
         for name in HOLD_REFINE.get(spec.driver, ()):
             a, b = _refine_hold(signals, name, a, b)
+        b = _lying_again_end(signals, spec, a, b)
         for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw):
             # the legs also straighten when lying down on the belly after the knees went down: a stretch
             # split off by a bend needs the full length and the strict score, and a short stretch right
@@ -205,7 +206,9 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     y = np.asarray(signals.values[name], float)
     if not np.isfinite(y[a : b + 1]).any():
         return [(a, b, "")]
-    lvl = float(np.nanmedian(y[a : b + 1]))
+    # the straight-leg level: a knee read above the hip–ankle line (``knee_angle_deg`` > 180) counts as straight as
+    # its mirror image, so those readings do not raise the level
+    lvl = float(np.nanmedian(np.minimum(y[a : b + 1], 360.0 - y[a : b + 1])))
     fps = signals.fps
     look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
     k = max(2, int(round(HOLD_BEND_MIN_S * fps)))  # (two samples at least: 4 fps is not smoothed)
@@ -228,6 +231,59 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     if lo < b:
         pieces.append((lo, b, after))
     return pieces
+
+
+#: Holds that end where the body lies down again: (hip-level signal, hips-on-the-floor signal). A deep sag
+#: hangs the hips within 1.5–4 cm of where they rest lying on the forearms (hip offset from the
+#: shoulder–ankle line, rendered clips plank-0000002/11/17/23: -13 to -15.5 cm held, -15.8 to -18.6 lying),
+#: so lowering straight onto the belly from it is too small a drop for :func:`_refine_hold`; but the same
+#: body lying on the same floor puts its hips at the same height, so hips back down at the level they had
+#: lying before the hold, and staying there, are lying again.
+HOLD_LIE = {"in_plank": ("hip_offset_cm", "hip_floor_cm", "plank_posture")}
+#: The hips are back at the lying level when within this (cm) of it: the lying level before and after a
+#: hold differed by -0.2..+0.5 cm on those clips (MediaPipe's hip point rests where it rested).
+HOLD_LIE_TOL_CM = 1.0
+#: ... and lowering onto it counts from a drop of this much (cm): the drop on those clips was 1.5–4 cm; the
+#: hip point moves 0.2–0.5 cm between samples in a still synthetic hold (breathing, sway).
+HOLD_LIE_MIN_DROP_CM = 1.0
+#: The lying level is the median hip level over the samples before the hold that are lying prone on the
+#: forearms: the plank posture (body flat, legs straight, shoulders propped; ``plank_posture`` at least
+#: ``HOLD_EXIT``, so kneeling or sitting back over the heels is not lying) with the hips this close (cm) to
+#: the floor line (``hip_floor_cm``; :data:`repcheck.features.HIP_OFF_FLOOR_CM`: lying reads 2–9 cm, a
+#: plank 20–30).
+HOLD_LIE_FLOOR_CM = HIP_OFF_FLOOR_CM
+
+
+def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> int:
+    """End a hold ``a..b`` (sample indices, inclusive) where the hips start their way down to lying again.
+
+    Applies only to a hold got into from lying (``HOLD_LIE``: prone on the forearms with the hips on the
+    floor within ``HOLD_REFINE_LOOK_S`` × 2 before ``a``) whose last samples are back at that lying level (within
+    ``HOLD_LIE_TOL_CM``) and the lowest of the hold; the hold then ends where the last way down (at least
+    ``HOLD_LIE_MIN_DROP_CM``) starts, extrapolated from its steep part (:func:`_eased_end`). Returns the
+    (possibly earlier) end index.
+    """
+    names = HOLD_LIE.get(spec.driver)
+    if names is None or a <= 0 or not all(n in signals.values for n in names):
+        return b
+    y, floor, posture = (np.asarray(signals.values[n], float) for n in names)
+    look = max(1, int(round(HOLD_REFINE_LOOK_S * signals.fps)))
+    pre = slice(max(0, a - 2 * look), a)
+    with np.errstate(invalid="ignore"):
+        lying = (floor[pre] < HOLD_LIE_FLOOR_CM) & (posture[pre] >= HOLD_EXIT)
+    if not lying.any():
+        return b
+    lie = float(np.nanmedian(y[pre][lying]))
+    if not np.nanmedian(y[a : b + 1]) > lie + HOLD_LIE_TOL_CM:  # held no higher than lying: not a lying level
+        return b
+    m = max(a, b - look) + int(np.nanargmin(y[max(a, b - look) : b + 1])) if np.isfinite(y[a : b + 1]).any() else b
+    rest = float(np.nanmedian(y[m : b + 1]))
+    if not rest <= lie + HOLD_LIE_TOL_CM or not y[m] <= np.nanmin(y[a : b + 1]):
+        return b
+    e = _eased_end(y, m, look, forward=False, min_rise=HOLD_LIE_MIN_DROP_CM)
+    if e is None:
+        return b
+    return int(round(max(min(e, b), a + 1)))
 
 
 def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]:
@@ -290,14 +346,15 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     return a, b
 
 
-def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool) -> float | None:
+def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
+               min_rise: float = HOLD_REFINE_MIN_DROP) -> float | None:
     """Where the rise into a hold ends (``forward``) / the fall out of it starts, as a fractional index.
 
     The rise runs from the lowest point within ``look`` samples of ``i0`` toward the highest point within
     ``look`` samples inside the hold, up to where it slows to ``HOLD_TOP_SLOPE_SHARE`` of its fastest
     (the top: before a sag or pike sets in); its end is extrapolated from the
     crossings of ``REP_ONSET_LEVELS`` of the rise by ``REP_ONSET_EXTRAP`` of their spacing. None when
-    the rise is smaller than ``HOLD_REFINE_MIN_DROP`` or has NaN in it.
+    the rise is smaller than ``min_rise`` (default ``HOLD_REFINE_MIN_DROP``) or has NaN in it.
     """
     n = y.size
     z = y if forward else y[::-1]
@@ -308,7 +365,7 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool) -> float | N
         return None
     top_i = i + int(np.nanargmax(inner))
     base_i = max(0, i - look) + int(np.nanargmin(outer))
-    if not z[top_i] - z[base_i] > HOLD_REFINE_MIN_DROP or top_i <= base_i:
+    if not z[top_i] - z[base_i] > min_rise or top_i <= base_i:
         return None
     # the top is where getting up stops: the rise slows to HOLD_TOP_SLOPE_SHARE of its steepest (a fault
     # ramping in right after, like the hips going on up into a pike, is not part of getting up)
@@ -325,7 +382,7 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool) -> float | N
     if slow.size:
         top_i = base_i + steep + int(slow[0])
     rise = z[top_i] - z[base_i]
-    if not rise > HOLD_REFINE_MIN_DROP:
+    if not rise > min_rise:
         return None
     seg = z[base_i : top_i + 1][::-1]  # from the top back down to the base
     if not np.isfinite(seg).all():
