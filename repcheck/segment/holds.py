@@ -226,7 +226,9 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
         after = "inside" if r0 >= a else "before"
         s = _eased_end(y, r1, look, forward=True)
         up = r1 + 1 if s is None else max(r1 + 1, int(round(s)))
-        kneeling = lvl - float(np.nanmin(y[r0 : r1 + 1])) >= HOLD_KNEEL_DEG
+        # as deep as kneeling for ``HOLD_BEND_MIN_S`` at least (one mislocated knee point is not kneeling:
+        # lying prone at 45° read 37° bent for one sample, 23-25° around it)
+        kneeling = lvl - float(np.sort(np.nan_to_num(y[r0 : r1 + 1], nan=np.inf))[k - 1]) >= HOLD_KNEEL_DEG
         lo = max(a if a_min is None else a_min, up) if r1 < a and kneeling else max(lo, up)
     if lo < b:
         pieces.append((lo, b, after))
@@ -315,11 +317,14 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     if np.isfinite(pre).any():
         base = float(np.nanmin(pre))
         if med - base > HOLD_REFINE_MIN_DROP:
-            i = a  # skip the resting (lying) level, then the movement up, to the first still moment
             band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
-            while i < b and not (y[i] > base + band):
+            # from the last resting moment the hips rise from into the hold: a hold whose score came on
+            # while still lying (lying with the toes pointed lowers the ankles and so the floor line: the hips
+            # read 10-14 cm up) has its getting up after ``a``
+            i = _last_rest_before_rise(y, a, min(b, a + look), base + band)
+            while i < b and not (y[i] > base + band):  # skip the resting (lying) level, then the movement up,
                 i += 1
-            while i < b and not still(i, i + k):
+            while i < b and not still(i, i + k):  # ... to the first still moment
                 i += 1
             a = i
     post = y[max(a, b - look + 1) : min(n, b + 1 + look)]
@@ -344,6 +349,18 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     if b - a < 1:
         return a0, b0
     return a, b
+
+
+def _last_rest_before_rise(y: np.ndarray, a: int, last: int, rest: float) -> int:
+    """The last sample in ``a..last`` at the resting level (``y <= rest``) that the signal then rises from by
+    more than ``HOLD_REFINE_MIN_DROP`` within ``HOLD_REFINE_LOOK_S`` (its getting up); ``a`` when none."""
+    n = y.size
+    look = last - a if last > a else 1
+    with np.errstate(invalid="ignore"):
+        for j in range(last, a, -1):
+            if y[j] <= rest and np.nanmax(y[j : min(n, j + look + 1)]) - y[j] > HOLD_REFINE_MIN_DROP:
+                return j
+    return a
 
 
 def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
