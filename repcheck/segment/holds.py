@@ -321,7 +321,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
             # from the last resting moment the hips rise from into the hold: a hold whose score came on
             # while still lying (lying with the toes pointed lowers the ankles and so the floor line: the hips
             # read 10-14 cm up) has its getting up after ``a``
-            i = _last_rest_before_rise(y, a, min(b, a + look), base + band)
+            i = _last_rest_before_rise(y, a, b, min(b, a + look), base + band)
             while i < b and not (y[i] > base + band):  # skip the resting (lying) level, then the movement up,
                 i += 1
             while i < b and not still(i, i + k):  # ... to the first still moment
@@ -351,12 +351,17 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     return a, b
 
 
-def _last_rest_before_rise(y: np.ndarray, a: int, last: int, rest: float) -> int:
+def _last_rest_before_rise(y: np.ndarray, a: int, b: int, last: int, rest: float) -> int:
     """The last sample in ``a..last`` at the resting level (``y <= rest``) that the signal then rises from by
-    more than ``HOLD_REFINE_MIN_DROP`` within ``HOLD_REFINE_LOOK_S`` (its getting up); ``a`` when none."""
+    more than ``HOLD_REFINE_MIN_DROP`` within ``last - a`` samples (its getting up), before the signal first
+    reaches the hold's top (90th percentile over ``a..b``: a sag that sinks the hips to the resting level
+    after the top and wanders up again is not getting up); ``a`` when none."""
     n = y.size
     look = last - a if last > a else 1
     with np.errstate(invalid="ignore"):
+        top = np.flatnonzero(y[a : b + 1] >= np.nanpercentile(y[a : b + 1], 90))
+        if top.size:
+            last = min(last, a + int(top[0]))
         for j in range(last, a, -1):
             if y[j] <= rest and np.nanmax(y[j : min(n, j + look + 1)]) - y[j] > HOLD_REFINE_MIN_DROP:
                 return j
