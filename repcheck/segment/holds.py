@@ -121,8 +121,9 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         a_raw, long_enough = a, t[b] - t[a] >= min_hold
         for name in HOLD_REFINE.get(spec.driver, ()):
             a, b = _refine_hold(signals, name, a, b)
-        b = _lying_again_end(signals, spec, a, b)
         for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw):
+            if pb == b:  # not ended by the knees going down: maybe by lying down again
+                pb = _lying_again_end(signals, spec, pa, pb)
             # the legs also straighten when lying down on the belly after the knees went down: a stretch
             # split off by a bend needs the full length and the strict score, and a short stretch right
             # after a bend is not kept for being cut off by the end of the recording
@@ -263,7 +264,8 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
     floor within ``HOLD_REFINE_LOOK_S`` × 2 before ``a``) whose last samples are back at that lying level (within
     ``HOLD_LIE_TOL_CM``) and the lowest of the hold; the hold then ends where the last way down (at least
     ``HOLD_LIE_MIN_DROP_CM``) starts, extrapolated from its steep part (:func:`_eased_end`). Returns the
-    (possibly earlier) end index.
+    (possibly earlier) end index. Used where no leg bend ends the hold (:func:`_straight_leg_pieces`): a deep
+    sag may hang the hips at the lying level and still be held until the knees go down.
     """
     names = HOLD_LIE.get(spec.driver)
     if names is None or a <= 0 or not all(n in signals.values for n in names):
@@ -313,6 +315,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
         return w.size > 0 and bool(np.all(np.isfinite(w))) and float(w.max() - w.min()) < HOLD_STILL_CM
     n = y.size
     a0, b0 = a, b
+    fall_out = False  # the hold's level is clearly above the resting level after it
     pre = y[max(0, a - look) : a + look]
     if np.isfinite(pre).any():
         base = float(np.nanmin(pre))
@@ -331,6 +334,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     if np.isfinite(post).any():
         base = float(np.nanmin(post))
         if med - base > HOLD_REFINE_MIN_DROP:
+            fall_out = True
             i = b  # back over the resting level and the movement down to the last still moment
             band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
             while i > a and not (y[i] > base + band):
@@ -341,9 +345,12 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     if b - a < 1:  # never refine a hold away
         return a0, b0
     # the stillness test ends a bound in the eased tail of getting up / the first moment of getting down;
-    # where the rise / fall is clear, extrapolate its end from its steep part instead (as for rep bounds)
+    # where the rise / fall is clear, extrapolate its end from its steep part instead (as for rep bounds).
+    # The fall only down to a resting level below the hold's own: a deep sag's hips wander 5-8 cm inside
+    # the hold (45° views), which is not getting down (the end of such a hold is the knees going down); a
+    # deep sag's rise into the hold is clear (it sags after the rise), so the rise is always looked for
     a1 = _eased_end(y, a0, look, forward=True)
-    b1 = _eased_end(y, b0, look, forward=False)
+    b1 = _eased_end(y, b0, look, forward=False) if fall_out else None
     a = a if a1 is None else int(round(min(max(a1, a0), b0)))
     b = b if b1 is None else int(round(max(min(b1, b0), a0)))
     if b - a < 1:
