@@ -159,7 +159,10 @@ HOLD_STILL_S = 0.8
 HOLD_TOP_SLOPE_SHARE = 0.25
 #: ... measured from the first local peak of its rate that reaches this share of the fastest (a pike
 #: ramping in straight after getting up makes a second, sometimes faster, burst: fast-path piked planks
-#: started 0.85–1.15 s late when measured from the fastest).
+#: started 0.85–1.15 s late when measured from the fastest); getting up also ends where the rate has
+#: fallen below this share of that peak and rises again (the valley before the pike's burst: rendered
+#: piked planks at 4 samples/s slowed to 30–40 % there, not to ``HOLD_TOP_SLOPE_SHARE``, and started
+#: 0.65 s late, plank-0000009, plank-0200015).
 HOLD_FIRST_PEAK_SHARE = 0.5
 
 
@@ -407,7 +410,15 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     peaks = np.flatnonzero((v >= HOLD_FIRST_PEAK_SHARE * v.max()) & (v >= np.r_[-np.inf, v[:-1]])
                            & (v >= np.r_[v[1:], -np.inf]))
     steep = int(peaks[0]) if peaks.size and forward else int(np.argmax(v))
-    slow = np.flatnonzero(v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep])
+    w = v[steep:]
+    slow = w < HOLD_TOP_SLOPE_SHARE * v[steep]
+    if forward:  # ... or, getting up, where the first burst has slowed and a second one as fast (a pike) sets
+        # in, with the hips past half of the whole rise (a pike adds less than getting up: 10-20 cm of 30-40)
+        later_max = np.r_[np.maximum.accumulate(w[::-1])[::-1][1:], -np.inf]  # fastest rate after each step
+        past_half = z[base_i + steep : top_i] - z[base_i] >= HOLD_FIRST_PEAK_SHARE * (z[top_i] - z[base_i])
+        slow |= ((w < HOLD_FIRST_PEAK_SHARE * v[steep]) & (np.r_[w[1:], -np.inf] > w) & (later_max >= v[steep])
+                 & past_half)
+    slow = np.flatnonzero(slow)
     if slow.size:
         top_i = base_i + steep + int(slow[0])
     rise = z[top_i] - z[base_i]
