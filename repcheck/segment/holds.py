@@ -392,11 +392,14 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     z = y if forward else y[::-1]
     i = i0 if forward else n - 1 - i0
     inner = z[i : min(n, i + look)]
-    outer = z[max(0, i - look) : i + 1]
-    if not (np.isfinite(inner).any() and np.isfinite(outer).any()):
+    o0 = max(0, i - look)
+    gaps = np.flatnonzero(~np.isfinite(z[o0 : i + 1]))
+    o0 = o0 + int(gaps[-1]) + 1 if gaps.size else o0  # the base is looked for after the last missing sample
+    outer = z[o0 : i + 1]
+    if not (np.isfinite(inner).any() and outer.size):
         return None
     top_i = i + int(np.nanargmax(inner))
-    base_i = max(0, i - look) + int(np.nanargmin(outer))
+    base_i = o0 + int(np.argmin(outer))
     if not z[top_i] - z[base_i] > min_rise or top_i <= base_i:
         return None
     # the top is where getting up stops: the rise slows to HOLD_TOP_SLOPE_SHARE of its steepest (a fault
