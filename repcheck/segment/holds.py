@@ -207,12 +207,16 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     name = HOLD_BEND.get(spec.driver)
     if name is None or name not in signals.values:
         return [(a, b, "")]
-    y = np.asarray(signals.values[name], float)
-    if not np.isfinite(y[a : b + 1]).any():
+    raw = np.asarray(signals.values[name], float)
+    if not np.isfinite(raw[a : b + 1]).any():
         return [(a, b, "")]
-    # the straight-leg level: a knee read above the hip–ankle line (``knee_angle_deg`` > 180) counts as straight as
-    # its mirror image, so those readings do not raise the level
-    lvl = float(np.nanmedian(np.minimum(y[a : b + 1], 360.0 - y[a : b + 1])))
+    # a knee read above the hip–ankle line (``knee_angle_deg`` > 180) is a straight leg: it counts as straight
+    # as its mirror image for the straight-leg level (those readings do not raise it) and as 180° otherwise
+    lvl = float(np.nanmedian(np.minimum(raw[a : b + 1], 360.0 - raw[a : b + 1])))
+    # a one-sample knee reading is not the legs moving (at 4 samples/s MediaPipe put the knee of a rendered
+    # 45° plank 45° bent for one sample, which read as the legs straightening 1 s after they had): a
+    # 3-sample running median removes it and leaves monotone movements as they are
+    y = _median3(np.minimum(raw, 180.0))
     fps = signals.fps
     look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
     k = max(2, int(round(HOLD_BEND_MIN_S * fps)))  # (two samples at least: 4 fps is not smoothed)
@@ -291,6 +295,20 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
     if e is None:
         return b
     return int(round(max(min(e, b), a + 1)))
+
+
+def _median3(y: np.ndarray) -> np.ndarray:
+    """Running median of 3 samples (shape (T,) → (T,)), ignoring NaN; the ends keep their own values."""
+    if y.size < 3:
+        return y.copy()
+    out = y.copy()
+    with np.errstate(invalid="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out[1:-1] = np.nanmedian(np.stack([y[:-2], y[1:-1], y[2:]]), axis=0)
+    return out
 
 
 def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]:
