@@ -109,6 +109,28 @@ class TestFindHolds:
         segs, _ = find_holds(compute_signals(track, "plank"), "plank")
         assert len(segs) == 1 and segs[0].end_s == pytest.approx(motion.segments[0]["end_s"], abs=1.0)
 
+    @pytest.mark.parametrize("seed", [317, 333, 380, 404])
+    def test_hold_starts_when_got_up_from_lying(self, seed):
+        """At the plank's 4 samples/s, from lying prone: lying with the toes pointed lowers the ankles, so the
+        hips read 10-14 cm above the elbow-ankle floor line and the score comes on while still lying; and one
+        knee sample read 37° bent at 45° made lying look like kneeling. The hold starts when the hips are up
+        (before: 4.2, 1.4, 4.0, 1.1 s early)."""
+        from repcheck.landmarks import PoseTrack
+        from repcheck.video import sample_frame_indices
+
+        fault, severity = {0: (None, 0.0), 1: ("hips_sag", 0.5)}[seed % 4]
+        view = ["side", "other_side", "oblique45"][(seed // 4) % 3]
+        track, motion = synth_track("plank", fault, severity, seed=seed, seconds=6, view=view)
+        assert motion.info["get_in"] == "prone"
+        idx = sample_frame_indices(track.image.shape[0], track.fps, 4.0)  # as the pose stage samples a video
+        track = PoseTrack(image=track.image[idx], t=track.t[idx], frame_size=track.frame_size, fps=4.0)
+        segs, _ = find_holds(compute_signals(track, "plank"), "plank")
+        truth = motion.segments[0]
+        found = [(round(x.start_s, 2), round(x.end_s, 2)) for x in segs]
+        assert len(segs) == 1, (found, truth)
+        assert segs[0].start_s == pytest.approx(truth["start_s"], abs=0.5), (found, truth)
+        assert segs[0].end_s == pytest.approx(truth["end_s"], abs=0.5), (found, truth)
+
     @pytest.mark.parametrize("clip", ["plank-0000002", "plank-0000011", "plank-0000017", "plank-0000023",
                                       "plank-0000006"])
     def test_stored_mediapipe_tracks_hold_bounds(self, clip):
