@@ -18,6 +18,9 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``plank_posture``       the same without the hips-off-the-floor term (a fully sagged plank and lying
                         prone on the forearms look alike; :func:`repcheck.segment.find_holds` falls back
                         to it when no hold is found with ``in_plank``).
+``hip_floor_cm``        hip above the elbow–ankle line (the floor in a forearm plank), cm.
+``knee_angle_deg``      knee angle on the floor side of the leg: 180 straight, below 180 bent toward the floor
+                        (kneeling), above 180 where MediaPipe puts the knee above the hip–ankle line.
 ``hip_height``          hip height above the shoulder–ankle line in cm (bridge driver; shoulders and feet
                         are on the floor).
 ``hip_extension_deg``   angle of the hip past the shoulder–hip–knee straight line (+ = past, − = short).
