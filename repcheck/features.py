@@ -18,6 +18,9 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``plank_posture``       the same without the hips-off-the-floor term (a fully sagged plank and lying
                         prone on the forearms look alike; :func:`repcheck.segment.find_holds` falls back
                         to it when no hold is found with ``in_plank``).
+``hip_floor_cm``        hip above the elbow–ankle line (the floor in a forearm plank), cm.
+``knee_angle_deg``      knee angle on the floor side of the leg: 180 straight, below 180 bent toward the floor
+                        (kneeling), above 180 where MediaPipe puts the knee above the hip–ankle line.
 ``hip_height``          hip height above the shoulder–ankle line in cm (bridge driver; shoulders and feet
                         are on the floor).
 ``hip_extension_deg``   angle of the hip past the shoulder–hip–knee straight line (+ = past, − = short).
@@ -527,7 +530,11 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     # forearm plank score
     body = foot - sh
     tilt = np.degrees(np.arctan2(np.abs(body[:, 1]), np.abs(body[:, 0])))  # 0 = horizontal
+    # knee angle on the floor side of the leg: below 180 where the knee bends toward the floor (kneeling),
+    # above 180 where MediaPipe puts the knee above the hip–ankle line (a straight leg cannot bend that way:
+    # at 45° views it mislocates the knee of a piked plank by 30–50°, which read as the knees going down)
     knee_angle = _angle_deg(hip - knee, foot - knee)
+    knee_angle = np.where(_offset_from_line(knee, hip, foot) > 0, 360.0 - knee_angle, knee_angle)
     # the elbows and toes are on the floor in a forearm plank: the elbow–foot line is the floor
     floor_line_off = _offset_from_line(sh, pts["elbows"], foot) / scale  # shoulder above elbow–foot line
     hip_floor = _offset_from_line(hip, pts["elbows"], foot) / scale  # hip above the floor line

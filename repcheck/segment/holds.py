@@ -1,8 +1,10 @@
 """Holds: the stretches where the body is in the exercise's position (the plank).
 
 The exercise's "in position" score (``spec.driver``, 0..1) with hysteresis finds them; their bounds are
-refined on the hips (getting up / lowering) and, for the plank, cut where the legs bend (knees going down
-to the floor ends a plank, also a deep sag whose hips are as low as lying down).
+refined on the hips (getting up / lowering) and, for the plank, cut where the legs bend toward the floor
+(knees going down to the floor ends a plank, also a deep sag whose hips are as low as lying down), or
+where the hips start back down to the level they had lying before the hold (a deep sag lowered straight
+onto the belly).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..exercises import ExerciseSpec, get_exercise
-from ..features import Signals
+from ..features import HIP_OFF_FLOOR_CM, Signals
 from .common import Segment
 from .common import runs as _runs
 
@@ -122,6 +124,8 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         for name in HOLD_REFINE.get(spec.driver, ()):
             a, b = _refine_hold(signals, name, a, b)
         for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw):
+            if pb == b:  # not ended by the knees going down: maybe by lying down again
+                pb = _lying_again_end(signals, spec, pa, pb)
             # the legs also straighten when lying down on the belly after the knees went down: a stretch
             # split off by a bend needs the full length and the strict score, and a short stretch right
             # after a bend is not kept for being cut off by the end of the recording
@@ -157,7 +161,10 @@ HOLD_STILL_S = 0.8
 HOLD_TOP_SLOPE_SHARE = 0.25
 #: ... measured from the first local peak of its rate that reaches this share of the fastest (a pike
 #: ramping in straight after getting up makes a second, sometimes faster, burst: fast-path piked planks
-#: started 0.85–1.15 s late when measured from the fastest).
+#: started 0.85–1.15 s late when measured from the fastest); getting up also ends where the rate has
+#: fallen below this share of that peak and rises again (the valley before the pike's burst: rendered
+#: piked planks at 4 samples/s slowed to 30–40 % there, not to ``HOLD_TOP_SLOPE_SHARE``, and started
+#: 0.65 s late, plank-0000009, plank-0200015).
 HOLD_FIRST_PEAK_SHARE = 0.5
 
 
@@ -202,10 +209,16 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     name = HOLD_BEND.get(spec.driver)
     if name is None or name not in signals.values:
         return [(a, b, "")]
-    y = np.asarray(signals.values[name], float)
-    if not np.isfinite(y[a : b + 1]).any():
+    raw = np.asarray(signals.values[name], float)
+    if not np.isfinite(raw[a : b + 1]).any():
         return [(a, b, "")]
-    lvl = float(np.nanmedian(y[a : b + 1]))
+    # a knee read above the hip–ankle line (``knee_angle_deg`` > 180) is a straight leg: it counts as straight
+    # as its mirror image for the straight-leg level (those readings do not raise it) and as 180° otherwise
+    lvl = float(np.nanmedian(np.minimum(raw[a : b + 1], 360.0 - raw[a : b + 1])))
+    # a one-sample knee reading is not the legs moving (at 4 samples/s MediaPipe put the knee of a rendered
+    # 45° plank 45° bent for one sample, which read as the legs straightening 1 s after they had): a
+    # 3-sample running median removes it and leaves monotone movements as they are
+    y = _median3(np.minimum(raw, 180.0))
     fps = signals.fps
     look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
     k = max(2, int(round(HOLD_BEND_MIN_S * fps)))  # (two samples at least: 4 fps is not smoothed)
@@ -223,11 +236,81 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
         after = "inside" if r0 >= a else "before"
         s = _eased_end(y, r1, look, forward=True)
         up = r1 + 1 if s is None else max(r1 + 1, int(round(s)))
-        kneeling = lvl - float(np.nanmin(y[r0 : r1 + 1])) >= HOLD_KNEEL_DEG
+        # as deep as kneeling for ``HOLD_BEND_MIN_S`` at least (one mislocated knee point is not kneeling:
+        # lying prone at 45° read 37° bent for one sample, 23-25° around it)
+        kneeling = lvl - float(np.sort(np.nan_to_num(y[r0 : r1 + 1], nan=np.inf))[k - 1]) >= HOLD_KNEEL_DEG
         lo = max(a if a_min is None else a_min, up) if r1 < a and kneeling else max(lo, up)
     if lo < b:
         pieces.append((lo, b, after))
     return pieces
+
+
+#: Holds that end where the body lies down again: (hip-level signal, hips-on-the-floor signal). A deep sag
+#: hangs the hips within 1.5–4 cm of where they rest lying on the forearms (hip offset from the
+#: shoulder–ankle line, rendered clips plank-0000002/11/17/23: -13 to -15.5 cm held, -15.8 to -18.6 lying),
+#: so lowering straight onto the belly from it is too small a drop for :func:`_refine_hold`; but the same
+#: body lying on the same floor puts its hips at the same height, so hips back down at the level they had
+#: lying before the hold, and staying there, are lying again.
+HOLD_LIE = {"in_plank": ("hip_offset_cm", "hip_floor_cm", "plank_posture")}
+#: The hips are back at the lying level when within this (cm) of it: the lying level before and after a
+#: hold differed by -0.2..+0.5 cm on those clips (MediaPipe's hip point rests where it rested).
+HOLD_LIE_TOL_CM = 1.0
+#: ... and lowering onto it counts from a drop of this much (cm): the drop on those clips was 1.5–4 cm; the
+#: hip point moves 0.2–0.5 cm between samples in a still synthetic hold (breathing, sway).
+HOLD_LIE_MIN_DROP_CM = 1.0
+#: The lying level is the median hip level over the samples before the hold that are lying prone on the
+#: forearms: the plank posture (body flat, legs straight, shoulders propped; ``plank_posture`` at least
+#: ``HOLD_EXIT``, so kneeling or sitting back over the heels is not lying) with the hips this close (cm) to
+#: the floor line (``hip_floor_cm``; :data:`repcheck.features.HIP_OFF_FLOOR_CM`: lying reads 2–9 cm, a
+#: plank 20–30).
+HOLD_LIE_FLOOR_CM = HIP_OFF_FLOOR_CM
+
+
+def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> int:
+    """End a hold ``a..b`` (sample indices, inclusive) where the hips start their way down to lying again.
+
+    Applies only to a hold got into from lying (``HOLD_LIE``: prone on the forearms with the hips on the
+    floor within ``HOLD_REFINE_LOOK_S`` × 2 before ``a``) whose last samples are back at that lying level (within
+    ``HOLD_LIE_TOL_CM``) and the lowest of the hold; the hold then ends where the last way down (at least
+    ``HOLD_LIE_MIN_DROP_CM``) starts, extrapolated from its steep part (:func:`_eased_end`). Returns the
+    (possibly earlier) end index. Used where no leg bend ends the hold (:func:`_straight_leg_pieces`): a deep
+    sag may hang the hips at the lying level and still be held until the knees go down.
+    """
+    names = HOLD_LIE.get(spec.driver)
+    if names is None or a <= 0 or not all(n in signals.values for n in names):
+        return b
+    y, floor, posture = (np.asarray(signals.values[n], float) for n in names)
+    look = max(1, int(round(HOLD_REFINE_LOOK_S * signals.fps)))
+    pre = slice(max(0, a - 2 * look), a)
+    with np.errstate(invalid="ignore"):
+        lying = (floor[pre] < HOLD_LIE_FLOOR_CM) & (posture[pre] >= HOLD_EXIT)
+    if not lying.any():
+        return b
+    lie = float(np.nanmedian(y[pre][lying]))
+    if not np.nanmedian(y[a : b + 1]) > lie + HOLD_LIE_TOL_CM:  # held no higher than lying: not a lying level
+        return b
+    m = max(a, b - look) + int(np.nanargmin(y[max(a, b - look) : b + 1])) if np.isfinite(y[a : b + 1]).any() else b
+    rest = float(np.nanmedian(y[m : b + 1]))
+    if not rest <= lie + HOLD_LIE_TOL_CM or not y[m] <= np.nanmin(y[a : b + 1]):
+        return b
+    e = _eased_end(y, m, look, forward=False, min_rise=HOLD_LIE_MIN_DROP_CM)
+    if e is None:
+        return b
+    return int(round(max(min(e, b), a + 1)))
+
+
+def _median3(y: np.ndarray) -> np.ndarray:
+    """Running median of 3 samples (shape (T,) → (T,)), ignoring NaN; the ends keep their own values."""
+    if y.size < 3:
+        return y.copy()
+    out = y.copy()
+    with np.errstate(invalid="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out[1:-1] = np.nanmedian(np.stack([y[:-2], y[1:-1], y[2:]]), axis=0)
+    return out
 
 
 def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]:
@@ -255,21 +338,26 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
         return w.size > 0 and bool(np.all(np.isfinite(w))) and float(w.max() - w.min()) < HOLD_STILL_CM
     n = y.size
     a0, b0 = a, b
+    fall_out = False  # the hold's level is clearly above the resting level after it
     pre = y[max(0, a - look) : a + look]
     if np.isfinite(pre).any():
         base = float(np.nanmin(pre))
         if med - base > HOLD_REFINE_MIN_DROP:
-            i = a  # skip the resting (lying) level, then the movement up, to the first still moment
             band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
-            while i < b and not (y[i] > base + band):
+            # from the last resting moment the hips rise from into the hold: a hold whose score came on
+            # while still lying (lying with the toes pointed lowers the ankles and so the floor line: the hips
+            # read 10-14 cm up) has its getting up after ``a``
+            i = _last_rest_before_rise(y, a, b, min(b, a + look), base + band)
+            while i < b and not (y[i] > base + band):  # skip the resting (lying) level, then the movement up,
                 i += 1
-            while i < b and not still(i, i + k):
+            while i < b and not still(i, i + k):  # ... to the first still moment
                 i += 1
             a = i
     post = y[max(a, b - look + 1) : min(n, b + 1 + look)]
     if np.isfinite(post).any():
         base = float(np.nanmin(post))
         if med - base > HOLD_REFINE_MIN_DROP:
+            fall_out = True
             i = b  # back over the resting level and the movement down to the last still moment
             band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
             while i > a and not (y[i] > base + band):
@@ -280,9 +368,12 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     if b - a < 1:  # never refine a hold away
         return a0, b0
     # the stillness test ends a bound in the eased tail of getting up / the first moment of getting down;
-    # where the rise / fall is clear, extrapolate its end from its steep part instead (as for rep bounds)
+    # where the rise / fall is clear, extrapolate its end from its steep part instead (as for rep bounds).
+    # The fall only down to a resting level below the hold's own: a deep sag's hips wander 5-8 cm inside
+    # the hold (45° views), which is not getting down (the end of such a hold is the knees going down); a
+    # deep sag's rise into the hold is clear (it sags after the rise), so the rise is always looked for
     a1 = _eased_end(y, a0, look, forward=True)
-    b1 = _eased_end(y, b0, look, forward=False)
+    b1 = _eased_end(y, b0, look, forward=False) if fall_out else None
     a = a if a1 is None else int(round(min(max(a1, a0), b0)))
     b = b if b1 is None else int(round(max(min(b1, b0), a0)))
     if b - a < 1:
@@ -290,25 +381,46 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     return a, b
 
 
-def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool) -> float | None:
+def _last_rest_before_rise(y: np.ndarray, a: int, b: int, last: int, rest: float) -> int:
+    """The last sample in ``a..last`` at the resting level (``y <= rest``) that the signal then rises from by
+    more than ``HOLD_REFINE_MIN_DROP`` within ``last - a`` samples (its getting up), before the signal first
+    reaches the hold's top (90th percentile over ``a..b``: a sag that sinks the hips to the resting level
+    after the top and wanders up again is not getting up); ``a`` when none."""
+    n = y.size
+    look = last - a if last > a else 1
+    with np.errstate(invalid="ignore"):
+        top = np.flatnonzero(y[a : b + 1] >= np.nanpercentile(y[a : b + 1], 90))
+        if top.size:
+            last = min(last, a + int(top[0]))
+        for j in range(last, a, -1):
+            if y[j] <= rest and np.nanmax(y[j : min(n, j + look + 1)]) - y[j] > HOLD_REFINE_MIN_DROP:
+                return j
+    return a
+
+
+def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
+               min_rise: float = HOLD_REFINE_MIN_DROP) -> float | None:
     """Where the rise into a hold ends (``forward``) / the fall out of it starts, as a fractional index.
 
     The rise runs from the lowest point within ``look`` samples of ``i0`` toward the highest point within
     ``look`` samples inside the hold, up to where it slows to ``HOLD_TOP_SLOPE_SHARE`` of its fastest
     (the top: before a sag or pike sets in); its end is extrapolated from the
     crossings of ``REP_ONSET_LEVELS`` of the rise by ``REP_ONSET_EXTRAP`` of their spacing. None when
-    the rise is smaller than ``HOLD_REFINE_MIN_DROP`` or has NaN in it.
+    the rise is smaller than ``min_rise`` (default ``HOLD_REFINE_MIN_DROP``) or has NaN in it.
     """
     n = y.size
     z = y if forward else y[::-1]
     i = i0 if forward else n - 1 - i0
     inner = z[i : min(n, i + look)]
-    outer = z[max(0, i - look) : i + 1]
-    if not (np.isfinite(inner).any() and np.isfinite(outer).any()):
+    o0 = max(0, i - look)
+    gaps = np.flatnonzero(~np.isfinite(z[o0 : i + 1]))
+    o0 = o0 + int(gaps[-1]) + 1 if gaps.size else o0  # the base is looked for after the last missing sample
+    outer = z[o0 : i + 1]
+    if not (np.isfinite(inner).any() and outer.size):
         return None
     top_i = i + int(np.nanargmax(inner))
-    base_i = max(0, i - look) + int(np.nanargmin(outer))
-    if not z[top_i] - z[base_i] > HOLD_REFINE_MIN_DROP or top_i <= base_i:
+    base_i = o0 + int(np.argmin(outer))
+    if not z[top_i] - z[base_i] > min_rise or top_i <= base_i:
         return None
     # the top is where getting up stops: the rise slows to HOLD_TOP_SLOPE_SHARE of its steepest (a fault
     # ramping in right after, like the hips going on up into a pike, is not part of getting up)
@@ -321,11 +433,19 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool) -> float | N
     peaks = np.flatnonzero((v >= HOLD_FIRST_PEAK_SHARE * v.max()) & (v >= np.r_[-np.inf, v[:-1]])
                            & (v >= np.r_[v[1:], -np.inf]))
     steep = int(peaks[0]) if peaks.size and forward else int(np.argmax(v))
-    slow = np.flatnonzero(v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep])
+    w = v[steep:]
+    slow = w < HOLD_TOP_SLOPE_SHARE * v[steep]
+    if forward:  # ... or, getting up, where the first burst has slowed and a second one as fast (a pike) sets
+        # in, with the hips past half of the whole rise (a pike adds less than getting up: 10-20 cm of 30-40)
+        later_max = np.r_[np.maximum.accumulate(w[::-1])[::-1][1:], -np.inf]  # fastest rate after each step
+        past_half = z[base_i + steep : top_i] - z[base_i] >= HOLD_FIRST_PEAK_SHARE * (z[top_i] - z[base_i])
+        slow |= ((w < HOLD_FIRST_PEAK_SHARE * v[steep]) & (np.r_[w[1:], -np.inf] > w) & (later_max >= v[steep])
+                 & past_half)
+    slow = np.flatnonzero(slow)
     if slow.size:
         top_i = base_i + steep + int(slow[0])
     rise = z[top_i] - z[base_i]
-    if not rise > HOLD_REFINE_MIN_DROP:
+    if not rise > min_rise:
         return None
     seg = z[base_i : top_i + 1][::-1]  # from the top back down to the base
     if not np.isfinite(seg).all():
