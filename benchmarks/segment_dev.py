@@ -26,18 +26,23 @@ from repcheck.landmarks import PoseTrack
 from repcheck.segment import find_segments
 from repcheck.training.dataset import Example, load_examples
 from repcheck.training.evaluate import _match
+from repcheck.video import sample_frame_indices
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def thin(track: PoseTrack, fps: float | None) -> PoseTrack:
-    """Every k-th sample of ``track`` so that its rate is at most ``fps`` (None: unchanged)."""
+    """The samples of ``track`` that ``repcheck analyze`` would keep at ``fps`` (None: all of them).
+
+    Uses the video stage's own frame selection (:func:`repcheck.video.sample_frame_indices`), so a 10 fps
+    track thinned to the plank's 4 samples/s keeps frames 0, 2, 5, 7, 10, … as analysing the video would.
+    """
     if not fps or not track.fps or track.fps <= fps * 1.01:
         return track
-    step = max(1, int(round(track.fps / fps)))
-    world = track.world[::step] if track.world is not None else None
-    return PoseTrack(image=track.image[::step], t=track.t[::step], frame_size=track.frame_size,
-                     fps=track.fps / step, world=world, source=track.source)
+    keep = sample_frame_indices(len(track.t), float(track.fps), float(fps))
+    world = track.world[keep] if track.world is not None else None
+    return PoseTrack(image=track.image[keep], t=track.t[keep], frame_size=track.frame_size,
+                     fps=float(fps), world=world, source=track.source)
 
 
 def score_example(ex: Example, *, rate: str = "exercise") -> dict[str, Any]:

@@ -37,3 +37,11 @@ def test_upper_back_roll_reps_counted_and_bounded_on_rendered_sets():
     assert s["counts_exact"] == s["clips"], s["wrong_counts"]
     assert s["within_0_5_s"] >= 0.95, s["worst"][:5]
     assert s["max_s"] <= 1.0, s["worst"][:3]
+
+
+def test_plank_holds_bounded_on_rendered_sets_at_the_analysis_rate():
+    """Holds got into from kneeling or lying and left knees first or onto the belly, 4 samples/s."""
+    s = _summary("plank")
+    assert s["counts_exact"] == s["clips"], s["wrong_counts"]
+    assert s["within_1_s"] >= 0.95 and s["within_0_5_s"] >= 0.85, s["worst"][:5]
+    assert s["max_s"] <= 1.5, s["worst"][:3]
