@@ -21,6 +21,11 @@ __all__ = ["find_reps", "RepCounter", "REP_REL_PROMINENCE", "REP_ONSET_EXTRAP"]
 #: percentile) rep prominence; on synthetic sets noise bumps stay below 0.2 of it, the weakest reps of a
 #: set reach 0.4.
 REP_REL_PROMINENCE = 0.3
+#: Per-driver relative prominence (instead of ``REP_REL_PROMINENCE``). The bridge: an incomplete rep
+#: (hips up to 35–40° short of the line) rises 1.3–1.6 cm against 11–13 cm for a full rep of the same set
+#: (0.12–0.13 of it; rendered and fast-path training tracks), so the relative criterion only guards against
+#: wobbles at the top; bumps that are not reps are told apart by :func:`_bridge_keep` instead.
+REP_REL_PROMINENCE_BY_DRIVER = {"hip_height": 0.1}
 #: Reps shorter than this share of ``spec.min_rep_s`` (from bound to bound) are bumps, not reps.
 REP_MIN_DURATION_SHARE = 0.8
 #: Drivers whose first/last peak must reach the set's median peak height minus this many median
@@ -33,8 +38,19 @@ REP_SIDE_HEIGHT_TOL = {"thorax_rotation": 0.5}
 #: Window for measuring a peak's prominence, in rep periods (median spacing of candidate peaks).
 REP_WLEN_PERIODS = 1.6
 #: Floor on prominence in the driver's own units, so that a set with no movement finds no reps.
+#: ``hip_height``: the smallest incomplete bridge reps rise 1.3–1.6 cm (prominence, training tracks);
+#: bumps below 1 cm are MediaPipe's jitter and are not measured further.
 REP_MIN_PROMINENCE = {"thorax_extension": 3.0, "thorax_rotation": 8.0, "thorax_rotation_abs": 8.0,
-                      "hip_height": 2.0}
+                      "hip_height": 1.0}
+#: Bridge rep check (:func:`_bridge_keep`): with the hips, the shoulder–hip–knee angle must open by at least
+#: this much (degrees) between the rise's bases and its top. Smallest rep on the training tracks: 4.4° (a
+#: rep to −36° from a −42° rest), 5.3° on the fast path; hip-height bumps that were not reps (getting into
+#: or out of position, MediaPipe's hip point wandering) opened it by at most 2.3° with the knees bent.
+BRIDGE_MIN_EXT_RISE_DEG = 3.0
+#: ... and the knees must be bent at the top (knee angle below this, degrees): the bridge position. Rep
+#: tops measured 55–112° on the training tracks; legs stretched out on the floor (before getting into
+#: position / after) 150–170°, where hip-height bumps of up to 2.2 cm were seen.
+BRIDGE_MAX_KNEE_DEG = 130.0
 #: Rep onset: extrapolated from the rise between these shares of it (from the side's base) ...
 REP_ONSET_LEVELS = (0.2, 0.8)
 #: ... continued outward by this share of the time between them (0.33: the straight line through the two
@@ -135,6 +151,43 @@ def _onset_sides(x: np.ndarray, rot: np.ndarray, peaks: np.ndarray, wlen: int) -
 
 
 
+def _bridge_keep(signals: Signals, x: np.ndarray, peaks: np.ndarray, wlen: int) -> np.ndarray:
+    """Which hip-height peaks are bridge reps: the hip opens with the rise, knees bent at the top.
+
+    A rep drives the hips up by extending them, so ``hip_extension_deg`` rises by at least
+    ``BRIDGE_MIN_EXT_RISE_DEG`` from the peak's prominence bases (its neighbouring valleys) to the peak;
+    the knees are bent (``knee_angle_deg`` below ``BRIDGE_MAX_KNEE_DEG`` at the peak). Both keep small
+    incomplete reps while dropping bumps of MediaPipe's hip point and of getting into position (legs
+    straight). A criterion whose signal is missing at the peak does not drop it.
+
+    Parameters
+    ----------
+    signals : Signals
+    x : ndarray of shape (T,)
+        Gap-free ``hip_height`` (cm).
+    peaks : ndarray of int, shape (K,)
+    wlen : int
+        Prominence window in samples.
+
+    Returns
+    -------
+    ndarray of bool, shape (K,)
+    """
+    keep = np.ones(peaks.size, bool)
+    _, left, right = peak_prominences(x, peaks, wlen=wlen)
+    ext = np.asarray(signals.values.get("hip_extension_deg", np.full(x.size, np.nan)), float)
+    knee = np.asarray(signals.values.get("knee_angle_deg", np.full(x.size, np.nan)), float)
+    for k, p in enumerate(peaks):
+        a, b = int(left[k]), int(right[k])
+        e = ext[a : b + 1]
+        if np.isfinite(ext[p]) and np.isfinite(e).sum() >= 2:
+            base = max(np.nanmin(ext[a : p + 1]), np.nanmin(ext[p : b + 1]))
+            keep[k] &= ext[p] - base >= BRIDGE_MIN_EXT_RISE_DEG
+        if np.isfinite(knee[p]):
+            keep[k] &= knee[p] < BRIDGE_MAX_KNEE_DEG
+    return keep
+
+
 def find_reps(
     signals: Signals,
     spec: ExerciseSpec | str,
@@ -159,6 +212,7 @@ def find_reps(
         Minimum time between peaks (default ``spec.min_rep_s``; ``0`` disables).
     rel_prominence : float or None
         Share of the set's typical rep prominence a peak must reach; None disables the relative criterion.
+        At the default (``REP_REL_PROMINENCE``) drivers in ``REP_REL_PROMINENCE_BY_DRIVER`` use their own.
     onset_extrap : float, optional
         Rep bounds: how far the movement's onset is extrapolated out from the 20 %–80 % part of the rise
         (see :func:`_rep_bounds`; default ``REP_ONSET_EXTRAP_BY_DRIVER`` / ``REP_ONSET_EXTRAP``).
@@ -202,8 +256,12 @@ def find_reps(
     prom = floor
     if peaks.size:
         pr = peak_prominences(xf, peaks, wlen=wlen)[0]
-        prom = max(floor, (rel_prominence or 0.0) * float(np.percentile(pr, 90)))
+        rel = REP_REL_PROMINENCE_BY_DRIVER.get(spec.driver, rel_prominence) \
+            if rel_prominence == REP_REL_PROMINENCE else rel_prominence
+        prom = max(floor, (rel or 0.0) * float(np.percentile(pr, 90)))
         peaks = peaks[pr >= prom]
+    if spec.driver == "hip_height" and peaks.size:
+        peaks = peaks[_bridge_keep(signals, xf, peaks, wlen)]
     lo, hi = np.percentile(xf[ok], [5, 95])
     tol_side = REP_SIDE_HEIGHT_TOL.get(spec.driver)
     rot_s = signals.values.get("thorax_rotation")
