@@ -188,6 +188,37 @@ def _bridge_keep(signals: Signals, x: np.ndarray, peaks: np.ndarray, wlen: int) 
     return keep
 
 
+def _bridge_position_only(signals: Signals, x: np.ndarray) -> np.ndarray:
+    """``hip_height`` held at its last value in the bridge position wherever the legs are out of it.
+
+    Stretching the legs out on the floor (before the first / after the last rep) moves the shoulder–ankle
+    line the hip height is measured from, so the hip height drops below its resting level between reps
+    (5 cm → 1 cm on a rendered 45° clip); taken as a rep's base, that put the rep's end 2.3 s late. Out of
+    position = knee angle at or above ``BRIDGE_MAX_KNEE_DEG``; there the bounds see the level the hips
+    rested at in position.
+
+    Parameters
+    ----------
+    signals : Signals
+    x : ndarray of shape (T,)
+        Gap-free ``hip_height`` (cm).
+
+    Returns
+    -------
+    ndarray of shape (T,)
+    """
+    knee = np.asarray(signals.values.get("knee_angle_deg", np.full(x.size, np.nan)), float)
+    inpos = ~(knee >= BRIDGE_MAX_KNEE_DEG)  # NaN knee: no evidence of leaving the position
+    if inpos.all() or not inpos.any():
+        return x
+    idx = np.flatnonzero(inpos)
+    nearest = idx[np.clip(np.searchsorted(idx, np.arange(x.size)), 0, idx.size - 1)]
+    prev = idx[np.clip(np.searchsorted(idx, np.arange(x.size), side="right") - 1, 0, idx.size - 1)]
+    src = np.where(np.arange(x.size) > idx[-1], prev, nearest)
+    src = np.where(inpos, np.arange(x.size), src)
+    return x[src]
+
+
 def find_reps(
     signals: Signals,
     spec: ExerciseSpec | str,
@@ -294,7 +325,8 @@ def find_reps(
     extrap = REP_ONSET_EXTRAP_BY_DRIVER.get(spec.driver, REP_ONSET_EXTRAP) if onset_extrap is None \
         else float(onset_extrap)
     past = spec.driver in REP_PAST_BASE and _swapped(signals)
-    lips, rips = _rep_bounds(xf, peaks, wlen, extrap, past_base=past,
+    xb = _bridge_position_only(signals, xf) if spec.driver == "hip_height" else xf
+    lips, rips = _rep_bounds(xb, peaks, wlen, extrap, past_base=past,
                              levels=REP_PAST_BASE_LEVELS if past else None)
     segs: list[Segment] = []
     prev_end = -1
