@@ -20,7 +20,11 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
                         to it when no hold is found with ``in_plank``).
 ``hip_height``          hip height above the shoulder–ankle line in cm (bridge driver; shoulders and feet
                         are on the floor).
-``hip_extension_deg``   angle of the hip past the shoulder–hip–knee straight line (+ = past, − = short).
+``hip_extension_deg``   angle of the hip past the shoulder–hip–knee straight line (+ = past, − = short):
+                        a weighted mean (``BRIDGE_WORLD_WEIGHT``) of the image angle
+                        (``hip_extension_img_deg``) and the world-landmark angle
+                        (``hip_extension_world_deg``, camera x–y plane, NaN without world landmarks);
+                        the image angle alone where the world one is missing.
 ``hip_lift_cm``         hip height above the ankles relative to its low baseline over the set (roll).
 ``thorax_extension``    angle (degrees) of the hip→head line below the horizontal: rises as the upper
                         back extends over the roller and the head drops (upper back roll driver).
@@ -101,6 +105,16 @@ MIN_SCALE_FRAC = 0.0002
 #: the floor). Lying prone: 2–4 cm on synthetic ground truth, up to 9 cm with MediaPipe's higher hip
 #: point; a correct plank 20–30 cm.
 HIP_OFF_FLOOR_CM = 11.0
+
+#: Weight of the world-landmark angle in ``hip_extension_deg`` (the image angle has the rest). Per rep top
+#: against the true angle on the 36 rendered bridge training clips (72 reps; side, other side, 25° and 45°
+#: oblique, high camera): image angle error sd 4.3°, its bias by view from −1.4° (side) to +4.7° (oblique;
+#: +4.5° high camera, error correlates 0.5 with camera height), 17 reps off by > 5°; world angle (x–y plane)
+#: sd 3.3°, bias +0.8…+3.6° by view, 9 reps. The two errors correlate 0.27, so the minimum-variance weight
+#: of the world angle is (σi² − ρσiσw) / (σi² + σw² − 2ρσiσw) = 0.67: sd 3.1°, bias +1.1…+3.9° by view,
+#: 7 reps off by > 5°. The world angle with depth (3-D, or in the plane across the hip line) was worse
+#: (sd 7.8° / 3.8°): MediaPipe's depth of a supine body is its noisiest coordinate.
+BRIDGE_WORLD_WEIGHT = 0.67
 
 #: Landmark groups each fault's measure needs (judge: "unsure" when they are not visible).
 FAULT_LANDMARKS: dict[str, tuple[str, ...]] = {
@@ -446,6 +460,33 @@ def _dip_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
 
 
+def _world_hip_extension(world: np.ndarray) -> np.ndarray:
+    """Hip extension (degrees) from MediaPipe's world landmarks, in the camera's x–y plane.
+
+    The angle between the shoulder→hip and hip→knee directions of the left/right midpoints (the joint
+    centres the definition uses), depth dropped; + = hip above the shoulder–knee line (world y points
+    down). World landmarks are metric, so the perspective of a near camera does not bend the angle.
+
+    Parameters
+    ----------
+    world : ndarray of shape (T, 33, 4)
+        World landmarks (metres; x, y, z, visibility), NaN allowed.
+
+    Returns
+    -------
+    ndarray of shape (T,)
+    """
+    W = np.asarray(world, float)[:, :, :2] * np.array([1.0, -1.0])  # y up
+
+    def mid(a: str, b: str) -> np.ndarray:
+        return 0.5 * (W[:, LM[a]] + W[:, LM[b]])
+
+    sh, hip, knee = mid("left_shoulder", "right_shoulder"), mid("left_hip", "right_hip"), mid("left_knee", "right_knee")
+    ext = 180.0 - _angle_deg(sh - hip, knee - hip)
+    past = np.sign(_offset_from_line(hip, sh, knee))
+    return ext * np.where(past == 0, 1.0, past)
+
+
 # ---------------------------------------------------------------------------------------- main
 def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) -> Signals:
     """Measure every per-sample signal of a set.
@@ -546,6 +587,14 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     ext = 180.0 - _angle_deg(sh - hip, knee - hip)
     past = np.sign(_offset_from_line(hip, sh, knee))
     hip_ext = ext * np.where(past == 0, 1.0, past)
+    # the image angle is bent by the view (foreshortening, perspective), the world-landmark angle by
+    # MediaPipe's 3-D model; their errors are weakly correlated, so a weighted mean is nearer the truth
+    # than either (see ``BRIDGE_WORLD_WEIGHT``); without world landmarks the image angle alone
+    hip_ext_img = hip_ext
+    hip_ext_world = bridge_gaps(_world_hip_extension(track.world), t) if track.world is not None \
+        else np.full(T, np.nan)
+    hip_ext = np.where(np.isfinite(hip_ext_world),
+                       BRIDGE_WORLD_WEIGHT * hip_ext_world + (1.0 - BRIDGE_WORLD_WEIGHT) * hip_ext_img, hip_ext_img)
 
     # upper back roll: hip height above the feet; the feet reference is the median height of all six
     # foot points (ankles, heels, toes) — single foot points wander most in MediaPipe's output
@@ -597,6 +646,8 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
         "hip_floor_cm": hip_floor,
         "hip_height": hip_height,
         "hip_extension_deg": hip_ext,
+        "hip_extension_img_deg": hip_ext_img,
+        "hip_extension_world_deg": hip_ext_world,
         "hip_above_feet_cm": hip_above_feet,
         "thorax_extension": thorax_ext,
         "head_bend_deg": head_bend,
