@@ -38,10 +38,12 @@ REP_SIDE_HEIGHT_TOL = {"thorax_rotation": 0.5}
 #: Window for measuring a peak's prominence, in rep periods (median spacing of candidate peaks).
 REP_WLEN_PERIODS = 1.6
 #: Floor on prominence in the driver's own units, so that a set with no movement finds no reps.
-#: ``hip_height``: the smallest incomplete bridge reps rise 1.3–1.6 cm (prominence, training tracks);
-#: bumps below 1 cm are MediaPipe's jitter and are not measured further.
 REP_MIN_PROMINENCE = {"thorax_extension": 3.0, "thorax_rotation": 8.0, "thorax_rotation_abs": 8.0,
-                      "hip_height": 1.0}
+                      "hip_height": 2.0}
+#: ``hip_height`` floor (cm) used instead when the set has ``hip_extension_deg`` for :func:`_bridge_keep` to
+#: check the peaks with: the smallest incomplete bridge reps rise 1.3–1.6 cm (prominence, training tracks),
+#: and the check, not the height, tells them from bumps of up to 2.4 cm that are not reps.
+BRIDGE_MIN_PROMINENCE_CM = 1.0
 #: Bridge rep check (:func:`_bridge_keep`): with the hips, the shoulder–hip–knee angle must open by at least
 #: this much (degrees) between the rise's bases and its top. Smallest rep on the training tracks: 4.4° (a
 #: rep to −36° from a −42° rest), 5.3° on the fast path; hip-height bumps that were not reps (getting into
@@ -237,8 +239,9 @@ def find_reps(
         A reps exercise; ``spec.driver`` names the moving quantity (peak = the rep's turning point).
     min_prominence : float, optional
         Absolute prominence floor in the driver's units (default: ``REP_MIN_PROMINENCE`` of the
-        driver). The effective prominence is ``max(min_prominence, rel_prominence × P90)`` where P90
-        is the 90th percentile of the candidate peaks' prominences (measured within about one rep period).
+        driver; ``BRIDGE_MIN_PROMINENCE_CM`` for a bridge set with ``hip_extension_deg``). The effective
+        prominence is ``max(min_prominence, rel_prominence × P90)`` where P90 is the 90th percentile
+        of the candidate peaks' prominences (measured within about one rep period).
     min_gap_s : float, optional
         Minimum time between peaks (default ``spec.min_rep_s``; ``0`` disables).
     rel_prominence : float or None
@@ -270,6 +273,10 @@ def find_reps(
     xf = np.interp(np.arange(x.size), idx, x[idx])
     fps = signals.fps
     floor = REP_MIN_PROMINENCE.get(spec.driver, 0.0) if min_prominence is None else float(min_prominence)
+    ext = signals.values.get("hip_extension_deg")
+    bridge = spec.driver == "hip_height" and ext is not None and np.isfinite(ext).sum() >= 3
+    if bridge and min_prominence is None:
+        floor = BRIDGE_MIN_PROMINENCE_CM
     gap = spec.min_rep_s if min_gap_s is None else float(min_gap_s)
     distance = max(1, int(round(gap * fps))) if gap > 0 else None
     # pass 1: candidate peaks, to learn the rep period; the prominence window (wlen) then spans about
@@ -291,7 +298,7 @@ def find_reps(
             if rel_prominence == REP_REL_PROMINENCE else rel_prominence
         prom = max(floor, (rel or 0.0) * float(np.percentile(pr, 90)))
         peaks = peaks[pr >= prom]
-    if spec.driver == "hip_height" and peaks.size:
+    if bridge and peaks.size:
         peaks = peaks[_bridge_keep(signals, xf, peaks, wlen)]
     lo, hi = np.percentile(xf[ok], [5, 95])
     tol_side = REP_SIDE_HEIGHT_TOL.get(spec.driver)
