@@ -252,6 +252,58 @@ def _bound_errors(segs: list[Segment], truth) -> list[tuple[float, float]]:
     return out
 
 
+def _bridge_set(dip_cm: float = 0.0, small_cm: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Times and hip height (cm) of three eased 15 cm bridge reps, the middle one held 5 s at the top with a
+    dip of ``dip_cm`` in the middle of the hold, or (``small_cm``) replaced by a small rep of that rise."""
+    t = np.arange(0, 30, 0.1)
+
+    def ease(t0: float, t1: float) -> np.ndarray:
+        return 0.5 - 0.5 * np.cos(np.pi * np.clip((t - t0) / (t1 - t0), 0, 1))
+
+    mid = (small_cm if small_cm is not None else 15.0) * (ease(9, 10.5) - ease(15.5, 17))
+    x = 15 * (ease(2, 3.5) - ease(5, 6.5)) + mid + 15 * (ease(20, 21.5) - ease(23, 24.5))
+    return t, x - dip_cm * (ease(12, 12.7) - ease(12.7, 13.4))
+
+
+class TestBridgeRepChecks:
+    """The bridge-only rep checks, on signals built to isolate each one (knees bent at 80° unless said)."""
+
+    @staticmethod
+    def _count(t, x, ext=None, knee=80.0):
+        ext = -40.0 + 2.7 * x if ext is None else ext
+        sig = _signals(t, hip_height=x, hip_extension_deg=ext, knee_angle_deg=np.full(t.size, knee))
+        return find_reps(sig, "glute_bridge")[0]
+
+    def test_small_rep_between_full_reps_is_counted(self):
+        t, x = _bridge_set(small_cm=1.5)  # 1.5 cm of hip rise, 4° of hip opening, 0.1 of the full reps
+        assert len(self._count(t, x)) == 3
+
+    def test_dip_while_holding_the_top_is_not_a_rep(self):
+        t, x = _bridge_set(dip_cm=3.0)
+        segs = self._count(t, x)
+        assert len(segs) == 3
+        assert segs[1].start_s == pytest.approx(9, abs=0.5) and segs[1].end_s == pytest.approx(17, abs=0.5)
+
+    def test_hip_rise_without_the_hip_opening_is_not_a_rep(self):
+        """A hip-height bump the shoulder–hip–knee angle does not follow (MediaPipe's hip point moving)."""
+        t, x = _bridge_set(small_cm=2.0)
+        ext = np.where((t > 8.5) & (t < 17.5), -40.0, -40.0 + 2.7 * x)
+        assert len(self._count(t, x, ext=ext)) == 2
+
+    def test_bump_with_the_legs_stretched_out_is_not_a_rep(self):
+        t, x = _bridge_set(small_cm=2.0)
+        assert self._count(t, x, knee=165.0) == []
+
+    def test_small_incomplete_rep_found_on_fast_path_sets(self):
+        """A rep to ~34° short of the line between two full reps, side, 45° and high camera (6 seeds)."""
+        for seed in range(6):
+            for view in ("side", "oblique45", "high"):
+                track, motion = synth_track("glute_bridge", "incomplete_extension", (0.0, 0.85, 0.0), seed=seed,
+                                            reps=3, view=view)
+                segs, _ = find_segments(compute_signals(track, "glute_bridge"), "glute_bridge")
+                assert len(segs) == 3, (seed, view, [(s.start_s, s.end_s) for s in segs])
+
+
 class TestBridgeRepsRendered:
     @pytest.mark.parametrize("example_id", ["glute_bridge-0000060", "glute_bridge-0000070"])
     def test_rep_with_little_hip_rise_is_found(self, example_id):
