@@ -108,13 +108,16 @@ HIP_OFF_FLOOR_CM = 11.0
 
 #: Weight of the world-landmark angle in ``hip_extension_deg`` (the image angle has the rest). Per rep top
 #: against the true angle on the 36 rendered bridge training clips (72 reps; side, other side, 25° and 45°
-#: oblique, high camera): image angle error sd 4.3°, its bias by view from −1.4° (side) to +4.7° (oblique;
-#: +4.5° high camera, error correlates 0.5 with camera height), 17 reps off by > 5°; world angle (x–y plane)
-#: sd 3.3°, bias +0.8…+3.6° by view, 9 reps. The two errors correlate 0.27, so the minimum-variance weight
-#: of the world angle is (σi² − ρσiσw) / (σi² + σw² − 2ρσiσw) = 0.67: sd 3.1°, bias +1.1…+3.9° by view,
-#: 7 reps off by > 5°. The world angle with depth (3-D, or in the plane across the hip line) was worse
-#: (sd 7.8° / 3.8°): MediaPipe's depth of a supine body is its noisiest coordinate.
-BRIDGE_WORLD_WEIGHT = 0.67
+#: oblique, high camera): image angle error sd 4.2°, its bias by view from −1.3° (side) to +5.3° (oblique;
+#: +4.9° high camera: the error correlates 0.5 with the camera's elevation), 17 reps off by > 5°; world
+#: angle (x–y plane) sd 3.2°, bias +2.6…+4.3° by view, 8 reps. On 12 extra rendered clips with the phone
+#: on the floor (camera 5–20 cm high, a view not in the training data) the image angle read −3.8° (sd
+#: 1.8°), the world angle +0.5° (sd 2.6°). Over all 96 reps the two errors have sd 4.4° / 3.3° and
+#: correlate 0.47; the minimum-variance weight (σi² − ρσiσw) / (σi² + σw² − 2ρσiσw) is 0.76: sd 3.1°,
+#: bias by view −0.7…+4.5° (image alone −3.8…+5.3°). The world angle with depth (3-D, or in the plane
+#: across the hip line) was worse (sd 7.8° / 3.8°): MediaPipe's depth of a supine body is its noisiest
+#: coordinate.
+BRIDGE_WORLD_WEIGHT = 0.75
 
 #: Landmark groups each fault's measure needs (judge: "unsure" when they are not visible).
 FAULT_LANDMARKS: dict[str, tuple[str, ...]] = {
