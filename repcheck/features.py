@@ -112,12 +112,13 @@ HIP_OFF_FLOOR_CM = 11.0
 #: +4.9° high camera: the error correlates 0.5 with the camera's elevation), 17 reps off by > 5°; world
 #: angle (x–y plane) sd 3.2°, bias +2.6…+4.3° by view, 8 reps. On 12 extra rendered clips with the phone
 #: on the floor (camera 5–20 cm high, a view not in the training data) the image angle read −3.8° (sd
-#: 1.8°), the world angle +0.5° (sd 2.6°). Over all 96 reps the two errors have sd 4.4° / 3.3° and
-#: correlate 0.47; the minimum-variance weight (σi² − ρσiσw) / (σi² + σw² − 2ρσiσw) is 0.76: sd 3.1°,
-#: bias by view −0.7…+4.5° (image alone −3.8…+5.3°). The world angle with depth (3-D, or in the plane
-#: across the hip line) was worse (sd 7.8° / 3.8°): MediaPipe's depth of a supine body is its noisiest
-#: coordinate.
-BRIDGE_WORLD_WEIGHT = 0.75
+#: 1.8°), the world angle +0.5° (sd 2.6°); on 8 more clips of new bodies and cameras (side to 45°, high)
+#: both were noisier (sd 5.6° / 5.5°, their mix 4.7–4.9°). Over all 112 reps the two errors have sd
+#: 4.6° / 3.7° and correlate 0.47; the minimum-variance weight (σi² − ρσiσw) / (σi² + σw² − 2ρσiσw) is
+#: 0.70 (sd 3.4°; 0.6–0.75 within 0.03°). The world angle with depth (3-D, or in the plane across the hip
+#: line) was worse (sd 7.8° / 3.8° on the training clips): MediaPipe's depth of a supine body is its
+#: noisiest coordinate.
+BRIDGE_WORLD_WEIGHT = 0.7
 
 #: Landmark groups each fault's measure needs (judge: "unsure" when they are not visible).
 FAULT_LANDMARKS: dict[str, tuple[str, ...]] = {
