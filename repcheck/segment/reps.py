@@ -1,7 +1,10 @@
 """Reps: the peaks of the exercise's driver signal, and where each leaves and returns to rest.
 
 Peaks are found by :func:`scipy.signal.find_peaks` with a prominence criterion measured within about one rep
-period; bounds where the driver leaves / returns to its resting level (:func:`_rep_bounds`).
+period; bounds where the driver leaves / returns to its resting level (:func:`_rep_bounds`). The glute bridge
+(driver ``hip_height``) finds small incomplete reps too: a low prominence floor, with each peak checked to
+be a rep (:func:`_bridge_keep`: the hip opens with the rise, knees bent), dips while holding the top merged
+(:func:`_bridge_merge_top_dips`) and the bounds blind to the legs stretching out (:func:`_bridge_position_only`).
 :class:`RepCounter` is the streaming counterpart (one :meth:`RepCounter.update` per sample, hysteresis); it
 agrees with :func:`find_reps` on clean input (``tests/test_segment.py``).
 """
