@@ -19,11 +19,16 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
                         prone on the forearms look alike; :func:`repcheck.segment.find_holds` falls back
                         to it when no hold is found with ``in_plank``).
 ``hip_floor_cm``        hip above the elbow–ankle line (the floor in a forearm plank), cm.
-``knee_angle_deg``      knee angle on the floor side of the leg: 180 straight, below 180 bent toward the floor
-                        (kneeling), above 180 where MediaPipe puts the knee above the hip–ankle line.
+``knee_angle_deg``      knee angle, 0..180 (180 straight), whichever way the knee bends (bridge: bent knees).
+``knee_floor_angle_deg``  knee angle on the floor side of the leg (plank): 180 straight, below 180 bent toward
+                        the floor (kneeling), above 180 where MediaPipe puts the knee above the hip–ankle line.
 ``hip_height``          hip height above the shoulder–ankle line in cm (bridge driver; shoulders and feet
                         are on the floor).
-``hip_extension_deg``   angle of the hip past the shoulder–hip–knee straight line (+ = past, − = short).
+``hip_extension_deg``   angle of the hip past the shoulder–hip–knee straight line (+ = past, − = short):
+                        a weighted mean (``BRIDGE_WORLD_WEIGHT``) of the image angle
+                        (``hip_extension_img_deg``) and the world-landmark angle
+                        (``hip_extension_world_deg``, camera x–y plane, NaN without world landmarks);
+                        the image angle alone where the world one is missing.
 ``hip_lift_cm``         hip height above the ankles relative to its low baseline over the set (roll).
 ``thorax_extension``    angle (degrees) of the hip→head line below the horizontal: rises as the upper
                         back extends over the roller and the head drops (upper back roll driver).
@@ -104,6 +109,20 @@ MIN_SCALE_FRAC = 0.0002
 #: the floor). Lying prone: 2–4 cm on synthetic ground truth, up to 9 cm with MediaPipe's higher hip
 #: point; a correct plank 20–30 cm.
 HIP_OFF_FLOOR_CM = 11.0
+
+#: Weight of the world-landmark angle in ``hip_extension_deg`` (the image angle has the rest). Per rep top
+#: against the true angle on the 36 rendered bridge training clips (72 reps; side, other side, 25° and 45°
+#: oblique, high camera): image angle error sd 4.2°, its bias by view from −1.3° (side) to +5.3° (oblique;
+#: +4.9° high camera: the error correlates 0.5 with the camera's elevation), 17 reps off by > 5°; world
+#: angle (x–y plane) sd 3.2°, bias +2.6…+4.3° by view, 8 reps. On 12 extra rendered clips with the phone
+#: on the floor (camera 5–20 cm high, a view not in the training data) the image angle read −3.8° (sd
+#: 1.8°), the world angle +0.5° (sd 2.6°); on 8 more clips of new bodies and cameras (side to 45°, high)
+#: both were noisier (sd 5.6° / 5.5°, their mix 4.7–4.9°). Over all 112 reps the two errors have sd
+#: 4.6° / 3.7° and correlate 0.47; the minimum-variance weight (σi² − ρσiσw) / (σi² + σw² − 2ρσiσw) is
+#: 0.70 (sd 3.4°; 0.6–0.75 within 0.03°). The world angle with depth (3-D, or in the plane across the hip
+#: line) was worse (sd 7.8° / 3.8° on the training clips): MediaPipe's depth of a supine body is its
+#: noisiest coordinate.
+BRIDGE_WORLD_WEIGHT = 0.7
 
 #: Landmark groups each fault's measure needs (judge: "unsure" when they are not visible).
 FAULT_LANDMARKS: dict[str, tuple[str, ...]] = {
@@ -449,6 +468,33 @@ def _dip_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
 
 
+def _world_hip_extension(world: np.ndarray) -> np.ndarray:
+    """Hip extension (degrees) from MediaPipe's world landmarks, in the camera's x–y plane.
+
+    The angle between the shoulder→hip and hip→knee directions of the left/right midpoints (the joint
+    centres the definition uses), depth dropped; + = hip above the shoulder–knee line (world y points
+    down). World landmarks are metric, so the perspective of a near camera does not bend the angle.
+
+    Parameters
+    ----------
+    world : ndarray of shape (T, 33, 4)
+        World landmarks (metres; x, y, z, visibility), NaN allowed.
+
+    Returns
+    -------
+    ndarray of shape (T,)
+    """
+    W = np.asarray(world, float)[:, :, :2] * np.array([1.0, -1.0])  # y up
+
+    def mid(a: str, b: str) -> np.ndarray:
+        return 0.5 * (W[:, LM[a]] + W[:, LM[b]])
+
+    sh, hip, knee = mid("left_shoulder", "right_shoulder"), mid("left_hip", "right_hip"), mid("left_knee", "right_knee")
+    ext = 180.0 - _angle_deg(sh - hip, knee - hip)
+    past = np.sign(_offset_from_line(hip, sh, knee))
+    return ext * np.where(past == 0, 1.0, past)
+
+
 # ---------------------------------------------------------------------------------------- main
 def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) -> Signals:
     """Measure every per-sample signal of a set.
@@ -534,12 +580,12 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     # above 180 where MediaPipe puts the knee above the hip–ankle line (a straight leg cannot bend that way:
     # at 45° views it mislocates the knee of a piked plank by 30–50°, which read as the knees going down)
     knee_angle = _angle_deg(hip - knee, foot - knee)
-    knee_angle = np.where(_offset_from_line(knee, hip, foot) > 0, 360.0 - knee_angle, knee_angle)
+    knee_floor = np.where(_offset_from_line(knee, hip, foot) > 0, 360.0 - knee_angle, knee_angle)
     # the elbows and toes are on the floor in a forearm plank: the elbow–foot line is the floor
     floor_line_off = _offset_from_line(sh, pts["elbows"], foot) / scale  # shoulder above elbow–foot line
     hip_floor = _offset_from_line(hip, pts["elbows"], foot) / scale  # hip above the floor line
     s_h = _sigmoid((35.0 - tilt) / 5.0)
-    s_l = np.where(np.isfinite(knee_angle), _sigmoid((knee_angle - 140.0) / 8.0), 0.5)
+    s_l = np.where(np.isfinite(knee_floor), _sigmoid((knee_floor - 140.0) / 8.0), 0.5)
     s_e = np.where(np.isfinite(floor_line_off), _sigmoid((floor_line_off - 12.0) / 4.0), 0.5)
     plank_posture = s_h * s_l * s_e
     plank_posture[~np.isfinite(tilt)] = np.nan
@@ -553,6 +599,14 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     ext = 180.0 - _angle_deg(sh - hip, knee - hip)
     past = np.sign(_offset_from_line(hip, sh, knee))
     hip_ext = ext * np.where(past == 0, 1.0, past)
+    # the image angle is bent by the view (foreshortening, perspective), the world-landmark angle by
+    # MediaPipe's 3-D model; their errors are weakly correlated, so a weighted mean is nearer the truth
+    # than either (see ``BRIDGE_WORLD_WEIGHT``); without world landmarks the image angle alone
+    hip_ext_img = hip_ext
+    hip_ext_world = bridge_gaps(_world_hip_extension(track.world), t) if track.world is not None \
+        else np.full(T, np.nan)
+    hip_ext = np.where(np.isfinite(hip_ext_world),
+                       BRIDGE_WORLD_WEIGHT * hip_ext_world + (1.0 - BRIDGE_WORLD_WEIGHT) * hip_ext_img, hip_ext_img)
 
     # upper back roll: hip height above the feet; the feet reference is the median height of all six
     # foot points (ankles, heels, toes) — single foot points wander most in MediaPipe's output
@@ -604,6 +658,8 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
         "hip_floor_cm": hip_floor,
         "hip_height": hip_height,
         "hip_extension_deg": hip_ext,
+        "hip_extension_img_deg": hip_ext_img,
+        "hip_extension_world_deg": hip_ext_world,
         "hip_above_feet_cm": hip_above_feet,
         "thorax_extension": thorax_ext,
         "head_bend_deg": head_bend,
@@ -612,6 +668,7 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
         "hip_knee_dy_cm": hk[:, 1],
         "body_tilt_deg": tilt,
         "knee_angle_deg": knee_angle,
+        "knee_floor_angle_deg": knee_floor,
     }
     despiked = {"thorax_rotation": despike(thorax_rot, ROTATION_SPIKE_DEG)}
     values = {k: smooth(bridge_gaps(despiked.get(k, v), t), fps) for k, v in raw.items()}

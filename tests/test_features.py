@@ -138,6 +138,33 @@ class TestOtherSignals:
         top_arch = np.nanpercentile(compute_signals(arch, "glute_bridge")["hip_extension_deg"], 97)
         assert top_arch > top_ok + 10
 
+    def test_bridge_extension_at_the_top_matches_truth_across_views(self):
+        """Rendered bridge training sets through the real MediaPipe (side to 45° oblique, high camera): the
+        top of each rep reads within 5° of the true angle (after the set-wide offset of MediaPipe's hip
+        point) for ≥ 85 % of reps, and the offset differs by view by < 4° (measured 93 %, 2.8°; the
+        image angle alone: 75 %, 6.5° — it reads oblique and high views 5° more arched than side ones).
+        Without world landmarks the image angle is used."""
+        from repcheck.training.dataset import default_training_dir, load_examples
+
+        root = default_training_dir() / "synthetic"
+        exs = load_examples(root, exercise="glute_bridge") if root.exists() else []
+        if len(exs) < 10:
+            pytest.skip("rendered glute_bridge examples not in training_data/synthetic")
+        err, views = [], []
+        for ex in exs:
+            sig = compute_signals(ex.track, "glute_bridge")
+            for g in ex.segments:
+                m = (sig.t >= g.start_s) & (sig.t <= g.end_s)
+                err.append(np.nanmax(sig["hip_extension_deg"][m]) - g.faults["lower_back_arch"]["value"])
+                views.append(ex.provenance["job"]["view"])
+        err, views = np.asarray(err), np.asarray(views)
+        off = np.median(err)
+        assert np.mean(np.abs(err - off) <= 5.0) >= 0.85
+        by_view = [np.mean(err[views == v]) for v in set(views)]
+        assert max(by_view) - min(by_view) < 4.0
+        no_world = compute_signals(dataclasses.replace(exs[0].track, world=None), "glute_bridge")
+        np.testing.assert_allclose(no_world["hip_extension_deg"], no_world["hip_extension_img_deg"])
+
     def test_roll_hip_lift(self):
         """Hips lifting 12 cm in the arched reps read clearly higher than in correct reps."""
         def rep_lifts(fault, sev):

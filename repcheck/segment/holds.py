@@ -172,7 +172,7 @@ HOLD_FIRST_PEAK_SHARE = 0.5
 #: signal whose drop marks the legs bending. Getting out of a plank, most people drop the knees to the
 #: floor first (then lie down or sit back), and many get in from kneeling; in a deep sag the hips are
 #: already as low as lying on the forearms, so the knees are what shows the plank ending.
-HOLD_BEND = {"in_plank": "knee_angle_deg"}
+HOLD_BEND = {"in_plank": "knee_floor_angle_deg"}
 #: The legs count as bent where the knee angle is this far (degrees) below its median over the hold ...
 #: Fast-path synthetic planks (seeds 300–319; correct, sag 0.5/0.9, pike 0.8; side, other side, 30° and
 #: 45° views): dips inside holds reach 7.5° side-on and 15° at 45° (95th percentile 6° / 10°); dropping
@@ -212,7 +212,7 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     raw = np.asarray(signals.values[name], float)
     if not np.isfinite(raw[a : b + 1]).any():
         return [(a, b, "")]
-    # a knee read above the hip–ankle line (``knee_angle_deg`` > 180) is a straight leg: it counts as straight
+    # a knee read above the hip–ankle line (``knee_floor_angle_deg`` > 180) is a straight leg: it counts as straight
     # as its mirror image for the straight-leg level (those readings do not raise it) and as 180° otherwise
     lvl = float(np.nanmedian(np.minimum(raw[a : b + 1], 360.0 - raw[a : b + 1])))
     # a one-sample knee reading is not the legs moving (at 4 samples/s MediaPipe put the knee of a rendered

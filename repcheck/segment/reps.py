@@ -1,7 +1,10 @@
 """Reps: the peaks of the exercise's driver signal, and where each leaves and returns to rest.
 
 Peaks are found by :func:`scipy.signal.find_peaks` with a prominence criterion measured within about one rep
-period; bounds where the driver leaves / returns to its resting level (:func:`_rep_bounds`).
+period; bounds where the driver leaves / returns to its resting level (:func:`_rep_bounds`). The glute bridge
+(driver ``hip_height``) finds small incomplete reps too: a low prominence floor, with each peak checked to
+be a rep (:func:`_bridge_keep`: the hip opens with the rise, knees bent), dips while holding the top merged
+(:func:`_bridge_merge_top_dips`) and the bounds blind to the legs stretching out (:func:`_bridge_position_only`).
 :class:`RepCounter` is the streaming counterpart (one :meth:`RepCounter.update` per sample, hysteresis); it
 agrees with :func:`find_reps` on clean input (``tests/test_segment.py``).
 """
@@ -21,11 +24,18 @@ __all__ = ["find_reps", "RepCounter", "REP_REL_PROMINENCE", "REP_ONSET_EXTRAP"]
 #: percentile) rep prominence; on synthetic sets noise bumps stay below 0.2 of it, the weakest reps of a
 #: set reach 0.4.
 REP_REL_PROMINENCE = 0.3
-#: Per-driver overrides of ``REP_REL_PROMINENCE``. The upper back roll's driver (the hip→head line's tilt)
-#: grows 3–4× in a rep whose lower back arches (the lifted hips tilt the line further), so a correct rep
-#: beside an arched one reached only 0.25 of the set's biggest (rendered training sets: weakest rep 6.4°,
-#: biggest 31.9° in the same set); the absolute floor (``REP_MIN_PROMINENCE``) keeps bumps out instead.
-REP_REL_PROMINENCE_BY_DRIVER = {"thorax_extension": 0.2}
+#: Per-driver overrides of ``REP_REL_PROMINENCE``.
+#:
+#: - Upper back roll: its driver (the hip→head line's tilt) grows 3–4× in a rep whose lower back arches (the
+#:   lifted hips tilt the line further), so a correct rep beside an arched one reached only 0.25 of the
+#:   set's biggest (rendered training sets: weakest rep 6.4°, biggest 31.9° in the same set); the absolute
+#:   floor (``REP_MIN_PROMINENCE``) keeps bumps out instead.
+#: - Bridge: an incomplete rep (hips up to 35–40° short of the line) rises 1.3–1.6 cm against 11–13 cm for
+#:   a full rep of the same set (0.12–0.13 of it; rendered and fast-path training tracks), down to 0.08 on
+#:   fast-path sets with a −40° rep between full ones (200 probe sets, 5 views: 0.1 lost 4 more reps than
+#:   0.05 or 0, none counted extra). Bumps that are not reps are told apart by :func:`_bridge_keep`; this
+#:   only keeps a small dip at the top of a rep from counting.
+REP_REL_PROMINENCE_BY_DRIVER = {"thorax_extension": 0.2, "hip_height": 0.05}
 #: Reps shorter than this share of ``spec.min_rep_s`` (from bound to bound) are bumps, not reps.
 REP_MIN_DURATION_SHARE = 0.8
 #: Per-side drivers: a peak must reach the median peak height of its side minus this many median
@@ -38,6 +48,25 @@ REP_WLEN_PERIODS = 1.6
 #: prominence on the 56 rendered and 35 projected training sets, the weakest rep 6.4°.
 REP_MIN_PROMINENCE = {"thorax_extension": 5.0, "thorax_rotation": 8.0, "thorax_rotation_abs": 8.0,
                       "hip_height": 2.0}
+#: ``hip_height`` floor (cm) used instead when the set has ``hip_extension_deg`` for :func:`_bridge_keep` to
+#: check the peaks with: the smallest incomplete bridge reps rise 1.3–1.6 cm (prominence, training tracks),
+#: and the check, not the height, tells them from bumps of up to 2.4 cm that are not reps.
+BRIDGE_MIN_PROMINENCE_CM = 1.0
+#: Bridge rep check (:func:`_bridge_keep`): with the hips, the shoulder–hip–knee angle must open by at least
+#: this much (degrees) between the rise's bases and its top. Smallest rep on the training tracks: 4.4° (a
+#: rep to −36° from a −42° rest), 5.3° on the fast path; hip-height bumps that were not reps (getting into
+#: or out of position, MediaPipe's hip point wandering) opened it by at most 2.3° with the knees bent.
+BRIDGE_MIN_EXT_RISE_DEG = 3.0
+#: ... and the knees must be bent at the top (knee angle below this, degrees): the bridge position. Rep
+#: tops measured 55–112° on the training tracks; legs stretched out on the floor (before getting into
+#: position / after) 150–170°, where hip-height bumps of up to 2.2 cm were seen.
+BRIDGE_MAX_KNEE_DEG = 130.0
+#: Two hip-height peaks are one rep when the dip between them is less than ``1 −`` this share of the
+#: lower peak's rise (:func:`_bridge_merge_top_dips`): a dip of up to a quarter of the rep while holding
+#: the top is not a new rep. 0.5 merged small reps with a 0.3 s pause between them on fast-path probe sets
+#: (5 of 200 sets lost a rep: the smoothed hip height does not come half way down), 0.75 none; on a clean
+#: 15 cm rep 0.75 merges a 3 cm dip and counts a 5 cm one.
+BRIDGE_TOP_SHARE = 0.75
 #: Rep onset: extrapolated from the rise between these shares of it (from the side's base) ...
 REP_ONSET_LEVELS = (0.2, 0.8)
 #: ... continued outward by this share of the time between them (0.33: the straight line through the two
@@ -145,6 +174,107 @@ def _onset_sides(x: np.ndarray, rot: np.ndarray, peaks: np.ndarray, wlen: int) -
 
 
 
+def _bridge_keep(signals: Signals, x: np.ndarray, peaks: np.ndarray, wlen: int) -> np.ndarray:
+    """Which hip-height peaks are bridge reps: the hip opens with the rise, knees bent at the top.
+
+    A rep drives the hips up by extending them, so ``hip_extension_deg`` rises by at least
+    ``BRIDGE_MIN_EXT_RISE_DEG`` from the peak's prominence bases (its neighbouring valleys) to the peak;
+    the knees are bent (``knee_angle_deg`` below ``BRIDGE_MAX_KNEE_DEG`` at the peak). Both keep small
+    incomplete reps while dropping bumps of MediaPipe's hip point and of getting into position (legs
+    straight). A criterion whose signal is missing at the peak does not drop it.
+
+    Parameters
+    ----------
+    signals : Signals
+    x : ndarray of shape (T,)
+        Gap-free ``hip_height`` (cm).
+    peaks : ndarray of int, shape (K,)
+    wlen : int
+        Prominence window in samples.
+
+    Returns
+    -------
+    ndarray of bool, shape (K,)
+    """
+    keep = np.ones(peaks.size, bool)
+    _, left, right = peak_prominences(x, peaks, wlen=wlen)
+    ext = np.asarray(signals.values.get("hip_extension_deg", np.full(x.size, np.nan)), float)
+    knee = np.asarray(signals.values.get("knee_angle_deg", np.full(x.size, np.nan)), float)
+    for k, p in enumerate(peaks):
+        a, b = int(left[k]), int(right[k])
+        e = ext[a : b + 1]
+        if np.isfinite(ext[p]) and np.isfinite(e).sum() >= 2:
+            base = max(np.nanmin(ext[a : p + 1]), np.nanmin(ext[p : b + 1]))
+            keep[k] &= ext[p] - base >= BRIDGE_MIN_EXT_RISE_DEG
+        if np.isfinite(knee[p]):
+            keep[k] &= knee[p] < BRIDGE_MAX_KNEE_DEG
+    return keep
+
+
+def _bridge_merge_top_dips(x: np.ndarray, peaks: np.ndarray) -> np.ndarray:
+    """Merge neighbouring peaks between which the hips stay up: one rep with a dip at its top.
+
+    A rep ends when the hips come back down. Two neighbouring peaks are one rep (the higher kept) when
+    the dip between them is less than ``1 − BRIDGE_TOP_SHARE`` of the lower peak's rise from the floor on
+    its outer side (the lowest point between it and the peak before / after it, or the set's edge).
+
+    Parameters
+    ----------
+    x : ndarray of shape (T,)
+        Gap-free ``hip_height`` (cm), in position (:func:`_bridge_position_only`).
+    peaks : ndarray of int, shape (K,)
+        Increasing.
+
+    Returns
+    -------
+    ndarray of int, shape (K',)
+    """
+    out = [int(p) for p in peaks]
+    k = 0
+    while k + 1 < len(out):
+        q, p = out[k], out[k + 1]
+        before = float(np.min(x[out[k - 1] if k > 0 else 0 : q + 1]))
+        after = float(np.min(x[p : (out[k + 2] if k + 2 < len(out) else x.size - 1) + 1]))
+        low = min(x[q], x[p])
+        rise = low - (before if x[q] <= x[p] else after)
+        if rise > 0 and low - float(np.min(x[q : p + 1])) < (1.0 - BRIDGE_TOP_SHARE) * rise:
+            del out[k + 1 if x[p] <= x[q] else k]
+            continue
+        k += 1
+    return np.asarray(out, int)
+
+
+def _bridge_position_only(signals: Signals, x: np.ndarray) -> np.ndarray:
+    """``hip_height`` held at its last value in the bridge position wherever the legs are out of it.
+
+    Stretching the legs out on the floor (before the first / after the last rep) moves the shoulder–ankle
+    line the hip height is measured from, so the hip height drops below its resting level between reps
+    (5 cm → 1 cm on a rendered 45° clip); taken as a rep's base, that put the rep's end 2.3 s late. Out of
+    position = knee angle at or above ``BRIDGE_MAX_KNEE_DEG``; there the bounds see the level the hips
+    rested at in position.
+
+    Parameters
+    ----------
+    signals : Signals
+    x : ndarray of shape (T,)
+        Gap-free ``hip_height`` (cm).
+
+    Returns
+    -------
+    ndarray of shape (T,)
+    """
+    knee = np.asarray(signals.values.get("knee_angle_deg", np.full(x.size, np.nan)), float)
+    inpos = ~(knee >= BRIDGE_MAX_KNEE_DEG)  # NaN knee: no evidence of leaving the position
+    if inpos.all() or not inpos.any():
+        return x
+    idx = np.flatnonzero(inpos)
+    nearest = idx[np.clip(np.searchsorted(idx, np.arange(x.size)), 0, idx.size - 1)]
+    prev = idx[np.clip(np.searchsorted(idx, np.arange(x.size), side="right") - 1, 0, idx.size - 1)]
+    src = np.where(np.arange(x.size) > idx[-1], prev, nearest)
+    src = np.where(inpos, np.arange(x.size), src)
+    return x[src]
+
+
 def find_reps(
     signals: Signals,
     spec: ExerciseSpec | str,
@@ -163,8 +293,9 @@ def find_reps(
         A reps exercise; ``spec.driver`` names the moving quantity (peak = the rep's turning point).
     min_prominence : float, optional
         Absolute prominence floor in the driver's units (default: ``REP_MIN_PROMINENCE`` of the
-        driver). The effective prominence is ``max(min_prominence, rel_prominence × P90)`` where P90
-        is the 90th percentile of the candidate peaks' prominences (measured within about one rep period).
+        driver; ``BRIDGE_MIN_PROMINENCE_CM`` for a bridge set with ``hip_extension_deg``). The effective
+        prominence is ``max(min_prominence, rel_prominence × P90)`` where P90 is the 90th percentile
+        of the candidate peaks' prominences (measured within about one rep period).
     min_gap_s : float, optional
         Minimum time between peaks (default ``spec.min_rep_s``; ``0`` disables).
     rel_prominence : float, None or "driver"
@@ -198,6 +329,10 @@ def find_reps(
     xf = np.interp(np.arange(x.size), idx, x[idx])
     fps = signals.fps
     floor = REP_MIN_PROMINENCE.get(spec.driver, 0.0) if min_prominence is None else float(min_prominence)
+    ext = signals.values.get("hip_extension_deg")
+    bridge = spec.driver == "hip_height" and ext is not None and np.isfinite(ext).sum() >= 3
+    if bridge and min_prominence is None:
+        floor = BRIDGE_MIN_PROMINENCE_CM
     gap = spec.min_rep_s if min_gap_s is None else float(min_gap_s)
     distance = max(1, int(round(gap * fps))) if gap > 0 else None
     # pass 1: candidate peaks, to learn the rep period; the prominence window (wlen) then spans about
@@ -217,6 +352,9 @@ def find_reps(
         pr = peak_prominences(xf, peaks, wlen=wlen)[0]
         prom = max(floor, (rel_prominence or 0.0) * float(np.percentile(pr, 90)))
         peaks = peaks[pr >= prom]
+    if bridge and peaks.size:
+        peaks = peaks[_bridge_keep(signals, xf, peaks, wlen)]
+        peaks = _bridge_merge_top_dips(_bridge_position_only(signals, xf), peaks)
     lo, hi = np.percentile(xf[ok], [5, 95])
     tol_side = REP_SIDE_HEIGHT_TOL.get(spec.driver)
     rot_s = signals.values.get("thorax_rotation")
@@ -240,7 +378,8 @@ def find_reps(
         else float(onset_extrap)
     past = spec.driver in REP_PAST_BASE and _swapped(signals)
     rest = REP_NEAREST_REST.get(spec.driver)
-    lips, rips = _rep_bounds(xf, peaks, wlen, extrap, past_base=past,
+    xb = _bridge_position_only(signals, xf) if spec.driver == "hip_height" else xf
+    lips, rips = _rep_bounds(xb, peaks, wlen, extrap, past_base=past,
                              levels=REP_PAST_BASE_LEVELS if past else None,
                              nearest_rest=None if rest is None else (rest[0], max(1, int(round(rest[1] * fps)))))
     segs: list[Segment] = []
