@@ -12,7 +12,7 @@ import numpy as np
 from scipy.signal import find_peaks, peak_prominences
 
 from ..exercises import ExerciseSpec, get_exercise
-from ..features import SWAP_MIN_COUNT, Signals
+from ..features import Signals
 from .common import Segment
 
 __all__ = ["find_reps", "RepCounter", "REP_REL_PROMINENCE", "REP_ONSET_EXTRAP"]
@@ -34,7 +34,7 @@ REP_SIDE_HEIGHT_TOL = {"thorax_rotation": 0.5}
 REP_WLEN_PERIODS = 1.6
 #: Floor on prominence in the driver's own units, so that a set with no movement finds no reps.
 REP_MIN_PROMINENCE = {"thorax_extension": 3.0, "thorax_rotation": 8.0, "thorax_rotation_abs": 8.0,
-                      "hip_height": 2.0}
+                      "hip_height": 2.0, "rotation_open": 20.0}
 #: Rep onset: extrapolated from the rise between these shares of it (from the side's base) ...
 REP_ONSET_LEVELS = (0.2, 0.8)
 #: ... continued outward by this share of the time between them (0.33: the straight line through the two
@@ -45,63 +45,64 @@ REP_ONSET_EXTRAP = 0.7
 #: no rotation (shoulders kept overlapping), so rendered locked-rotation reps came out 0.3–0.5 s short at
 #: each end with 0.7; 1.0 halves that and costs +0.02 s of p90 error on the fast path.
 REP_ONSET_EXTRAP_BY_DRIVER = {"thorax_rotation": 1.0}
-#: Drivers whose rep bounds may extend past the base into the rest (:func:`_rep_bounds`): MediaPipe reads
-#: the first and last ~10-15 degrees of a locked rotation in a side view as rest, so the reading starts to
-#: move 0.4-0.5 s after the body does (rendered clips, elbow and shoulder line alike). Applied when the set
-#: shows MediaPipe's shoulder swaps (a MediaPipe reading); synthetic fast-path tracks keep the base clip
-#: (past it, a sitting-up bump between the sides became long enough to count as a rep).
-REP_PAST_BASE = frozenset({"thorax_rotation"})
-#: Onset levels used with ``REP_PAST_BASE``: the MediaPipe reading's rise is steep from its start, so its
-#: 10 % point is already on the steep part (max bound error 0.48 s on the two rendered issue-#3 clips,
-#: against 0.59 s with (0.2, 0.8)).
-REP_PAST_BASE_LEVELS = (0.1, 0.8)
-#: Signal that measures a locked rotation's reps (see :func:`_driver`; ``thorax_rotation`` gives the side).
-ROTATION_DRIVER = "thorax_rotation_size"
-#: A rotation rep's side is read on its rise up to this share of its height (:func:`_onset_sides`).
-ROTATION_ONSET_SHARE = 0.5
-#: ... from where it last reads below this share of its height (near rest).
-ROTATION_REST_SHARE = 0.1
+#: Per-driver onset levels (instead of ``REP_ONSET_LEVELS``). ``rotation_open``'s readings sit still through the
+#: first part of a locked rotation (the eased start, and MediaPipe reads the first ~10-15° of the thorax's
+#: turn as rest) and then rise steeply, so the 10 % point is already on the steep part: on the 28 rendered
+#: sets (10 samples/s) bounds within 0.5 s 88 %, max error 0.83 s, against 85 % and 1.50 s with (0.2, 0.8) and
+#: the same extrapolation. (The bounds used to be let past the base into the rest instead, which made
+#: them run up to 2.5 s long when every frame was analysed.)
+REP_ONSET_LEVELS_BY_DRIVER = {"thorax_rotation": (0.1, 0.8)}
+#: Signal that measures a locked rotation's reps (see :func:`_driver`; its floor in ``REP_MIN_PROMINENCE``, 20 % of
+#: a full rep, is the old 8° of shoulder-line rotation over its 45° span; the side is read separately).
+ROTATION_DRIVER = "rotation_open"
+#: A rotation rep's side is read on its rise up to this share of its height (:func:`_onset_sides`) ...
+ROTATION_ONSET_SHARE = 0.8
+#: ... from where it last reads below this share of it: the steep part of the rise, as for the onset
+#: (``REP_ONSET_LEVELS``). Before it the readings are at rest, where which wrist is higher says nothing;
+#: after it the shoulders stack and MediaPipe swaps labels. Wrong sides on the rendered / fast-path sets:
+#: 2 / 1 (all in one rendered high-camera set whose labels MediaPipe swapped throughout), against 5 / 5 with
+#: (0.1, 0.5) and 3 / 0 with (0.3, 0.7).
+ROTATION_REST_SHARE = 0.2
+#: Readings that vote on a rotation rep's side at its onset (:func:`_onset_sides`), each + for the left: the
+#: shoulder line's tilt (the support elbow is down, so its shoulder is the lower one from the start), and
+#: which wrist / elbow is the higher one (the free arm opens to the ceiling). MediaPipe's labels, read
+#: where the rep leaves rest (its left/right swaps come with the shoulders stacked near the top).
+ROTATION_SIDE_VOTES = ("thorax_rotation", "wrist_lr_cm", "elbow_lr_cm")
 
 
 
 
-def _driver(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
+def _driver(signals: Signals, spec: ExerciseSpec) -> tuple[str, np.ndarray]:
+    """Name and values (shape (T,)) of the signal whose peaks are the reps."""
     name = spec.driver
-    if name == "thorax_rotation":  # per-side exercise: both directions count, side from the sign
-        # the rotation's size taken before smoothing: MediaPipe's left/right shoulder swaps with the
-        # shoulders stacked flip the sign for a few samples, which smoothing the signed value averages
-        # away (a lost rep); ``thorax_rotation_abs`` is the fallback
+    if name == "thorax_rotation":  # per-side exercise: both directions count, the side is read apart
+        # how far the rotation is open, from label-free readings (the higher wrist and elbow, the shoulder
+        # line's rotation size): MediaPipe's left/right swaps with the shoulders stacked flip the signed
+        # rotation near a rep's top; ``thorax_rotation_abs`` is the fallback
         te = signals.values.get(ROTATION_DRIVER)
         if te is not None and np.isfinite(te).sum() >= 3:
-            return np.asarray(te, float)
+            return ROTATION_DRIVER, np.asarray(te, float)
         name = "thorax_rotation_abs"
-    return np.asarray(signals.values[name], float)
+    return name, np.asarray(signals.values[name], float)
 
 
 
-def _swapped(signals: Signals) -> bool:
-    """Whether MediaPipe kept swapping the shoulders in the set (``SWAP_MIN_COUNT`` swaps or more)."""
-    sw = signals.values.get("shoulder_swap")
-    return sw is not None and bool(np.nansum(sw) >= SWAP_MIN_COUNT)
-
-
-
-def _onset_sides(x: np.ndarray, rot: np.ndarray, peaks: np.ndarray, wlen: int) -> np.ndarray:
+def _onset_sides(x: np.ndarray, votes: list[np.ndarray], peaks: np.ndarray, wlen: int) -> np.ndarray:
     """Side sign (+1 left, −1 right, 0 unknown) of each rep, read where it leaves rest.
 
-    MediaPipe swaps the left and right shoulder now and then once the shoulders are stacked (near a
-    rotation's top), flipping the sign of ``thorax_rotation`` there; where the rep leaves its resting level
-    the labels are still right. The sign is the mean of ``rot`` over the contiguous rise before the peak,
-    from where ``x`` last reads ``ROTATION_REST_SHARE`` of the rep's height above its base (lowest point
-    within half of ``wlen`` before the peak) up to ``ROTATION_ONSET_SHARE`` of it; the peak's sign if
-    that is 0.
+    MediaPipe swaps the left and right labels now and then once the shoulders are stacked (near a
+    rotation's top); where the rep leaves its resting level the labels are still right. Each reading of
+    ``votes`` gives the sign of its median over the contiguous rise before the peak, from where ``x`` last
+    reads ``ROTATION_REST_SHARE`` of the rep's height above its base (lowest point within half of ``wlen``
+    before the peak) up to ``ROTATION_ONSET_SHARE`` of it; the side is the majority (ties: the first
+    reading's sign over the rise up to the peak).
 
     Parameters
     ----------
     x : ndarray of shape (T,)
         Gap-free driver.
-    rot : ndarray of shape (T,)
-        Signed rotation in degrees from rest (NaN allowed).
+    votes : list of ndarray of shape (T,)
+        Signed readings, + for a rep to the left (NaN allowed).
     peaks : ndarray of int, shape (K,)
     wlen : int
         Prominence window in samples.
@@ -112,6 +113,12 @@ def _onset_sides(x: np.ndarray, rot: np.ndarray, peaks: np.ndarray, wlen: int) -
     """
     half = max(1, wlen // 2)
     out = np.zeros(peaks.size)
+
+    def sign_over(v: np.ndarray, idx: np.ndarray) -> float:
+        w = v[idx] if idx.size else np.zeros(0)
+        w = w[np.isfinite(w)]
+        return float(np.sign(np.median(w))) if w.size else 0.0
+
     for k, p in enumerate(peaks):
         lo = max(0, p - half, int(peaks[k - 1]) if k > 0 else 0)
         seg = x[lo : p + 1]
@@ -122,17 +129,24 @@ def _onset_sides(x: np.ndarray, rot: np.ndarray, peaks: np.ndarray, wlen: int) -
         j = p
         while j > b and x[j - 1] > x[b] + ROTATION_REST_SHARE * h:
             j -= 1
-        rise = np.arange(j, p + 1)
-        rise = rise[x[rise] <= x[b] + ROTATION_ONSET_SHARE * h]
-        v = rot[rise] if rise.size else np.zeros(0)
-        v = v[np.isfinite(v)]
-        m = float(np.mean(v)) if v.size else 0.0
-        if m == 0.0 and np.isfinite(rot[p]):
-            m = float(rot[p])
+        full = np.arange(j, p + 1)
+        rise = full[x[full] <= x[b] + ROTATION_ONSET_SHARE * h]
+        m = sum(sign_over(np.asarray(v, float), rise) for v in votes)
+        if m == 0.0 and votes:
+            m = sign_over(np.asarray(votes[0], float), full)
         out[k] = np.sign(m)
     return out
 
 
+def _side_votes(signals: Signals) -> list[np.ndarray]:
+    """The readings of ``ROTATION_SIDE_VOTES`` that the set has (the shoulder tilt unsmoothed, not re-based)."""
+    out = []
+    for name in ROTATION_SIDE_VOTES:
+        v = signals.raw.get(name) if name == "thorax_rotation" else None
+        v = signals.values.get(name) if v is None else v
+        if v is not None and np.isfinite(v).any():
+            out.append(np.asarray(v, float))
+    return out
 
 
 def find_reps(
@@ -174,7 +188,7 @@ def find_reps(
     """
     spec = get_exercise(spec)
     t = signals.t
-    x = _driver(signals, spec)
+    driver, x = _driver(signals, spec)
     info: dict = {"t": t, "driver": x, "peaks": np.zeros(0, int), "prominences": np.zeros(0)}
     ok = np.isfinite(x)
     if ok.sum() < 3:
@@ -184,7 +198,7 @@ def find_reps(
     idx = np.flatnonzero(ok)
     xf = np.interp(np.arange(x.size), idx, x[idx])
     fps = signals.fps
-    floor = REP_MIN_PROMINENCE.get(spec.driver, 0.0) if min_prominence is None else float(min_prominence)
+    floor = REP_MIN_PROMINENCE.get(driver, 0.0) if min_prominence is None else float(min_prominence)
     gap = spec.min_rep_s if min_gap_s is None else float(min_gap_s)
     distance = max(1, int(round(gap * fps))) if gap > 0 else None
     # pass 1: candidate peaks, to learn the rep period; the prominence window (wlen) then spans about
@@ -211,7 +225,8 @@ def find_reps(
         # sitting up between the sides moves the shoulders too: keep a peak only if it reaches about as
         # high as the other reps to the same side
         pr = peak_prominences(xf, peaks, wlen=wlen)[0]
-        sgn = _onset_sides(xf, rot_s, peaks, wlen) if _swapped(signals) else np.sign(np.nan_to_num(rot_s[peaks]))
+        sgn = _onset_sides(xf, _side_votes(signals), peaks, wlen) if driver == ROTATION_DRIVER \
+            else np.sign(np.nan_to_num(rot_s[peaks]))
         keep = np.ones(peaks.size, bool)
         for sd in (-1.0, 1.0):
             m = sgn == sd
@@ -235,15 +250,13 @@ def find_reps(
     proms = peak_prominences(xf, peaks, wlen=wlen)
     extrap = REP_ONSET_EXTRAP_BY_DRIVER.get(spec.driver, REP_ONSET_EXTRAP) if onset_extrap is None \
         else float(onset_extrap)
-    past = spec.driver in REP_PAST_BASE and _swapped(signals)
-    lips, rips = _rep_bounds(xf, peaks, wlen, extrap, past_base=past,
-                             levels=REP_PAST_BASE_LEVELS if past else None)
+    lips, rips = _rep_bounds(xf, peaks, wlen, extrap, levels=REP_ONSET_LEVELS_BY_DRIVER.get(spec.driver))
     segs: list[Segment] = []
     prev_end = -1
     rot = signals.values.get("thorax_rotation")
     sides = None
     if spec.per_side and rot is not None:
-        sides = _onset_sides(xf, np.asarray(rot, float), peaks, wlen) if _swapped(signals) \
+        sides = _onset_sides(xf, _side_votes(signals), peaks, wlen) if driver == ROTATION_DRIVER \
             else np.sign(np.nan_to_num(np.asarray(rot, float)[peaks]))
     for k in range(peaks.size):
         a = max(int(np.floor(lips[k])), prev_end + 1, 0)
@@ -275,8 +288,7 @@ def find_reps(
 
 
 def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float, *,
-                past_base: bool = False, levels: tuple[float, float] | None = None
-                ) -> tuple[np.ndarray, np.ndarray]:
+                levels: tuple[float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Fractional sample indices where each rep leaves and returns to rest.
 
     Each side of a peak is measured against its own base: the lowest point between the peak and the
@@ -296,10 +308,6 @@ def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float, *,
         Prominence window in samples.
     extrap : float
         Extrapolation, in shares of the time between the two levels' crossings.
-    past_base : bool
-        Let the bound go past the base into the resting stretch (up to the previous / next peak or half
-        of ``wlen``): for drivers that read the first part of the movement as rest (see
-        ``REP_PAST_BASE``), whose base is where the reading starts to move, not where the body does.
     levels : (float, float), optional
         The two shares of the rise the onset is extrapolated from (default ``REP_ONSET_LEVELS``).
 
@@ -324,7 +332,6 @@ def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float, *,
 
     def side(seg: np.ndarray) -> float:
         base_j = int(np.argmin(seg))
-        limit = seg.size - 1 if past_base else base_j
         seg = seg[: base_j + 1]
         rise = seg[0] - seg[-1]
         if rise <= 0:
@@ -332,7 +339,7 @@ def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float, *,
         d_lo = crossing(seg, seg[-1] + lo_lvl * rise)
         d_hi = crossing(seg, seg[-1] + hi_lvl * rise)
         onset = d_lo + extrap * (d_lo - d_hi)
-        return float(np.clip(onset, d_lo, limit))
+        return float(np.clip(onset, d_lo, base_j))
 
     left = np.zeros(peaks.size)
     right = np.zeros(peaks.size)
@@ -350,7 +357,9 @@ class RepCounter:
     """Streaming rep counter with hysteresis (one :meth:`update` per sample).
 
     A rep starts when the driver rises above ``enter`` and is counted when it falls back below
-    ``exit`` (``enter > exit``), so noise around a single threshold cannot double-count.
+    ``exit`` (``enter > exit``), so noise around a single threshold cannot double-count. The first rep
+    must rise from below ``exit``: a set that starts above ``enter`` is not at rest yet (kneeling up for the
+    locked rotation reads about half a rep), as :func:`find_reps` finds no peak at the very start either.
 
     Parameters
     ----------
@@ -366,6 +375,7 @@ class RepCounter:
         """Forget the count."""
         self.count_ = 0
         self.in_rep_ = False
+        self.armed_ = False
 
     def update(self, value: float) -> int:
         """Feed one driver sample (NaN ignored); returns the number of completed reps so far."""
@@ -375,7 +385,9 @@ class RepCounter:
             self.reset()
         if value is None or not np.isfinite(value):
             return self.count_
-        if not self.in_rep_ and value > self.enter:
+        if value < self.exit:
+            self.armed_ = True
+        if not self.in_rep_ and self.armed_ and value > self.enter:
             self.in_rep_ = True
         elif self.in_rep_ and value < self.exit:
             self.in_rep_ = False
