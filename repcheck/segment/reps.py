@@ -41,28 +41,31 @@ REP_ONSET_LEVELS = (0.2, 0.8)
 #: points; a cosine-eased movement starts 0.72 of that spacing before its 20 % point). 0.7 left the median
 #: bound error at ±0.05 s on fast-path synthetic sets of all three rep exercises (10 seeds each).
 REP_ONSET_EXTRAP = 0.7
-#: Per-driver overrides: MediaPipe reads the first and last ~10° of the thorax rotation in a side view as
-#: no rotation (shoulders kept overlapping), so rendered locked-rotation reps came out 0.3–0.5 s short at
-#: each end with 0.7; 1.0 halves that and costs +0.02 s of p90 error on the fast path.
-REP_ONSET_EXTRAP_BY_DRIVER = {"thorax_rotation": 1.0}
-#: Per-driver onset levels (instead of ``REP_ONSET_LEVELS``). ``rotation_open``'s readings sit still through the
-#: first part of a locked rotation (the eased start, and MediaPipe reads the first ~10-15° of the thorax's
-#: turn as rest) and then rise steeply, so the 10 % point is already on the steep part: on the 28 rendered
-#: sets (10 samples/s) bounds within 0.5 s 88 %, max error 0.83 s, against 85 % and 1.50 s with (0.2, 0.8) and
-#: the same extrapolation. (The bounds used to be let past the base into the rest instead, which made
-#: them run up to 2.5 s long when every frame was analysed.)
-REP_ONSET_LEVELS_BY_DRIVER = {"thorax_rotation": (0.1, 0.8)}
+#: Per-driver overrides. The locked rotation's ``rotation_open`` readings stay still through the first part
+#: of a rep (the eased start, and MediaPipe reads the first ~10-15° of the thorax's turn as no rotation) and
+#: then rise steeply; the bounds are no longer let past the base into the rest (that made them up to 2.5 s
+#: too long when every frame was analysed). Bounds within 0.5 s on the 28 rendered / 21 fast-path / 18 extra
+#: rendered two-sided sets: 1.25 → 89 / 81 / 87 % (max 1.43 / 0.85 / 1.02 s); 1.0 → 85 / 84 / 82 %; 1.5 →
+#: 88 / 75 / 88 %; onset levels (0.1, 0.8) with 1.0 → 88 / 64 / 87 % but 2.3 s off where the arms' change-over
+#: between the sides crossed the 10 % level.
+REP_ONSET_EXTRAP_BY_DRIVER = {"thorax_rotation": 1.25}
 #: Signal that measures a locked rotation's reps (see :func:`_driver`; its floor in ``REP_MIN_PROMINENCE``, 20 % of
 #: a full rep, is the old 8° of shoulder-line rotation over its 45° span; the side is read separately).
 ROTATION_DRIVER = "rotation_open"
-#: A rotation rep's side is read on its rise up to this share of its height (:func:`_onset_sides`) ...
-ROTATION_ONSET_SHARE = 0.8
-#: ... from where it last reads below this share of it: the steep part of the rise, as for the onset
-#: (``REP_ONSET_LEVELS``). Before it the readings are at rest, where which wrist is higher says nothing;
-#: after it the shoulders stack and MediaPipe swaps labels. Wrong sides on the rendered / fast-path sets:
-#: 2 / 1 (all in one rendered high-camera set whose labels MediaPipe swapped throughout), against 5 / 5 with
-#: (0.1, 0.5) and 3 / 0 with (0.3, 0.7).
+#: A rotation rep's side is read on its own rise (:func:`_onset_sides`): from its foot — the lowest point
+#: before the reading, walking back from the peak, comes up again by this share of the rep's height (from
+#: the lower half; the arms' change-over between the sides is such a bump) ...
+ROTATION_FOOT_TOL = 0.1
+#: ... from where the rise is this share of the way up from the foot ...
 ROTATION_REST_SHARE = 0.2
+#: ... on the first samples (count) where each voting reading is clearly off level (cm or degrees):
+#: MediaPipe's labels are right where the arm leaves rest and may swap from about half-way up (the
+#: shoulders stack). Wrong sides, rendered / fast-path / 18 extra rendered two-sided sets (4 reps, 10 and
+#: 15 fps) / synthetic sets of the tests (seeds 21-24, 8-15 fps) with a wrong side: 2 / 2 / 5 / 2 of 12;
+#: the median over 20–80 % of the rise from the lowest point instead: 2 / 1 / 15 reps; over 10–50 %: 2 / 5 / 6;
+#: first clear samples without the foot (from the lowest point): 1 / 2 / 5 / 3 of 12; start share 0.15 with
+#: the foot: 2 / 7 / 3 / 2 of 12.
+ROTATION_FIRST_CLEAR = (5.0, 3)
 #: Readings that vote on a rotation rep's side at its onset (:func:`_onset_sides`), each + for the left: the
 #: shoulder line's tilt (the support elbow is down, so its shoulder is the lower one from the start), and
 #: which wrist / elbow is the higher one (the free arm opens to the ceiling). MediaPipe's labels, read
@@ -76,9 +79,9 @@ def _driver(signals: Signals, spec: ExerciseSpec) -> tuple[str, np.ndarray]:
     """Name and values (shape (T,)) of the signal whose peaks are the reps."""
     name = spec.driver
     if name == "thorax_rotation":  # per-side exercise: both directions count, the side is read apart
-        # how far the rotation is open, from label-free readings (the higher wrist and elbow, the shoulder
-        # line's rotation size): MediaPipe's left/right swaps with the shoulders stacked flip the signed
-        # rotation near a rep's top; ``thorax_rotation_abs`` is the fallback
+        # how far the rotation is open, from label-free readings (the higher wrist and elbow, the nose):
+        # MediaPipe's left/right swaps with the shoulders stacked flip the signed rotation near a rep's
+        # top; ``thorax_rotation_abs`` is the fallback
         te = signals.values.get(ROTATION_DRIVER)
         if te is not None and np.isfinite(te).sum() >= 3:
             return ROTATION_DRIVER, np.asarray(te, float)
@@ -92,10 +95,10 @@ def _onset_sides(x: np.ndarray, votes: list[np.ndarray], peaks: np.ndarray, wlen
 
     MediaPipe swaps the left and right labels now and then once the shoulders are stacked (near a
     rotation's top); where the rep leaves its resting level the labels are still right. Each reading of
-    ``votes`` gives the sign of its median over the contiguous rise before the peak, from where ``x`` last
-    reads ``ROTATION_REST_SHARE`` of the rep's height above its base (lowest point within half of ``wlen``
-    before the peak) up to ``ROTATION_ONSET_SHARE`` of it; the side is the majority (ties: the first
-    reading's sign over the rise up to the peak).
+    ``votes`` gives the sign of its median over its first ``ROTATION_FIRST_CLEAR`` clear samples on the rise
+    before the peak, from its foot (``ROTATION_FOOT_TOL``; within half of ``wlen`` before the peak) once it
+    is ``ROTATION_REST_SHARE`` of the way up; the side is the majority (ties: the first reading's sign over
+    that rise).
 
     Parameters
     ----------
@@ -124,14 +127,24 @@ def _onset_sides(x: np.ndarray, votes: list[np.ndarray], peaks: np.ndarray, wlen
         seg = x[lo : p + 1]
         b = lo + int(np.argmin(seg))
         h = x[p] - x[b]
-        # the contiguous rise: back from the peak to where the reading is last near rest (a bump of
-        # sitting up before the first rep of a side is not part of it)
-        j = p
-        while j > b and x[j - 1] > x[b] + ROTATION_REST_SHARE * h:
+        # the rep's own rise: back from the peak to its foot, the lowest point before the reading comes
+        # back up by ``ROTATION_FOOT_TOL`` of the height from the lower half (the arms' change-over
+        # between the sides is a bump before the first rep of a side, not part of it) ...
+        foot = j = p
+        while j > b:
             j -= 1
-        full = np.arange(j, p + 1)
-        rise = full[x[full] <= x[b] + ROTATION_ONSET_SHARE * h]
-        m = sum(sign_over(np.asarray(v, float), rise) for v in votes)
+            if x[j] < x[foot]:
+                foot = j
+            elif x[foot] < x[b] + 0.5 * h and x[j] > x[foot] + ROTATION_FOOT_TOL * h:
+                break
+        # ... from where it is ``ROTATION_REST_SHARE`` of the way up from there
+        full = np.arange(foot, p + 1)
+        full = full[x[full] >= x[foot] + ROTATION_REST_SHARE * (x[p] - x[foot])]
+        level, count = ROTATION_FIRST_CLEAR
+        m = 0.0
+        for v in votes:
+            clear = full[np.abs(np.nan_to_num(v[full])) >= level][:count]
+            m += sign_over(v, clear)
         if m == 0.0 and votes:
             m = sign_over(np.asarray(votes[0], float), full)
         out[k] = np.sign(m)
@@ -250,7 +263,7 @@ def find_reps(
     proms = peak_prominences(xf, peaks, wlen=wlen)
     extrap = REP_ONSET_EXTRAP_BY_DRIVER.get(spec.driver, REP_ONSET_EXTRAP) if onset_extrap is None \
         else float(onset_extrap)
-    lips, rips = _rep_bounds(xf, peaks, wlen, extrap, levels=REP_ONSET_LEVELS_BY_DRIVER.get(spec.driver))
+    lips, rips = _rep_bounds(xf, peaks, wlen, extrap)
     segs: list[Segment] = []
     prev_end = -1
     rot = signals.values.get("thorax_rotation")
