@@ -26,14 +26,14 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
                         back extends over the roller and the head drops (upper back roll driver).
 ``head_bend_deg``       backward bend of the shoulder→head line from the hip→shoulder line.
 ``thorax_rotation``     shoulder-line rotation estimate in degrees from its resting value (the most
-                        common still value), + = left shoulder up (locked rotation: the driver is its
-                        magnitude, the rep's side its sign).
-``thorax_rotation_size``  size of the rotation in degrees from rest, whichever the direction (locked rotation
-                        rep driver). Equal to ``thorax_rotation_abs`` unless MediaPipe swapped the shoulders
-                        in the set (``shoulder_swap``); then ``|thorax_rotation|`` is taken per sample before
-                        smoothing, so the swaps (sign flips of a few samples near a rep's top) do not cancel
-                        in the smoothing, and dips shorter than ``ROTATION_DIP_S`` with the elbow up are
-                        closed.
+                        common still value), + = left shoulder up (locked rotation: its unsmoothed tilt is
+                        one of the readings that vote on a rep's side).
+``thorax_rotation_size``  size of the rotation in degrees from rest, whichever the direction (the locked
+                        rotation's rep driver before ``rotation_open``; kept for review plots). Equal to
+                        ``thorax_rotation_abs`` unless MediaPipe swapped the shoulders in the set
+                        (``shoulder_swap``); then ``|thorax_rotation|`` is taken per sample before smoothing,
+                        so the swaps (sign flips of a few samples near a rep's top) do not cancel in the
+                        smoothing, and dips shorter than ``ROTATION_DIP_S`` with the elbow up are closed.
 ``shoulder_swap``       1 at samples where MediaPipe swapped the left and right shoulder (else 0).
 ``rotation_open``       how far a locked rotation is open, in % of a full rep (locked rotation rep driver): the
                         mean of three label-free readings, each from its resting level (10th percentile over
