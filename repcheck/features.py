@@ -34,15 +34,25 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
                         back extends over the roller and the head drops (upper back roll driver).
 ``head_bend_deg``       backward bend of the shoulder→head line from the hip→shoulder line.
 ``thorax_rotation``     shoulder-line rotation estimate in degrees from its resting value (the most
-                        common still value), + = left shoulder up (locked rotation: the driver is its
-                        magnitude, the rep's side its sign).
-``thorax_rotation_size``  size of the rotation in degrees from rest, whichever the direction (locked rotation
-                        rep driver). Equal to ``thorax_rotation_abs`` unless MediaPipe swapped the shoulders
-                        in the set (``shoulder_swap``); then ``|thorax_rotation|`` is taken per sample before
-                        smoothing, so the swaps (sign flips of a few samples near a rep's top) do not cancel
-                        in the smoothing, and dips shorter than ``ROTATION_DIP_S`` with the elbow up are
-                        closed.
+                        common still value), + = left shoulder up (locked rotation: its unsmoothed tilt is
+                        one of the readings that vote on a rep's side).
+``thorax_rotation_size``  size of the rotation in degrees from rest, whichever the direction (the locked
+                        rotation's rep driver before ``rotation_open``; kept for review plots). Equal to
+                        ``thorax_rotation_abs`` unless MediaPipe swapped the shoulders in the set
+                        (``shoulder_swap``); then ``|thorax_rotation|`` is taken per sample before smoothing,
+                        so the swaps (sign flips of a few samples near a rep's top) do not cancel in the
+                        smoothing, and dips shorter than ``ROTATION_DIP_S`` with the elbow up are closed.
 ``shoulder_swap``       1 at samples where MediaPipe swapped the left and right shoulder (else 0).
+``rotation_open``       how far a locked rotation is open, in % of a full rep (locked rotation rep driver): the
+                        mean of three label-free readings, each from its resting level (10th percentile over
+                        the set) over its full-rep span — the higher wrist's and the higher elbow's height above
+                        the knees (the free arm opens to the ceiling; the support arm stays on the floor) and
+                        the nose's (the head rides up on the opening thorax and turns to follow the hand).
+                        Taking the higher of each pair makes MediaPipe's left/right swaps irrelevant, and one
+                        noisy reading moves the mean by a third only.
+``wrist_lr_cm``, ``elbow_lr_cm``  left minus right wrist / elbow height (cm): + when the left arm is the
+                        higher one (the free arm of a rotation to the left); MediaPipe's labels, read at a
+                        rep's onset (:func:`repcheck.segment.reps._onset_sides`).
 ``hip_drift_cm``        hip displacement from its rest position relative to the knees (locked rotation).
 ``hip_rise_cm``         the upward part of that displacement.
 """
@@ -101,6 +111,19 @@ SWAP_MIN_COUNT = 3
 ROTATION_DIP_S = 1.2
 #: ... and only where the higher elbow is at least this high (cm) above its rest at the dip's edges.
 ROTATION_ELBOW_UP_CM = 15.0
+#: Full-rep spans (cm, standard body) of the three readings of ``rotation_open``: the free wrist goes from
+#: hanging under the chest to reaching for the ceiling, about 1.8 arm lengths (shoulder–wrist ≈ 57 cm); the
+#: free elbow about 2.3 upper arms; the nose rises with the thorax turning open about the support arm.
+#: Medians (95th minus 10th percentile of each reading) over the 49 rendered and fast-path sets of
+#: ``training_data/`` for the arm (101 cm, 74 cm; 10th–90th percentile of the sets 82–133, 54–94), over the
+#: 28 rendered ones for the nose (64 cm, 55–71). The shoulder line's ``thorax_rotation_size`` is not one of
+#: them: its resting level (:func:`_rest_level`) landed on the reps' top in a one-sided rendered set
+#: (lumbar_locked_rotation-0000047), which turned its reps upside down; with it as a fourth reading the
+#: rendered sets' bounds within 0.5 s fell from 87 % to 86 % and one rep was lost.
+ROTATION_OPEN_SPANS: dict[str, float] = {"wrist": 100.0, "elbow": 70.0, "head": 64.0}
+#: Resting level of each ``rotation_open`` reading: this percentile over the set (the kneeling rest between
+#: reps and before the first; sitting up before and after the set reads higher, not lower).
+ROTATION_REST_PCT = 10.0
 #: Floor for the body scale (pixels per cm): a body smaller than 2 % of the frame diagonal per metre is
 #: not analysable anyway; this only keeps divisions finite.
 MIN_SCALE_FRAC = 0.0002
@@ -442,6 +465,34 @@ def _rotation_size(rot: np.ndarray, rest: float, t: np.ndarray, fps: float,
     return np.where(ok, out, np.nan)
 
 
+def _rotation_open(readings: dict[str, np.ndarray]) -> np.ndarray:
+    """How far a locked rotation is open, in % of a full rep: the mean of the available readings.
+
+    Parameters
+    ----------
+    readings : dict of str -> ndarray of shape (T,)
+        Smoothed heights (cm) above the knees: ``wrist`` and ``elbow`` (the higher one of each pair) and
+        ``head`` (the nose); NaN allowed. Each is taken from its resting level (``ROTATION_REST_PCT``)
+        over its span (``ROTATION_OPEN_SPANS``).
+
+    Returns
+    -------
+    ndarray of shape (T,)
+        Percent of a full rep (0 at rest, ~100 at a full rep's top); NaN where no reading is available.
+    """
+    parts = []
+    for name, x in readings.items():
+        x = np.asarray(x, float)
+        if np.isfinite(x).sum() < 3:
+            continue
+        parts.append(100.0 * (x - np.nanpercentile(x, ROTATION_REST_PCT)) / ROTATION_OPEN_SPANS[name])
+    if not parts:
+        return np.full(next(iter(readings.values())).shape, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(np.stack(parts), axis=0)
+
+
 def _shoulder_swaps(rot: np.ndarray) -> np.ndarray:
     """Samples where MediaPipe swapped the left and right shoulder labels (shape (T,) of bool).
 
@@ -694,11 +745,18 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         top_elbow = (np.fmax(P[:, LM["left_elbow"], 1], P[:, LM["right_elbow"], 1]) - knee[:, 1]) / scale
+        top_wrist = (np.fmax(P[:, LM["left_wrist"], 1], P[:, LM["right_wrist"], 1]) - knee[:, 1]) / scale
+    top_elbow = smooth(bridge_gaps(top_elbow, t), fps)
     swaps = _shoulder_swaps(thorax_rot)
     values["shoulder_swap"] = swaps.astype(float)
-    values["thorax_rotation_size"] = _rotation_size(thorax_rot, rest_rot, t, fps,
-                                                    elbow=smooth(bridge_gaps(top_elbow, t), fps)) \
+    values["thorax_rotation_size"] = _rotation_size(thorax_rot, rest_rot, t, fps, elbow=top_elbow) \
         if swaps.sum() >= SWAP_MIN_COUNT else rot.copy()  # a stray swap changes nothing
+    nose_up = (_first_finite(nose, pts["ears"])[:, 1] - knee[:, 1]) / scale
+    values["rotation_open"] = _rotation_open({"wrist": smooth(bridge_gaps(top_wrist, t), fps), "elbow": top_elbow,
+                                              "head": smooth(bridge_gaps(nose_up, t), fps)})
+    for g in ("wrist", "elbow"):
+        values[f"{g}_lr_cm"] = smooth(bridge_gaps(
+            (P[:, LM[f"left_{g}"], 1] - P[:, LM[f"right_{g}"], 1]) / scale, t), fps)
 
     quality = {f"vis_{g}": np.nan_to_num(vis[g], nan=0.0) for g in
                ("shoulders", "hips", "knees", "ankles", "elbows", "head")}

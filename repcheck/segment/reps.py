@@ -15,7 +15,7 @@ import numpy as np
 from scipy.signal import find_peaks, peak_prominences
 
 from ..exercises import ExerciseSpec, get_exercise
-from ..features import SWAP_MIN_COUNT, Signals
+from ..features import Signals
 from .common import Segment
 
 __all__ = ["find_reps", "RepCounter", "REP_REL_PROMINENCE", "REP_ONSET_EXTRAP"]
@@ -47,7 +47,7 @@ REP_WLEN_PERIODS = 1.6
 #: Upper back roll: bumps outside the reps (settling on the roller, breathing) measured at most 3.9° of
 #: prominence on the 56 rendered and 35 projected training sets, the weakest rep 6.4°.
 REP_MIN_PROMINENCE = {"thorax_extension": 5.0, "thorax_rotation": 8.0, "thorax_rotation_abs": 8.0,
-                      "hip_height": 2.0}
+                      "hip_height": 2.0, "rotation_open": 20.0}
 #: ``hip_height`` floor (cm) used instead when the set has ``hip_extension_deg`` for :func:`_bridge_keep` to
 #: check the peaks with: the smallest incomplete bridge reps rise 1.3–1.6 cm (prominence, training tracks),
 #: and the check, not the height, tells them from bumps of up to 2.4 cm that are not reps.
@@ -73,20 +73,14 @@ REP_ONSET_LEVELS = (0.2, 0.8)
 #: points; a cosine-eased movement starts 0.72 of that spacing before its 20 % point). 0.7 left the median
 #: bound error at ±0.05 s on fast-path synthetic sets of all three rep exercises (10 seeds each).
 REP_ONSET_EXTRAP = 0.7
-#: Per-driver overrides: MediaPipe reads the first and last ~10° of the thorax rotation in a side view as
-#: no rotation (shoulders kept overlapping), so rendered locked-rotation reps came out 0.3–0.5 s short at
-#: each end with 0.7; 1.0 halves that and costs +0.02 s of p90 error on the fast path.
-REP_ONSET_EXTRAP_BY_DRIVER = {"thorax_rotation": 1.0}
-#: Drivers whose rep bounds may extend past the base into the rest (:func:`_rep_bounds`): MediaPipe reads
-#: the first and last ~10-15 degrees of a locked rotation in a side view as rest, so the reading starts to
-#: move 0.4-0.5 s after the body does (rendered clips, elbow and shoulder line alike). Applied when the set
-#: shows MediaPipe's shoulder swaps (a MediaPipe reading); synthetic fast-path tracks keep the base clip
-#: (past it, a sitting-up bump between the sides became long enough to count as a rep).
-REP_PAST_BASE = frozenset({"thorax_rotation"})
-#: Onset levels used with ``REP_PAST_BASE``: the MediaPipe reading's rise is steep from its start, so its
-#: 10 % point is already on the steep part (max bound error 0.48 s on the two rendered issue-#3 clips,
-#: against 0.59 s with (0.2, 0.8)).
-REP_PAST_BASE_LEVELS = (0.1, 0.8)
+#: Per-driver overrides. The locked rotation's ``rotation_open`` readings stay still through the first part
+#: of a rep (the eased start, and MediaPipe reads the first ~10-15° of the thorax's turn as no rotation) and
+#: then rise steeply; the bounds are no longer let past the base into the rest (that made them up to 2.5 s
+#: too long when every frame was analysed). Bounds within 0.5 s on the 28 rendered / 21 fast-path / 18 extra
+#: rendered two-sided sets: 1.25 → 89 / 81 / 87 % (max 1.43 / 0.85 / 1.02 s); 1.0 → 85 / 84 / 82 %; 1.5 →
+#: 88 / 75 / 88 %; onset levels (0.1, 0.8) with 1.0 → 88 / 64 / 87 % but 2.3 s off where the arms' change-over
+#: between the sides crossed the 10 % level.
+REP_ONSET_EXTRAP_BY_DRIVER = {"thorax_rotation": 1.25}
 #: Drivers whose rep base (where the rep leaves / returns to rest) is the nearest rest, not the lowest point
 #: within the prominence window: walking out from the peak, the base is reached where the driver stays
 #: within this share of the rep's height for this long (s), or turns back up. Getting onto the foam
@@ -94,53 +88,63 @@ REP_PAST_BASE_LEVELS = (0.1, 0.8)
 #: first / after the last rep; the lowest point let those bounds run 2–3.6 s out (rendered training sets).
 #: A cosine-eased rep covers its last 10 % in its last 20 % of time (≤ 0.5 s for reps up to 2.5 s each way).
 REP_NEAREST_REST = {"thorax_extension": (0.1, 0.5)}
-#: Signal that measures a locked rotation's reps (see :func:`_driver`; ``thorax_rotation`` gives the side).
-ROTATION_DRIVER = "thorax_rotation_size"
-#: A rotation rep's side is read on its rise up to this share of its height (:func:`_onset_sides`).
-ROTATION_ONSET_SHARE = 0.5
-#: ... from where it last reads below this share of its height (near rest).
-ROTATION_REST_SHARE = 0.1
+#: Signal that measures a locked rotation's reps (see :func:`_driver`; its floor in ``REP_MIN_PROMINENCE``, 20 % of
+#: a full rep, is the old 8° of shoulder-line rotation over its 45° span; the side is read separately).
+ROTATION_DRIVER = "rotation_open"
+#: A rotation rep's side is read on its own rise (:func:`_onset_sides`): from its foot — the lowest point
+#: before the reading, walking back from the peak, comes up again by this share of the rep's height (from
+#: the lower half; the arms' change-over between the sides is such a bump) ...
+ROTATION_FOOT_TOL = 0.1
+#: ... from where the rise is this share of the way up from the foot ...
+ROTATION_REST_SHARE = 0.2
+#: ... on the first samples (count) where each voting reading is clearly off level (cm or degrees):
+#: MediaPipe's labels are right where the arm leaves rest and may swap from about half-way up (the
+#: shoulders stack). Wrong sides, rendered / fast-path / 18 extra rendered two-sided sets (4 reps, 10 and
+#: 15 fps) / synthetic sets of the tests (seeds 21-24, 8-15 fps) with a wrong side: 2 / 2 / 5 / 2 of 12;
+#: the median over 20–80 % of the rise from the lowest point instead: 2 / 1 / 15 reps; over 10–50 %: 2 / 5 / 6;
+#: first clear samples without the foot (from the lowest point): 1 / 2 / 5 / 3 of 12; start share 0.15 with
+#: the foot: 2 / 7 / 3 / 2 of 12.
+ROTATION_FIRST_CLEAR = (5.0, 3)
+#: Readings that vote on a rotation rep's side at its onset (:func:`_onset_sides`), each + for the left: the
+#: shoulder line's tilt (the support elbow is down, so its shoulder is the lower one from the start), and
+#: which wrist / elbow is the higher one (the free arm opens to the ceiling). MediaPipe's labels, read
+#: where the rep leaves rest (its left/right swaps come with the shoulders stacked near the top).
+ROTATION_SIDE_VOTES = ("thorax_rotation", "wrist_lr_cm", "elbow_lr_cm")
 
 
 
 
-def _driver(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
+def _driver(signals: Signals, spec: ExerciseSpec) -> tuple[str, np.ndarray]:
+    """Name and values (shape (T,)) of the signal whose peaks are the reps."""
     name = spec.driver
-    if name == "thorax_rotation":  # per-side exercise: both directions count, side from the sign
-        # the rotation's size taken before smoothing: MediaPipe's left/right shoulder swaps with the
-        # shoulders stacked flip the sign for a few samples, which smoothing the signed value averages
-        # away (a lost rep); ``thorax_rotation_abs`` is the fallback
+    if name == "thorax_rotation":  # per-side exercise: both directions count, the side is read apart
+        # how far the rotation is open, from label-free readings (the higher wrist and elbow, the nose):
+        # MediaPipe's left/right swaps with the shoulders stacked flip the signed rotation near a rep's
+        # top; ``thorax_rotation_abs`` is the fallback
         te = signals.values.get(ROTATION_DRIVER)
         if te is not None and np.isfinite(te).sum() >= 3:
-            return np.asarray(te, float)
+            return ROTATION_DRIVER, np.asarray(te, float)
         name = "thorax_rotation_abs"
-    return np.asarray(signals.values[name], float)
+    return name, np.asarray(signals.values[name], float)
 
 
 
-def _swapped(signals: Signals) -> bool:
-    """Whether MediaPipe kept swapping the shoulders in the set (``SWAP_MIN_COUNT`` swaps or more)."""
-    sw = signals.values.get("shoulder_swap")
-    return sw is not None and bool(np.nansum(sw) >= SWAP_MIN_COUNT)
-
-
-
-def _onset_sides(x: np.ndarray, rot: np.ndarray, peaks: np.ndarray, wlen: int) -> np.ndarray:
+def _onset_sides(x: np.ndarray, votes: list[np.ndarray], peaks: np.ndarray, wlen: int) -> np.ndarray:
     """Side sign (+1 left, −1 right, 0 unknown) of each rep, read where it leaves rest.
 
-    MediaPipe swaps the left and right shoulder now and then once the shoulders are stacked (near a
-    rotation's top), flipping the sign of ``thorax_rotation`` there; where the rep leaves its resting level
-    the labels are still right. The sign is the mean of ``rot`` over the contiguous rise before the peak,
-    from where ``x`` last reads ``ROTATION_REST_SHARE`` of the rep's height above its base (lowest point
-    within half of ``wlen`` before the peak) up to ``ROTATION_ONSET_SHARE`` of it; the peak's sign if
-    that is 0.
+    MediaPipe swaps the left and right labels now and then once the shoulders are stacked (near a
+    rotation's top); where the rep leaves its resting level the labels are still right. Each reading of
+    ``votes`` gives the sign of its median over its first ``ROTATION_FIRST_CLEAR`` clear samples on the rise
+    before the peak, from its foot (``ROTATION_FOOT_TOL``; within half of ``wlen`` before the peak) once it
+    is ``ROTATION_REST_SHARE`` of the way up; the side is the majority (ties: the first reading's sign over
+    that rise).
 
     Parameters
     ----------
     x : ndarray of shape (T,)
         Gap-free driver.
-    rot : ndarray of shape (T,)
-        Signed rotation in degrees from rest (NaN allowed).
+    votes : list of ndarray of shape (T,)
+        Signed readings, + for a rep to the left (NaN allowed).
     peaks : ndarray of int, shape (K,)
     wlen : int
         Prominence window in samples.
@@ -151,27 +155,50 @@ def _onset_sides(x: np.ndarray, rot: np.ndarray, peaks: np.ndarray, wlen: int) -
     """
     half = max(1, wlen // 2)
     out = np.zeros(peaks.size)
+
+    def sign_over(v: np.ndarray, idx: np.ndarray) -> float:
+        w = v[idx] if idx.size else np.zeros(0)
+        w = w[np.isfinite(w)]
+        return float(np.sign(np.median(w))) if w.size else 0.0
+
     for k, p in enumerate(peaks):
         lo = max(0, p - half, int(peaks[k - 1]) if k > 0 else 0)
         seg = x[lo : p + 1]
         b = lo + int(np.argmin(seg))
         h = x[p] - x[b]
-        # the contiguous rise: back from the peak to where the reading is last near rest (a bump of
-        # sitting up before the first rep of a side is not part of it)
-        j = p
-        while j > b and x[j - 1] > x[b] + ROTATION_REST_SHARE * h:
+        # the rep's own rise: back from the peak to its foot, the lowest point before the reading comes
+        # back up by ``ROTATION_FOOT_TOL`` of the height from the lower half (the arms' change-over
+        # between the sides is a bump before the first rep of a side, not part of it) ...
+        foot = j = p
+        while j > b:
             j -= 1
-        rise = np.arange(j, p + 1)
-        rise = rise[x[rise] <= x[b] + ROTATION_ONSET_SHARE * h]
-        v = rot[rise] if rise.size else np.zeros(0)
-        v = v[np.isfinite(v)]
-        m = float(np.mean(v)) if v.size else 0.0
-        if m == 0.0 and np.isfinite(rot[p]):
-            m = float(rot[p])
+            if x[j] < x[foot]:
+                foot = j
+            elif x[foot] < x[b] + 0.5 * h and x[j] > x[foot] + ROTATION_FOOT_TOL * h:
+                break
+        # ... from where it is ``ROTATION_REST_SHARE`` of the way up from there
+        full = np.arange(foot, p + 1)
+        full = full[x[full] >= x[foot] + ROTATION_REST_SHARE * (x[p] - x[foot])]
+        level, count = ROTATION_FIRST_CLEAR
+        m = 0.0
+        for v in votes:
+            clear = full[np.abs(np.nan_to_num(v[full])) >= level][:count]
+            m += sign_over(v, clear)
+        if m == 0.0 and votes:
+            m = sign_over(np.asarray(votes[0], float), full)
         out[k] = np.sign(m)
     return out
 
 
+def _side_votes(signals: Signals) -> list[np.ndarray]:
+    """The readings of ``ROTATION_SIDE_VOTES`` that the set has (the shoulder tilt unsmoothed, not re-based)."""
+    out = []
+    for name in ROTATION_SIDE_VOTES:
+        v = signals.raw.get(name) if name == "thorax_rotation" else None
+        v = signals.values.get(name) if v is None else v
+        if v is not None and np.isfinite(v).any():
+            out.append(np.asarray(v, float))
+    return out
 
 
 def _bridge_keep(signals: Signals, x: np.ndarray, peaks: np.ndarray, wlen: int) -> np.ndarray:
@@ -318,7 +345,7 @@ def find_reps(
     if rel_prominence == "driver":
         rel_prominence = REP_REL_PROMINENCE_BY_DRIVER.get(spec.driver, REP_REL_PROMINENCE)
     t = signals.t
-    x = _driver(signals, spec)
+    driver, x = _driver(signals, spec)
     info: dict = {"t": t, "driver": x, "peaks": np.zeros(0, int), "prominences": np.zeros(0)}
     ok = np.isfinite(x)
     if ok.sum() < 3:
@@ -328,7 +355,7 @@ def find_reps(
     idx = np.flatnonzero(ok)
     xf = np.interp(np.arange(x.size), idx, x[idx])
     fps = signals.fps
-    floor = REP_MIN_PROMINENCE.get(spec.driver, 0.0) if min_prominence is None else float(min_prominence)
+    floor = REP_MIN_PROMINENCE.get(driver, 0.0) if min_prominence is None else float(min_prominence)
     ext = signals.values.get("hip_extension_deg")
     bridge = spec.driver == "hip_height" and ext is not None and np.isfinite(ext).sum() >= 3
     if bridge and min_prominence is None:
@@ -362,7 +389,8 @@ def find_reps(
         # sitting up between the sides moves the shoulders too: keep a peak only if it reaches about as
         # high as the other reps to the same side
         pr = peak_prominences(xf, peaks, wlen=wlen)[0]
-        sgn = _onset_sides(xf, rot_s, peaks, wlen) if _swapped(signals) else np.sign(np.nan_to_num(rot_s[peaks]))
+        sgn = _onset_sides(xf, _side_votes(signals), peaks, wlen) if driver == ROTATION_DRIVER \
+            else np.sign(np.nan_to_num(rot_s[peaks]))
         keep = np.ones(peaks.size, bool)
         for sd in (-1.0, 1.0):
             m = sgn == sd
@@ -376,18 +404,16 @@ def find_reps(
     proms = peak_prominences(xf, peaks, wlen=wlen)
     extrap = REP_ONSET_EXTRAP_BY_DRIVER.get(spec.driver, REP_ONSET_EXTRAP) if onset_extrap is None \
         else float(onset_extrap)
-    past = spec.driver in REP_PAST_BASE and _swapped(signals)
     rest = REP_NEAREST_REST.get(spec.driver)
     xb = _bridge_position_only(signals, xf) if spec.driver == "hip_height" else xf
-    lips, rips = _rep_bounds(xb, peaks, wlen, extrap, past_base=past,
-                             levels=REP_PAST_BASE_LEVELS if past else None,
+    lips, rips = _rep_bounds(xb, peaks, wlen, extrap,
                              nearest_rest=None if rest is None else (rest[0], max(1, int(round(rest[1] * fps)))))
     segs: list[Segment] = []
     prev_end = -1
     rot = signals.values.get("thorax_rotation")
     sides = None
     if spec.per_side and rot is not None:
-        sides = _onset_sides(xf, np.asarray(rot, float), peaks, wlen) if _swapped(signals) \
+        sides = _onset_sides(xf, _side_votes(signals), peaks, wlen) if driver == ROTATION_DRIVER \
             else np.sign(np.nan_to_num(np.asarray(rot, float)[peaks]))
     for k in range(peaks.size):
         a = max(int(np.floor(lips[k])), prev_end + 1, 0)
@@ -419,7 +445,7 @@ def find_reps(
 
 
 def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float, *,
-                past_base: bool = False, levels: tuple[float, float] | None = None,
+                levels: tuple[float, float] | None = None,
                 nearest_rest: tuple[float, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Fractional sample indices where each rep leaves and returns to rest.
 
@@ -440,10 +466,6 @@ def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float, *,
         Prominence window in samples.
     extrap : float
         Extrapolation, in shares of the time between the two levels' crossings.
-    past_base : bool
-        Let the bound go past the base into the resting stretch (up to the previous / next peak or half
-        of ``wlen``): for drivers that read the first part of the movement as rest (see
-        ``REP_PAST_BASE``), whose base is where the reading starts to move, not where the body does.
     levels : (float, float), optional
         The two shares of the rise the onset is extrapolated from (default ``REP_ONSET_LEVELS``).
     nearest_rest : (float, int), optional
@@ -490,7 +512,6 @@ def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float, *,
         if nearest_rest is not None and seg.size > 2:
             seg = seg[: nearest_rest_end(seg) + 1]
         base_j = int(np.argmin(seg))
-        limit = seg.size - 1 if past_base else base_j
         seg = seg[: base_j + 1]
         rise = seg[0] - seg[-1]
         if rise <= 0:
@@ -498,7 +519,7 @@ def _rep_bounds(x: np.ndarray, peaks: np.ndarray, wlen: int, extrap: float, *,
         d_lo = crossing(seg, seg[-1] + lo_lvl * rise)
         d_hi = crossing(seg, seg[-1] + hi_lvl * rise)
         onset = d_lo + extrap * (d_lo - d_hi)
-        return float(np.clip(onset, d_lo, limit))
+        return float(np.clip(onset, d_lo, base_j))
 
     left = np.zeros(peaks.size)
     right = np.zeros(peaks.size)
@@ -516,7 +537,9 @@ class RepCounter:
     """Streaming rep counter with hysteresis (one :meth:`update` per sample).
 
     A rep starts when the driver rises above ``enter`` and is counted when it falls back below
-    ``exit`` (``enter > exit``), so noise around a single threshold cannot double-count.
+    ``exit`` (``enter > exit``), so noise around a single threshold cannot double-count. The first rep
+    must rise from below ``exit``: a set that starts above ``enter`` is not at rest yet (kneeling up for the
+    locked rotation reads about half a rep), as :func:`find_reps` finds no peak at the very start either.
 
     Parameters
     ----------
@@ -532,6 +555,7 @@ class RepCounter:
         """Forget the count."""
         self.count_ = 0
         self.in_rep_ = False
+        self.armed_ = False
 
     def update(self, value: float) -> int:
         """Feed one driver sample (NaN ignored); returns the number of completed reps so far."""
@@ -541,7 +565,9 @@ class RepCounter:
             self.reset()
         if value is None or not np.isfinite(value):
             return self.count_
-        if not self.in_rep_ and value > self.enter:
+        if value < self.exit:
+            self.armed_ = True
+        if not self.in_rep_ and self.armed_ and value > self.enter:
             self.in_rep_ = True
         elif self.in_rep_ and value < self.exit:
             self.in_rep_ = False
