@@ -22,33 +22,18 @@ import numpy as np
 
 from repcheck.exercises import get_exercise
 from repcheck.features import compute_signals
-from repcheck.landmarks import PoseTrack
+from repcheck.pose import at_sample_rate
 from repcheck.segment import find_segments
 from repcheck.training.dataset import Example, load_examples
 from repcheck.training.evaluate import _match
-from repcheck.video import sample_frame_indices
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def thin(track: PoseTrack, fps: float | None) -> PoseTrack:
-    """The samples of ``track`` that ``repcheck analyze`` would keep at ``fps`` (None: all of them).
-
-    Uses the video stage's own frame selection (:func:`repcheck.video.sample_frame_indices`), so a 10 fps
-    track thinned to the plank's 4 samples/s keeps frames 0, 2, 5, 7, 10, … as analysing the video would.
-    """
-    if not fps or not track.fps or track.fps <= fps * 1.01:
-        return track
-    keep = sample_frame_indices(len(track.t), float(track.fps), float(fps))
-    world = track.world[keep] if track.world is not None else None
-    return PoseTrack(image=track.image[keep], t=track.t[keep], frame_size=track.frame_size,
-                     fps=float(fps), world=world, source=track.source)
 
 
 def score_example(ex: Example, *, rate: str = "exercise") -> dict[str, Any]:
     """Found vs true segments of one example: count, per-segment start/end errors (s) and sides."""
     spec = get_exercise(ex.exercise)
-    track = thin(ex.track, spec.analysis_fps if rate == "exercise" else None)
+    track = at_sample_rate(ex.track, spec.analysis_fps if rate == "exercise" else None)
     segs, _ = find_segments(compute_signals(track, spec), spec)
     truth = [{"start_s": s.start_s, "end_s": s.end_s, "side": s.side} for s in ex.segments]
     m = _match(truth, segs)

@@ -69,6 +69,7 @@ __all__ = [
     "OVERLAP_S",
     "EXERCISE_RATE",
     "DEFAULT_SAMPLE_FPS",
+    "at_sample_rate",
 ]
 
 #: A video where a person is found in fewer than this share of the analysed samples is rejected.
@@ -726,6 +727,32 @@ class _TqdmProgress:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+
+
+def at_sample_rate(track: PoseTrack, sample_fps: float | None) -> PoseTrack:
+    """The samples of ``track`` that :func:`extract_pose` would have kept at ``sample_fps``.
+
+    For tracks recorded at a higher rate than the analysis uses (training examples rendered at 10 fps, the
+    plank analysed at 4 samples/s): the same frame selection as the video stage
+    (:func:`repcheck.video.sample_frame_indices`), so signals, smoothing and rolling windows see what
+    ``repcheck analyze`` sees. A track already at or below the rate (or ``sample_fps`` None) is returned
+    as it is.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        ``track.fps`` is the rate its samples were taken at.
+    sample_fps : float or None
+
+    Returns
+    -------
+    PoseTrack
+    """
+    if not sample_fps or not track.fps or track.fps <= float(sample_fps) * 1.01:
+        return track
+    keep = sample_frame_indices(len(track.t), float(track.fps), float(sample_fps))
+    return replace(track, image=track.image[keep], t=track.t[keep], fps=float(sample_fps),
+                   world=track.world[keep] if track.world is not None else None)
 
 
 def tqdm_progress(desc: str = "pose") -> _TqdmProgress:

@@ -34,9 +34,7 @@ VERDICT_CASES = [
     ("plank", "hips_sag", "hips_sag", "fault"),
     ("plank", "hips_sag", None, "ok"),
     ("plank", "hips_pike", "hips_pike", "fault"),
-    pytest.param("plank", "hips_pike", None, "ok", marks=pytest.mark.xfail(
-        strict=False, reason="known: a correct plank with a deep tail tuck (7–8 cm) plus MediaPipe's higher "
-        "hip point reads 10–12 cm above the line, at the pike limit (synthetic seed 31)")),
+    ("plank", "hips_pike", None, "ok"),
     ("upper_back_roll", "lower_back_arch", "lower_back_arch", "fault"),
     ("upper_back_roll", "lower_back_arch", None, "ok"),
     ("lumbar_locked_rotation", "hips_move", "hips_move", "fault"),

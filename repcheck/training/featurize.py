@@ -1,8 +1,9 @@
 """Feature tables for training: the judge's own feature extraction applied to labelled examples.
 
 The features are exactly those the analyser computes at run time (``repcheck.judge.segment_features`` for
-reps, ``repcheck.judge.sample_features`` for holds, from ``repcheck.features.compute_signals``), so a
-model trained here scores what ``repcheck analyze`` measures. Both are in standard-body units relative to
+reps, ``repcheck.judge.sample_features`` for holds, from ``repcheck.features.compute_signals``) on the
+samples it would keep (``ExerciseSpec.analysis_fps``, :func:`repcheck.pose.at_sample_rate`), so a model
+trained here scores what ``repcheck analyze`` measures. Both are in standard-body units relative to
 body lines (camera-placement invariant by construction, see :mod:`repcheck.features`).
 
 Rep exercises get one row per ground-truth rep, plus one row per rep found by the analyser's own
@@ -94,6 +95,7 @@ def feature_tables(
     """
     from ..features import compute_signals
     from ..judge import sample_feature_names, sample_features, segment_feature_names, segment_features
+    from ..pose import at_sample_rate
     from ..segment import find_segments
 
     samples = spec.kind == "hold" if samples is None else samples
@@ -108,7 +110,11 @@ def feature_tables(
         smp_meta.setdefault(key, []).append(arr)
 
     for ex in examples:
-        sig = compute_signals(ex.track, spec)
+        # signals at the rate the analyser samples this exercise (rendered examples are 10 fps, the plank
+        # is analysed at 4 samples/s: smoothing and rolling windows must see what they will see at run time)
+        track = at_sample_rate(ex.track, spec.analysis_fps)
+        kept = np.searchsorted(np.asarray(ex.track.t), np.asarray(track.t))  # sample indices into ex.track
+        sig = compute_signals(track, spec)
         t = sig.t
         group = (groups or {}).get(ex.id, ex.group("body"))
         gt = [(k, s) for k, s in enumerate(ex.segments)]
@@ -144,7 +150,8 @@ def feature_tables(
                     vals = ex.sample_values.get(f.id)
                     if vals is None and f.measure in ex.sample_values:
                         vals = ex.sample_values[f.measure]
-                    add_smp(f"value:{f.id}", np.asarray(vals, float)[sl] if vals is not None else np.full(n, np.nan))
+                    add_smp(f"value:{f.id}", np.asarray(vals, float)[kept][sl] if vals is not None
+                            else np.full(n, np.nan))
                     add_smp(f"measured:{f.id}", np.asarray(sig.values[f.measure], float)[sl])
                     for c in ("label", "severity"):
                         add_smp(f"{c}:{f.id}", np.full(n, cols[f"{c}:{f.id}"]))
