@@ -168,10 +168,7 @@ RENDER_CASES = [
     ("plank", "hips_pike", 0.8, {"seconds": 5}, 7100),
     ("upper_back_roll", None, 0.0, {"reps": 3}, 7003),
     ("upper_back_roll", "lower_back_arch", 0.8, {"reps": 3}, 7004),
-    pytest.param("lumbar_locked_rotation", None, 0.0, {"reps": 4}, 7013, marks=pytest.mark.xfail(strict=False, reason=(
-        "one bound 0.62 s off: rep 2 starts 7.40 s, truth 8.02 s (its rise is slow and uneven, so the onset "
-        "extrapolated from it lands in the rest before); found (4.10-7.30, 7.40-11.48, 12.25-15.97, 19.42-22.49 s), "
-        "truth (3.69-7.62, 8.02-11.65, 12.17-16.43, 19.17-22.64 s); counts and sides right"))),
+    ("lumbar_locked_rotation", None, 0.0, {"reps": 4}, 7013),
     ("lumbar_locked_rotation", "hips_move", 0.8, {"reps": 4}, 7014),
     ("glute_bridge", None, 0.0, {"reps": 3}, 7007),
     ("glute_bridge", "lower_back_arch", 0.8, {"reps": 3}, 7008),
