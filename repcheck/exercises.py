@@ -215,8 +215,8 @@ EXERCISES: dict[str, ExerciseSpec] = {
                     id="hips_move",
                     title="Hips move",
                     cue="Stay sitting on your heels: the hips stay still and only the upper back turns.",
-                    measure="hip_drift_cm",
-                    unit="cm the hips move from the start position",
+                    measure="hip_rise_cm",
+                    unit="cm the hips rise off the heels",
                     # Hips lifting off the heels by more than ~5 cm (a side camera sees lift well).
                     boundary=5.0,
                     direction=1,

@@ -76,7 +76,7 @@ RULE_SOFTNESS = {"cm": 1.5, "deg": 2.5}
 _EXTRA_MEASURES: dict[str, tuple[str, ...]] = {
     "plank": (),
     "upper_back_roll": ("thorax_extension",),
-    "lumbar_locked_rotation": ("hip_rise_cm",),
+    "lumbar_locked_rotation": (),
     "glute_bridge": ("hip_height",),
 }
 _STATS = ("p10", "median", "p90", "min", "max", "start", "rise")
