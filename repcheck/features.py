@@ -57,8 +57,9 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``hip_rise_cm``         hips lifting off the heels (locked rotation), cm: the hip's height above the floor the
                         shins lie on, from its sat-back level. Two readings of that floor — the knees and the
                         feet (median of ankles, heels, toes) — each from its own set level
-                        (``HIP_SIT_PCT``), averaged where both exist; vertical image distance does not shrink
-                        when the camera turns round the body (side to 45° behind), unlike the 2-D drift.
+                        (``HIP_SIT_PCT``); the lower of the two where both exist (see :func:`_hip_rise`).
+                        Vertical image distance does not shrink when the camera turns round the body (side
+                        to 45° behind), unlike the 2-D drift.
 """
 
 from __future__ import annotations
@@ -390,8 +391,18 @@ def _hip_rise(above_knees: np.ndarray, above_feet: np.ndarray) -> np.ndarray:
     Returns
     -------
     ndarray of shape (T,)
-        Mean of the two readings, each taken from its ``HIP_SIT_PCT`` percentile over the set; the one
+        The lower of the two readings, each taken from its ``HIP_SIT_PCT`` percentile over the set; the one
         reading where the other is missing; NaN where both are.
+
+    Notes
+    -----
+    Hips lifting off the heels rise above every point of the floor, so both readings rise; a mislocated knee
+    or foot (kneeling hides the feet behind the body from the side, the knees overlap at 45°) moves only
+    one. The lower reading is the lift both agree on. Per-rep AUC (true movement > 5 cm) of a grouped-CV
+    logistic model on the rendered dev reps (168 with the segmenter's matches): knees alone 0.907, mean of
+    the two 0.890, lower of the two 0.979 (per view: high 1.00, oblique 0.90, 45° 1.00, other side 0.99,
+    side 0.95); projected fast-path reps 0.814 / 0.874 / 0.864 (their foot noise reads 10-27 cm on correct
+    reps, which the mean passes on).
     """
     out = []
     for x in (above_knees, above_feet):
@@ -399,7 +410,7 @@ def _hip_rise(above_knees: np.ndarray, above_feet: np.ndarray) -> np.ndarray:
         out.append(x - np.nanpercentile(x, HIP_SIT_PCT) if np.isfinite(x).any() else np.full(x.shape, np.nan))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(np.stack(out), axis=0)
+        return np.nanmin(np.stack(out), axis=0)
 
 
 def _rest_level(x: np.ndarray, fps: float, *, prominence: float = 8.0, tol: float = 6.0,
