@@ -55,7 +55,12 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
                         higher one (the free arm of a rotation to the left); MediaPipe's labels, read at a
                         rep's onset (:func:`repcheck.segment.reps._onset_sides`).
 ``hip_drift_cm``        hip displacement from its rest position relative to the knees (locked rotation).
-``hip_rise_cm``         the upward part of that displacement.
+``hip_rise_cm``         hips lifting off the heels (locked rotation), cm: the hip's height above the floor the
+                        shins lie on, from its sat-back level. Two readings of that floor — the knees and the
+                        feet (median of ankles, heels, toes) — each from its own set level
+                        (``HIP_SIT_PCT``); the lower of the two where both exist (see :func:`_hip_rise`).
+                        Vertical image distance does not shrink when the camera turns round the body (side
+                        to 45° behind), unlike the 2-D drift.
 """
 
 from __future__ import annotations
@@ -135,6 +140,12 @@ MIN_SCALE_FRAC = 0.0002
 #: the floor). Lying prone: 2–4 cm on synthetic ground truth, up to 9 cm with MediaPipe's higher hip
 #: point; a correct plank 20–30 cm.
 HIP_OFF_FLOOR_CM = 11.0
+#: Sat-back level of the locked rotation's hip height: this percentile over the set. Sitting on the heels is
+#: the lowest the hips go, and most of a set is spent there (rest between reps, the rep's start and end).
+#: Against the old level (hip–knee offset where the shoulder line is at rest, a rotation reading) the per-rep
+#: 90th percentile of the lift from it tracked the true hip movement better on the dev tracks: rendered
+#: correlation 0.69 → 0.70, AUC(> 5 cm) 0.91 → 0.91, projected fast tracks 0.44 → 0.61 / 0.77 → 0.86.
+HIP_SIT_PCT = 10.0
 
 #: Weight of the world-landmark angle in ``hip_extension_deg`` (the image angle has the rest). Per rep top
 #: against the true angle on the 36 rendered bridge training clips (72 reps; side, other side, 25° and 45°
@@ -157,6 +168,7 @@ FAULT_LANDMARKS: dict[str, tuple[str, ...]] = {
     "hip_extension_deg": ("shoulders", "hips", "knees"),
     "hip_lift_cm": ("hips", "ankles"),
     "hip_drift_cm": ("hips", "knees"),
+    "hip_rise_cm": ("hips", "knees"),
     "thorax_extension": ("shoulders", "head"),
     "thorax_rotation": ("shoulders",),
 }
@@ -369,6 +381,39 @@ def _choose_side(vis_left: np.ndarray, vis_right: np.ndarray, detected: np.ndarr
             cur = "left"
         side[i] = cur
     return side.astype(str)
+
+
+def _hip_rise(above_knees: np.ndarray, above_feet: np.ndarray) -> np.ndarray:
+    """Hips lifting off the heels: height above the shins' floor from the sat-back level.
+
+    Parameters
+    ----------
+    above_knees, above_feet : ndarray of shape (T,)
+        Hip height above the knees / the feet (cm of the standard body); NaN allowed.
+
+    Returns
+    -------
+    ndarray of shape (T,)
+        The lower of the two readings, each taken from its ``HIP_SIT_PCT`` percentile over the set; the one
+        reading where the other is missing; NaN where both are.
+
+    Notes
+    -----
+    Hips lifting off the heels rise above every point of the floor, so both readings rise; a mislocated knee
+    or foot (kneeling hides the feet behind the body from the side, the knees overlap at 45°) moves only
+    one. The lower reading is the lift both agree on. Per-rep AUC (true movement > 5 cm) of a grouped-CV
+    logistic model on the rendered dev reps (168 with the segmenter's matches): knees alone 0.907, mean of
+    the two 0.890, lower of the two 0.979 (per view: high 1.00, oblique 0.90, 45° 1.00, other side 0.99,
+    side 0.95); projected fast-path reps 0.814 / 0.874 / 0.864 (their foot noise reads 10-27 cm on correct
+    reps, which the mean passes on).
+    """
+    out = []
+    for x in (above_knees, above_feet):
+        x = np.asarray(x, float)
+        out.append(x - np.nanpercentile(x, HIP_SIT_PCT) if np.isfinite(x).any() else np.full(x.shape, np.nan))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmin(np.stack(out), axis=0)
 
 
 def _rest_level(x: np.ndarray, fps: float, *, prominence: float = 8.0, tol: float = 6.0,
@@ -743,7 +788,7 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     dx = values["hip_knee_dx_cm"] - bx
     dy = values["hip_knee_dy_cm"] - by
     values["hip_drift_cm"] = np.hypot(dx, dy)
-    values["hip_rise_cm"] = dy
+    values["hip_rise_cm"] = _hip_rise(values["hip_knee_dy_cm"], values["hip_above_feet_cm"])
     values["thorax_rotation_abs"] = rot
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

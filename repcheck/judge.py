@@ -65,6 +65,10 @@ VISIBLE = 0.5
 #: Median view angle (0 = side-on, 90 = head-on) above which side-view faults cannot be judged. From the
 #: geometry: at 55° the body's depth profile shrinks to < 60 % and a 45° oblique (allowed) stays below.
 HEAD_ON_DEG = 60.0
+#: Camera placement for ``FaultSpec.max_view_deg``: this percentile of ``view_deg`` over the whole set — the
+#: moments the body is most square to the camera (the rest between reps; a rep's turning trunk and hips
+#: widen the view by 5-15°, so a rep's own view would call big hip rotations "camera round").
+PLACEMENT_VIEW_PCT = 25.0
 #: Share of the key landmarks that must be inside the frame (median over the segment).
 MIN_IN_FRAME = 0.75
 #: Holds: a fault counts when the per-sample probability stays above threshold this long (s).
@@ -76,7 +80,7 @@ RULE_SOFTNESS = {"cm": 1.5, "deg": 2.5}
 _EXTRA_MEASURES: dict[str, tuple[str, ...]] = {
     "plank": (),
     "upper_back_roll": ("thorax_extension",),
-    "lumbar_locked_rotation": ("hip_rise_cm",),
+    "lumbar_locked_rotation": (),
     "glute_bridge": ("hip_height",),
 }
 _STATS = ("p10", "median", "p90", "min", "max", "start", "rise")
@@ -439,6 +443,12 @@ def _unsure_reason(signals: Signals, seg: Segment, spec: ExerciseSpec, fault: Fa
         {"front", "behind"} & set(fault.views)
     ):
         return f"camera looks head-on: {fault.title.lower()} cannot be judged; film from the side"
+    placed = signals.quality["view_deg"]
+    if fault.max_view_deg is not None and np.isfinite(placed).any():
+        placement = float(np.nanpercentile(placed, PLACEMENT_VIEW_PCT))
+        if placement > fault.max_view_deg:
+            return (f"camera {placement:.0f}° round from side-on (more than {fault.max_view_deg:.0f}°): "
+                    f"{fault.title.lower()} cannot be judged; film from the side")
     inf = signals.quality["in_frame"][sl]
     if inf.size and np.median(inf) < MIN_IN_FRAME:
         return f"person partly out of frame during the {what}: keep the whole body in view"

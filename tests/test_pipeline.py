@@ -215,8 +215,4 @@ def test_rendered_clip_end_to_end(rendered_clip, exercise, fault, severity, kw, 
         assert verdicts == ["fault" if fault else "ok"]
     else:  # a rep may be unsure, never the opposite of the truth
         wrong = "ok" in verdicts if fault else "fault" in verdicts
-        if wrong and (exercise, fault) == ("lumbar_locked_rotation", "hips_move"):
-            # known (issue #4 open): rep 3 of seed 7014 lifts the hips 6.8 cm (7.2 cm drift in all); MediaPipe's
-            # hip points give 4.0 cm of drift and the model 0.15 — the kneeling hips_move model is the weakest
-            pytest.xfail(f"locked-rotation hips_move verdicts {verdicts} (rep bounds and sides are right)")
         assert not wrong, verdicts
