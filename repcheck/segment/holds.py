@@ -219,7 +219,7 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     # 45° plank 45° bent for one sample, which read as the legs straightening 1 s after they had): a
     # 3-sample running median removes it and leaves monotone movements as they are
     y = _median3(np.minimum(raw, 180.0))
-    fps = signals.fps
+    fps = _sample_rate(signals)
     look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
     k = max(2, int(round(HOLD_BEND_MIN_S * fps)))  # (two samples at least: 4 fps is not smoothed)
     bent = np.nan_to_num(lvl - y, nan=0.0) > HOLD_BEND_DEG
@@ -280,7 +280,7 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
     if names is None or a <= 0 or not all(n in signals.values for n in names):
         return b
     y, floor, posture = (np.asarray(signals.values[n], float) for n in names)
-    look = max(1, int(round(HOLD_REFINE_LOOK_S * signals.fps)))
+    look = max(1, int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
     pre = slice(max(0, a - 2 * look), a)
     with np.errstate(invalid="ignore"):
         lying = (floor[pre] < HOLD_LIE_FLOOR_CM) & (posture[pre] >= HOLD_EXIT)
@@ -297,6 +297,20 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
     if e is None:
         return b
     return int(round(max(min(e, b), a + 1)))
+
+
+def _sample_rate(signals: Signals) -> float:
+    """Mean samples per second of ``signals.t`` (shape (T,), s), for windows given in seconds.
+
+    Not ``signals.fps`` (one over the median interval): 4 samples/s taken from a 10 fps video are 0.3 s and
+    0.2 s apart in turn, whose median is either, so a 3 s window was 10 samples on a third of the rendered
+    training clips and 12 on the rest (the lowering onto the belly then fell outside it: +0.5 s ends).
+    """
+    t = np.asarray(signals.t, float)
+    ok = t[np.isfinite(t)]
+    if ok.size >= 2 and ok[-1] > ok[0]:
+        return float((ok.size - 1) / (ok[-1] - ok[0]))
+    return float(signals.fps)
 
 
 def _median3(y: np.ndarray) -> np.ndarray:
@@ -328,7 +342,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     if not np.isfinite(inner).any():
         return a, b
     med = float(np.nanmedian(inner))
-    fps = signals.fps
+    fps = _sample_rate(signals)
     look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
     k = max(1, int(round(HOLD_STILL_S * fps)))
     yf = np.nan_to_num(y, nan=np.inf)
