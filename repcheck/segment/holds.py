@@ -124,6 +124,8 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         for name in HOLD_REFINE.get(spec.driver, ()):
             a, b = _refine_hold(signals, name, a, b)
         for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw):
+            if after != "inside":
+                pa = _line_reached_start(signals, spec, pa, pb)
             if pb == b:  # not ended by the knees going down: maybe by lying down again
                 pb = _lying_again_end(signals, spec, pa, pb)
             # the legs also straighten when lying down on the belly after the knees went down: a stretch
@@ -297,6 +299,45 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
     if e is None:
         return b
     return int(round(max(min(e, b), a + 1)))
+
+
+#: Holds whose start is where the body reaches its line: (the hips' offset from the body line). A forearm
+#: plank is reached when the hips, rising from lying or kneeling (below the shoulder–ankle line), reach the
+#: line; hips going on up without a pause are a pike set in at the start of the hold, part of the hold (its
+#: fault), not of getting up. Rendered piked planks got in that way started 0.8–1.6 s late, at the top of
+#: the pike (h-plank-2100006/12/21 of a fresh dev set; plank-0000006).
+HOLD_LINE = {"in_plank": "hip_offset_cm"}
+#: The line is reached at this offset (cm): a tucked tail lifts the hips a few cm above a straight line
+#: (ROUTINE.md #8; the synthetic tuck is 2–8 cm, MediaPipe read 2.5–13.4 cm at the true start of correct
+#: and piked rendered planks, median 6.4).
+HOLD_LINE_CM = 5.0
+#: ... looked for only where the hips at the found start are this high (cm): clearly in a pike (its
+#: boundary, 10 cm, plus 5), above every correct or sagging rendered plank's reading there (at most 13.8).
+HOLD_LINE_PIKE_CM = 15.0
+
+
+def _line_reached_start(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> int:
+    """Move a hold's start ``a`` (sample index; the hold ends at ``b``) back to where the hips reached the line.
+
+    Only where the hips at ``a`` are at least ``HOLD_LINE_PIKE_CM`` above the body line (``HOLD_LINE``) and
+    the samples before ``a`` rise without a pause (no step down by ``HOLD_STILL_CM`` or more) from below
+    ``HOLD_LINE_CM``: the start becomes the sample nearest the crossing of ``HOLD_LINE_CM``, but not
+    before ``HOLD_REFINE_LOOK_S`` ahead of ``a``. Returns ``a`` otherwise.
+    """
+    name = HOLD_LINE.get(spec.driver)
+    if name is None or name not in signals.values:
+        return a
+    y = np.asarray(signals.values[name], float)
+    if not y[a] >= HOLD_LINE_PIKE_CM:
+        return a
+    lo = max(0, a - int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
+    j = a
+    while j > lo and y[j - 1] >= HOLD_LINE_CM and y[j - 1] <= y[j] + HOLD_STILL_CM:
+        j -= 1
+    if not (j > 0 and y[j - 1] < HOLD_LINE_CM <= y[j]):
+        return a
+    frac = (HOLD_LINE_CM - y[j - 1]) / (y[j] - y[j - 1])
+    return int(min(j if frac >= 0.5 else j - 1, b))
 
 
 def _sample_rate(signals: Signals) -> float:
