@@ -161,13 +161,6 @@ HOLD_STILL_S = 0.8
 #: Getting into / out of the hold has ended where the refine signal changes at less than this share of
 #: its fastest rate.
 HOLD_TOP_SLOPE_SHARE = 0.25
-#: ... measured from the first local peak of its rate that reaches this share of the fastest (a pike
-#: ramping in straight after getting up makes a second, sometimes faster, burst: fast-path piked planks
-#: started 0.85–1.15 s late when measured from the fastest); getting up also ends where the rate has
-#: fallen below this share of that peak and rises again (the valley before the pike's burst: rendered
-#: piked planks at 4 samples/s slowed to 30–40 % there, not to ``HOLD_TOP_SLOPE_SHARE``, and started
-#: 0.65 s late, plank-0000009, plank-0200015).
-HOLD_FIRST_PEAK_SHARE = 0.5
 
 
 #: Holds that need straight legs (a forearm plank is on the toes; knees on the floor is not a plank): the
@@ -482,20 +475,9 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     v = np.diff(z[base_i : top_i + 1])
     if not np.isfinite(v).all():
         return None
-    # getting up: the first burst of speed (a local maximum reaching HOLD_FIRST_PEAK_SHARE of the fastest):
-    # getting up into a plank and a pike ramping in right after it are two bursts, the faster may be the
-    # second (getting down: the fastest, as a slow sag before it is not part of getting down)
-    peaks = np.flatnonzero((v >= HOLD_FIRST_PEAK_SHARE * v.max()) & (v >= np.r_[-np.inf, v[:-1]])
-                           & (v >= np.r_[v[1:], -np.inf]))
-    steep = int(peaks[0]) if peaks.size and forward else int(np.argmax(v))
-    w = v[steep:]
-    slow = w < HOLD_TOP_SLOPE_SHARE * v[steep]
-    if forward:  # ... or, getting up, where the first burst has slowed and a second one as fast (a pike) sets
-        # in, with the hips past half of the whole rise (a pike adds less than getting up: 10-20 cm of 30-40)
-        later_max = np.r_[np.maximum.accumulate(w[::-1])[::-1][1:], -np.inf]  # fastest rate after each step
-        past_half = z[base_i + steep : top_i] - z[base_i] >= HOLD_FIRST_PEAK_SHARE * (z[top_i] - z[base_i])
-        slow |= ((w < HOLD_FIRST_PEAK_SHARE * v[steep]) & (np.r_[w[1:], -np.inf] > w) & (later_max >= v[steep])
-                 & past_half)
+    # (a pike ramping in right after getting up is cut off at the body line: :func:`_line_reached_start`)
+    steep = int(np.argmax(v))
+    slow = v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep]
     slow = np.flatnonzero(slow)
     if slow.size:
         top_i = base_i + steep + int(slow[0])
