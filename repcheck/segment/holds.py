@@ -123,7 +123,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         a_raw, long_enough = a, t[b] - t[a] >= min_hold
         for name in HOLD_REFINE.get(spec.driver, ()):
             a, b = _refine_hold(signals, name, a, b)
-        for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw):
+        for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw, merge_gap_s=merge_gap_s):
             if after != "inside":
                 pa = _line_reached_start(signals, spec, pa, pb)
             if pb == b:  # not ended by the knees going down: maybe by lying down again
@@ -183,7 +183,8 @@ HOLD_KNEEL_DEG = 30.0
 
 
 def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *,
-                         a_min: int | None = None) -> list[tuple[int, int, str]]:
+                         a_min: int | None = None,
+                         merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> list[tuple[int, int, str]]:
     """Split a hold ``a..b`` (sample indices, inclusive) where the legs bend (``HOLD_BEND``).
 
     Bends are runs of at least ``HOLD_BEND_MIN_S`` where the signal is ``HOLD_BEND_DEG`` below its median
@@ -193,7 +194,9 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     extrapolated from the steep part, :func:`_eased_end`). Bounds only move inward, except that a hold
     got into from kneeling (a bend of ``HOLD_KNEEL_DEG`` or more) starts where the legs have straightened
     even if that is before ``a`` (the hips still rising then is a pike setting in), but not before
-    ``a_min`` (default ``a``).
+    ``a_min`` (default ``a``). A bend inside the hold whose legs straighten again within ``merge_gap_s``
+    (s; None: any bend splits), in position on both sides (``spec.driver`` at ``HOLD_ENTER``), does not
+    split it.
 
     Returns
     -------
@@ -218,8 +221,22 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
     k = max(2, int(round(HOLD_BEND_MIN_S * fps)))  # (two samples at least: 4 fps is not smoothed)
     bent = np.nan_to_num(lvl - y, nan=0.0) > HOLD_BEND_DEG
+    t = signals.t
     bends = [(int(r0), int(r1) - 1) for r0, r1 in _runs(bent)
              if r1 - r0 >= k and r1 - 1 >= a - look and r0 <= b]
+    # a bend inside the hold that straightens again within ``merge_gap_s``, in position (the driver score at
+    # ``HOLD_ENTER``) just before and after it, is not the knees going down and back up (as a drop of the
+    # score that short does not split a hold): MediaPipe mislocated the knee and foot of a rendered 45° plank
+    # for 0.5 s at 4 samples/s (h-plank-2100007), which split its hold in two. (Knees down and then lying
+    # prone straightens the legs as quickly, but the hips are then on the floor: out of position.)
+    if merge_gap_s is not None:
+        score = np.nan_to_num(np.asarray(signals.values[spec.driver], float), nan=0.0)
+
+        def brief(r0: int, r1: int) -> bool:
+            return (a < r0 and r1 < b and t[r1] - t[r0] < merge_gap_s and score[r0 - 1] >= HOLD_ENTER
+                    and float(np.max(score[r1 + 1 : r1 + 1 + k])) >= HOLD_ENTER)
+
+        bends = [(r0, r1) for r0, r1 in bends if not brief(r0, r1)]
     pieces: list[tuple[int, int, str]] = []
     lo, after = a, ""
     for r0, r1 in bends:
