@@ -241,12 +241,12 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     lo, after = a, ""
     for r0, r1 in bends:
         if r0 > lo:  # straight legs from lo until this bend
-            e = _eased_end(y, r0, look, forward=False)
+            e = _eased_end(y, r0, look, forward=False, t=t)
             hi = min(r0 - 1, b if e is None else int(round(e)))
             if hi > lo:
                 pieces.append((lo, hi, after))
         after = "inside" if r0 >= a else "before"
-        s = _eased_end(y, r1, look, forward=True)
+        s = _eased_end(y, r1, look, forward=True, t=t)
         up = r1 + 1 if s is None else max(r1 + 1, int(round(s)))
         # as deep as kneeling for ``HOLD_BEND_MIN_S`` at least (one mislocated knee point is not kneeling:
         # lying prone at 45° read 37° bent for one sample, 23-25° around it)
@@ -305,7 +305,7 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
     rest = float(np.nanmedian(y[m : b + 1]))
     if not rest <= lie + HOLD_LIE_TOL_CM or not y[m] <= np.nanmin(y[a : b + 1]):
         return b
-    e = _eased_end(y, m, look, forward=False, min_rise=HOLD_LIE_MIN_DROP_CM)
+    e = _eased_end(y, m, look, forward=False, min_rise=HOLD_LIE_MIN_DROP_CM, t=signals.t)
     if e is None:
         return b
     return int(round(max(min(e, b), a + 1)))
@@ -437,8 +437,8 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     # The fall only down to a resting level below the hold's own: a deep sag's hips wander 5-8 cm inside
     # the hold (45° views), which is not getting down (the end of such a hold is the knees going down); a
     # deep sag's rise into the hold is clear (it sags after the rise), so the rise is always looked for
-    a1 = _eased_end(y, a0, look, forward=True)
-    b1 = _eased_end(y, b0, look, forward=False) if fall_out else None
+    a1 = _eased_end(y, a0, look, forward=True, t=signals.t)
+    b1 = _eased_end(y, b0, look, forward=False, t=signals.t) if fall_out else None
     a = a if a1 is None else int(round(min(max(a1, a0), b0)))
     b = b if b1 is None else int(round(max(min(b1, b0), a0)))
     if b - a < 1:
@@ -464,14 +464,15 @@ def _last_rest_before_rise(y: np.ndarray, a: int, b: int, last: int, rest: float
 
 
 def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
-               min_rise: float = HOLD_REFINE_MIN_DROP) -> float | None:
+               min_rise: float = HOLD_REFINE_MIN_DROP, t: np.ndarray | None = None) -> float | None:
     """Where the rise into a hold ends (``forward``) / the fall out of it starts, as a fractional index.
 
     The rise runs from the lowest point within ``look`` samples of ``i0`` toward the highest point within
     ``look`` samples inside the hold, up to where it slows to ``HOLD_TOP_SLOPE_SHARE`` of its fastest
     (the top: before a sag or pike sets in); its end is extrapolated from the
     crossings of ``REP_ONSET_LEVELS`` of the rise by ``REP_ONSET_EXTRAP`` of their spacing. None when
-    the rise is smaller than ``min_rise`` (default ``HOLD_REFINE_MIN_DROP``) or has NaN in it.
+    the rise is smaller than ``min_rise`` (default ``HOLD_REFINE_MIN_DROP``) or has NaN in it. ``t`` (shape
+    (T,), s), when given, makes the rates per second rather than per sample.
     """
     n = y.size
     z = y if forward else y[::-1]
@@ -490,11 +491,17 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     # the top is where getting up stops: the rise slows to HOLD_TOP_SLOPE_SHARE of its steepest (a fault
     # ramping in right after, like the hips going on up into a pike, is not part of getting up)
     v = np.diff(z[base_i : top_i + 1])
+    if t is not None:  # per second: samples taken from a video at another rate are unevenly spaced (4/s from
+        # 10 fps: 0.3 s and 0.2 s in turn), so a step per sample is 1.5× faster or slower for no movement
+        tz = np.asarray(t, float) if forward else -np.asarray(t, float)[::-1]
+        v = v / np.diff(tz[base_i : top_i + 1])
     if not np.isfinite(v).all():
         return None
     # (a pike ramping in right after getting up is cut off at the body line: :func:`_line_reached_start`)
     steep = int(np.argmax(v))
-    slow = v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep]
+    # slow over two steps: one sample of a stalled landmark inside a fall is not its end
+    v2 = np.r_[0.5 * (v[:-1] + v[1:]), v[-1:]]
+    slow = v2[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep]
     slow = np.flatnonzero(slow)
     if slow.size:
         top_i = base_i + steep + int(slow[0])
