@@ -267,6 +267,10 @@ HOLD_LIE = {"in_plank": ("hip_offset_cm", "hip_floor_cm", "plank_posture")}
 #: The hips are back at the lying level when within this (cm) of it: the lying level before and after a
 #: hold differed by -0.2..+0.5 cm on those clips (MediaPipe's hip point rests where it rested).
 HOLD_LIE_TOL_CM = 1.0
+#: ... or when down at least this share of the way from the hold's level to it: a recording may stop
+#: before the hips have settled (a rendered 45° deep sag lowered onto the belly 1.9 s before the end was
+#: 1.2 cm short of its lying level, 70 % of the way down, and ran on 1.9 s to the end; h-plank-2100008).
+HOLD_LIE_SHARE = 0.5
 #: ... and lowering onto it counts from a drop of this much (cm): the drop on those clips was 1.5–4 cm; the
 #: hip point moves 0.2–0.5 cm between samples in a still synthetic hold (breathing, sway).
 HOLD_LIE_MIN_DROP_CM = 1.0
@@ -299,11 +303,12 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
     if not lying.any():
         return b
     lie = float(np.nanmedian(y[pre][lying]))
-    if not np.nanmedian(y[a : b + 1]) > lie + HOLD_LIE_TOL_CM:  # held no higher than lying: not a lying level
+    held = float(np.nanmedian(y[a : b + 1]))
+    if not held > lie + HOLD_LIE_TOL_CM:  # held no higher than lying: not a lying level
         return b
     m = max(a, b - look) + int(np.nanargmin(y[max(a, b - look) : b + 1])) if np.isfinite(y[a : b + 1]).any() else b
     rest = float(np.nanmedian(y[m : b + 1]))
-    if not rest <= lie + HOLD_LIE_TOL_CM or not y[m] <= np.nanmin(y[a : b + 1]):
+    if not rest <= lie + max(HOLD_LIE_TOL_CM, HOLD_LIE_SHARE * (held - lie)) or not y[m] <= np.nanmin(y[a : b + 1]):
         return b
     e = _eased_end(y, m, look, forward=False, min_rise=HOLD_LIE_MIN_DROP_CM, t=signals.t)
     if e is None:
