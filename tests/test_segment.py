@@ -160,8 +160,8 @@ class TestFindHolds:
     @pytest.mark.parametrize("view", ["side", "other_side", "oblique45"])
     @pytest.mark.parametrize("seed", [41, 48, 52, 53])
     def test_pike_hold_starts_when_the_body_is_up(self, seed, view):
-        """A pike ramps in right after getting up: the hold starts where getting up ends (the first burst of
-        the hips' rise, or the legs straightening after kneeling), not at the top of the pike."""
+        """A pike ramps in right after getting up: the hold starts where getting up ends (the hips reaching
+        the body line, or the legs straightening after kneeling), not at the top of the pike."""
         track, motion = synth_track("plank", "hips_pike", 0.8, seed=seed, seconds=5, view=view)
         segs, _ = find_holds(compute_signals(track, "plank"), "plank")
         truth = motion.segments[0]

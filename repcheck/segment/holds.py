@@ -1,10 +1,12 @@
 """Holds: the stretches where the body is in the exercise's position (the plank).
 
 The exercise's "in position" score (``spec.driver``, 0..1) with hysteresis finds them; their bounds are
-refined on the hips (getting up / lowering) and, for the plank, cut where the legs bend toward the floor
-(knees going down to the floor ends a plank, also a deep sag whose hips are as low as lying down), or
-where the hips start back down to the level they had lying before the hold (a deep sag lowered straight
-onto the belly).
+refined on the hips (getting up / lowering) and, for the plank, start no later than the hips reach the
+body line (hips going on up into a pike are the hold's fault, not getting up), and are cut where the legs
+bend toward the floor (knees going down to the floor ends a plank, also a deep sag whose hips are as low as
+lying down), or where the hips start back down toward the level they had lying before the hold (a deep
+sag lowered straight onto the belly). Windows and rates are per second of the samples' own times
+(samples taken from a video at another rate are unevenly spaced).
 """
 
 from __future__ import annotations
