@@ -506,9 +506,7 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
         return None
     # (a pike ramping in right after getting up is cut off at the body line: :func:`_line_reached_start`)
     steep = int(np.argmax(v))
-    # slow over two steps: one sample of a stalled landmark inside a fall is not its end
-    v2 = np.r_[0.5 * (v[:-1] + v[1:]), v[-1:]]
-    slow = v2[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep]
+    slow = v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep]
     slow = np.flatnonzero(slow)
     if slow.size:
         top_i = base_i + steep + int(slow[0])
