@@ -125,6 +125,9 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         a_raw, long_enough = a, t[b] - t[a] >= min_hold
         for name in HOLD_REFINE.get(spec.driver, ()):
             a, b = _refine_hold(signals, name, a, b)
+        for name, lowest in HOLD_REFINE_END.get(spec.driver, ()):
+            if name in signals.values and np.nanmedian(signals.values[name][a : b + 1]) >= lowest:
+                a, b = _refine_hold(signals, name, a, b, start=False)
         for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw, merge_gap_s=merge_gap_s):
             if after != "inside":
                 pa = _line_reached_start(signals, spec, pa, pb)
@@ -148,6 +151,14 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
 #: getting into a plank takes 1–2.5 s, and the hold counts from when the hips are up and still; a sag
 #: part-way through (hips sinking slowly, then held) does not end it, the final lowering does.
 HOLD_REFINE = {"in_plank": ("hip_floor_cm",)}
+#: Holds whose end is also refined on a second signal (the same way; the earlier end wins), where the hold's
+#: median of it is at least the given level: lowering out of a plank takes the hips down off the body line
+#: (the hip offset) while, at 45°, MediaPipe's elbows and ankles may keep the elbow–ankle floor line level
+#: with the hips for 0.5–1 s (a rendered 45° plank lowered onto the belly ended 0.86 s late on the floor line
+#: alone, h-plank-2200017 of a second fresh dev set). Only for holds with the hips on the line (no sag: the
+#: hips_sag boundary, -3 cm): a deep sag's hips wander 5–8 cm below it, which is not getting down (a fast-path
+#: 45° deep sag ended 1.4 s early).
+HOLD_REFINE_END = {"in_plank": (("hip_offset_cm", -3.0),)}
 #: Band (cm) above the resting level (hips on the floor) that still counts as resting.
 HOLD_REST_BAND = 5.0
 #: ... or this share of the hold's height above the resting level, whichever is larger.
@@ -385,13 +396,13 @@ def _median3(y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]:
+def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = True) -> tuple[int, int]:
     """Move a hold's bounds in to where the body has arrived in position and is still.
 
     From the bound, skip samples at the resting level (``HOLD_REST_BAND`` above the minimum near the
     bound), then until the signal has been still (moving less than ``HOLD_STILL_CM``) for
     ``HOLD_STILL_S``. Only when the signal drops by more than
-    ``HOLD_REFINE_MIN_DROP`` beyond the bound.
+    ``HOLD_REFINE_MIN_DROP`` beyond the bound. ``start`` False leaves the start as it is (the end only).
     """
     if name not in signals.values:
         return a, b
@@ -412,7 +423,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     a0, b0 = a, b
     fall_out = False  # the hold's level is clearly above the resting level after it
     pre = y[max(0, a - look) : a + look]
-    if np.isfinite(pre).any():
+    if start and np.isfinite(pre).any():
         base = float(np.nanmin(pre))
         if med - base > HOLD_REFINE_MIN_DROP:
             band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
@@ -444,7 +455,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     # The fall only down to a resting level below the hold's own: a deep sag's hips wander 5-8 cm inside
     # the hold (45° views), which is not getting down (the end of such a hold is the knees going down); a
     # deep sag's rise into the hold is clear (it sags after the rise), so the rise is always looked for
-    a1 = _eased_end(y, a0, look, forward=True, t=signals.t)
+    a1 = _eased_end(y, a0, look, forward=True, t=signals.t) if start else None
     b1 = _eased_end(y, b0, look, forward=False, t=signals.t) if fall_out else None
     a = a if a1 is None else int(round(min(max(a1, a0), b0)))
     b = b if b1 is None else int(round(max(min(b1, b0), a0)))
