@@ -440,9 +440,10 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
             i = _last_rest_before_rise(y, a, b, min(b, a + look), base + band)
             while i < b and not (y[i] > base + band):  # skip the resting (lying) level, then the movement up,
                 i += 1
+            j = i
             while i < b and not still(i, i + k):  # ... to the first still moment
                 i += 1
-            a = i
+            a = i if i - j <= look else j  # (getting up lasts less than ``HOLD_REFINE_LOOK_S``)
     post = y[max(a, b - look + 1) : min(n, b + 1 + look)]
     if np.isfinite(post).any():
         base = float(np.nanmin(post))
@@ -453,9 +454,11 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
             band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
             while i > a and not (y[i] > base + band):
                 i -= 1
+            j = i
             while i > a and not still(i - k + 1, i + 1):
                 i -= 1
-            b = i
+            b = i if j - i <= look else j  # (getting down lasts less than ``HOLD_REFINE_LOOK_S``: a hold whose
+            # signal is never still for that long before it, a wandering sag or pike, is not walked back over)
     if b - a < 1:  # never refine a hold away
         return a0, b0
     # the stillness test ends a bound in the eased tail of getting up / the first moment of getting down;
@@ -463,7 +466,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
     # The fall only down to a resting level below the hold's own: a deep sag's hips wander 5-8 cm inside
     # the hold (45° views), which is not getting down (the end of such a hold is the knees going down); a
     # deep sag's rise into the hold is clear (it sags after the rise), so the rise is always looked for
-    # ... a movement that covers ``HOLD_EASE_MIN_SHARE`` of the way between the resting level and the hold's
+    # ... where the steep part covers ``HOLD_EASE_MIN_SHARE`` of the way between resting and the hold's level
     a1 = _eased_end(y, a0, look, forward=True, t=signals.t,
                     min_rise=max(HOLD_REFINE_MIN_DROP, HOLD_EASE_MIN_SHARE * drop_in)) if start else None
     b1 = _eased_end(y, b0, look, forward=False, t=signals.t,
