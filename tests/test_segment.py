@@ -160,8 +160,8 @@ class TestFindHolds:
     @pytest.mark.parametrize("view", ["side", "other_side", "oblique45"])
     @pytest.mark.parametrize("seed", [41, 48, 52, 53])
     def test_pike_hold_starts_when_the_body_is_up(self, seed, view):
-        """A pike ramps in right after getting up: the hold starts where getting up ends (the first burst of
-        the hips' rise, or the legs straightening after kneeling), not at the top of the pike."""
+        """A pike ramps in right after getting up: the hold starts where getting up ends (the hips reaching
+        the body line, or the legs straightening after kneeling), not at the top of the pike."""
         track, motion = synth_track("plank", "hips_pike", 0.8, seed=seed, seconds=5, view=view)
         segs, _ = find_holds(compute_signals(track, "plank"), "plank")
         truth = motion.segments[0]
@@ -179,6 +179,37 @@ class TestFindHolds:
         knee -= 40.0 * np.clip(np.minimum(t - 12.0, 16.0 - t) / 0.5, 0.0, 1.0)  # bent 12.5-15.5 s
         segs, _ = find_holds(_signals(t, in_plank=x, plank_posture=x, knee_floor_angle_deg=knee), "plank")
         assert [(round(s.start_s), round(s.end_s)) for s in segs] == [(2, 12), (16, 28)]
+
+    def test_a_moment_of_mislocated_knees_does_not_split_a_hold(self):
+        """MediaPipe putting the knee 80° bent for 0.5 s inside a hold (a rendered 45° plank at 4 samples/s)
+        while the body stays in position is not the knees going down: one hold, not two."""
+        t = np.arange(120) * 0.25
+        x = ((t >= 2.0) & (t < 28.0)).astype(float)
+        knee = np.full(t.size, 172.0)
+        knee[(t >= 14.0) & (t <= 14.5)] = [90.0, 150.0, 152.0]
+        segs, _ = find_holds(_signals(t, in_plank=x, plank_posture=x, knee_floor_angle_deg=knee), "plank")
+        assert [(round(s.start_s), round(s.end_s)) for s in segs] == [(2, 28)]
+
+    def test_pike_got_into_from_lying_starts_when_the_hips_reach_the_body_line(self):
+        """Getting up from lying (1.5 s) straight into a pike (1 s more), at 4 samples/s taken 0.3 s and 0.2 s
+        apart as from a 10 fps video, blurred over 3 samples as MediaPipe's tracking blurs the pause between
+        the two: the hold starts where the hips reach the body line, not at the pike's top (before: +1.0 s)."""
+        t = np.cumsum(np.r_[0.0, np.tile([0.3, 0.2], 40)])
+
+        def ease(u: np.ndarray) -> np.ndarray:
+            return 0.5 - 0.5 * np.cos(np.pi * np.clip(u, 0.0, 1.0))
+
+        def blur(y: np.ndarray) -> np.ndarray:
+            return np.convolve(np.r_[y[0], y, y[-1]], np.ones(3) / 3, "valid")
+
+        up, pike = ease((t - 2.0) / 1.5), ease((t - 3.5) / 1.0)
+        offset = blur(-15.0 + 20.0 * up + 20.0 * pike)  # lying -15 cm, the body line (+5) at 3.5 s, pike +25
+        floor = blur(3.0 + 22.0 * up + 15.0 * pike)
+        x = np.where(floor > 11.0, 1.0, 0.0)
+        segs, _ = find_holds(_signals(t, in_plank=x, plank_posture=np.ones(t.size), hip_floor_cm=floor,
+                                      hip_offset_cm=offset, knee_floor_angle_deg=np.full(t.size, 172.0)), "plank")
+        assert len(segs) == 1
+        assert segs[0].start_s == pytest.approx(3.5, abs=0.3)
 
     def test_fully_sagged_plank_still_found(self):
         """At severity 1 the hips hang near the floor (like lying down): the posture fallback finds it."""

@@ -43,5 +43,5 @@ def test_plank_holds_bounded_on_rendered_sets_at_the_analysis_rate():
     """Holds got into from kneeling or lying and left knees first or onto the belly, 4 samples/s."""
     s = _summary("plank")
     assert s["counts_exact"] == s["clips"], s["wrong_counts"]
-    assert s["within_1_s"] >= 0.95 and s["within_0_5_s"] >= 0.85, s["worst"][:5]
-    assert s["max_s"] <= 1.5, s["worst"][:3]
+    assert s["within_1_s"] >= 0.98 and s["within_0_5_s"] >= 0.9, s["worst"][:5]  # 1.0 and 0.938 measured
+    assert s["max_s"] <= 1.2, s["worst"][:3]  # 0.94 s measured

@@ -1,10 +1,12 @@
 """Holds: the stretches where the body is in the exercise's position (the plank).
 
 The exercise's "in position" score (``spec.driver``, 0..1) with hysteresis finds them; their bounds are
-refined on the hips (getting up / lowering) and, for the plank, cut where the legs bend toward the floor
-(knees going down to the floor ends a plank, also a deep sag whose hips are as low as lying down), or
-where the hips start back down to the level they had lying before the hold (a deep sag lowered straight
-onto the belly).
+refined on the hips (getting up / lowering) and, for the plank, start no later than the hips reach the
+body line (hips going on up into a pike are the hold's fault, not getting up), and are cut where the legs
+bend toward the floor (knees going down to the floor ends a plank, also a deep sag whose hips are as low as
+lying down), or where the hips start back down toward the level they had lying before the hold (a deep
+sag lowered straight onto the belly). Windows and rates are per second of the samples' own times
+(samples taken from a video at another rate are unevenly spaced).
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ HOLD_MERGE_GAP_S = 1.0
 #: one exercise kind does not move the other.
 HOLD_EASE_LEVELS = (0.2, 0.8)
 HOLD_EASE_EXTRAP = 0.7
+#: ... used only where that movement covers at least this share of the way between the resting level and
+#: the hold's level: getting down is one movement from the one to the other; a burst covering less is a
+#: piece of it (a rendered piked plank lowered onto the belly over 2 s ended 0.9 s late, extrapolated from
+#: its last 30 % as the body flopped flat, h-plank-2300006 of a third fresh dev set).
+HOLD_EASE_MIN_SHARE = 0.5
 
 
 def find_holds(
@@ -123,7 +130,12 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         a_raw, long_enough = a, t[b] - t[a] >= min_hold
         for name in HOLD_REFINE.get(spec.driver, ()):
             a, b = _refine_hold(signals, name, a, b)
-        for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw):
+        for name, lowest in HOLD_REFINE_END.get(spec.driver, ()):
+            if name in signals.values and np.nanmedian(signals.values[name][a : b + 1]) >= lowest:
+                a, b = _refine_hold(signals, name, a, b, start=False)
+        for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw, merge_gap_s=merge_gap_s):
+            if after != "inside":
+                pa = _line_reached_start(signals, spec, pa, pb)
             if pb == b:  # not ended by the knees going down: maybe by lying down again
                 pb = _lying_again_end(signals, spec, pa, pb)
             # the legs also straighten when lying down on the belly after the knees went down: a stretch
@@ -144,6 +156,14 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
 #: getting into a plank takes 1–2.5 s, and the hold counts from when the hips are up and still; a sag
 #: part-way through (hips sinking slowly, then held) does not end it, the final lowering does.
 HOLD_REFINE = {"in_plank": ("hip_floor_cm",)}
+#: Holds whose end is also refined on a second signal (the same way; the earlier end wins), where the hold's
+#: median of it is at least the given level: lowering out of a plank takes the hips down off the body line
+#: (the hip offset) while, at 45°, MediaPipe's elbows and ankles may keep the elbow–ankle floor line level
+#: with the hips for 0.5–1 s (a rendered 45° plank lowered onto the belly ended 0.86 s late on the floor line
+#: alone, h-plank-2200017 of a second fresh dev set). Only for holds with the hips on the line (no sag: the
+#: hips_sag boundary, -3 cm): a deep sag's hips wander 5–8 cm below it, which is not getting down (a fast-path
+#: 45° deep sag ended 1.4 s early).
+HOLD_REFINE_END = {"in_plank": (("hip_offset_cm", -3.0),)}
 #: Band (cm) above the resting level (hips on the floor) that still counts as resting.
 HOLD_REST_BAND = 5.0
 #: ... or this share of the hold's height above the resting level, whichever is larger.
@@ -159,13 +179,6 @@ HOLD_STILL_S = 0.8
 #: Getting into / out of the hold has ended where the refine signal changes at less than this share of
 #: its fastest rate.
 HOLD_TOP_SLOPE_SHARE = 0.25
-#: ... measured from the first local peak of its rate that reaches this share of the fastest (a pike
-#: ramping in straight after getting up makes a second, sometimes faster, burst: fast-path piked planks
-#: started 0.85–1.15 s late when measured from the fastest); getting up also ends where the rate has
-#: fallen below this share of that peak and rises again (the valley before the pike's burst: rendered
-#: piked planks at 4 samples/s slowed to 30–40 % there, not to ``HOLD_TOP_SLOPE_SHARE``, and started
-#: 0.65 s late, plank-0000009, plank-0200015).
-HOLD_FIRST_PEAK_SHARE = 0.5
 
 
 #: Holds that need straight legs (a forearm plank is on the toes; knees on the floor is not a plank): the
@@ -188,7 +201,8 @@ HOLD_KNEEL_DEG = 30.0
 
 
 def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *,
-                         a_min: int | None = None) -> list[tuple[int, int, str]]:
+                         a_min: int | None = None,
+                         merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> list[tuple[int, int, str]]:
     """Split a hold ``a..b`` (sample indices, inclusive) where the legs bend (``HOLD_BEND``).
 
     Bends are runs of at least ``HOLD_BEND_MIN_S`` where the signal is ``HOLD_BEND_DEG`` below its median
@@ -198,7 +212,9 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     extrapolated from the steep part, :func:`_eased_end`). Bounds only move inward, except that a hold
     got into from kneeling (a bend of ``HOLD_KNEEL_DEG`` or more) starts where the legs have straightened
     even if that is before ``a`` (the hips still rising then is a pike setting in), but not before
-    ``a_min`` (default ``a``).
+    ``a_min`` (default ``a``). A bend inside the hold whose legs straighten again within ``merge_gap_s``
+    (s; None: any bend splits), in position on both sides (``spec.driver`` at ``HOLD_ENTER``), does not
+    split it.
 
     Returns
     -------
@@ -219,22 +235,36 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     # 45° plank 45° bent for one sample, which read as the legs straightening 1 s after they had): a
     # 3-sample running median removes it and leaves monotone movements as they are
     y = _median3(np.minimum(raw, 180.0))
-    fps = signals.fps
+    fps = _sample_rate(signals)
     look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
     k = max(2, int(round(HOLD_BEND_MIN_S * fps)))  # (two samples at least: 4 fps is not smoothed)
     bent = np.nan_to_num(lvl - y, nan=0.0) > HOLD_BEND_DEG
+    t = signals.t
     bends = [(int(r0), int(r1) - 1) for r0, r1 in _runs(bent)
              if r1 - r0 >= k and r1 - 1 >= a - look and r0 <= b]
+    # a bend inside the hold that straightens again within ``merge_gap_s``, in position (the driver score at
+    # ``HOLD_ENTER``) just before and after it, is not the knees going down and back up (as a drop of the
+    # score that short does not split a hold): MediaPipe mislocated the knee and foot of a rendered 45° plank
+    # for 0.5 s at 4 samples/s (h-plank-2100007), which split its hold in two. (Knees down and then lying
+    # prone straightens the legs as quickly, but the hips are then on the floor: out of position.)
+    if merge_gap_s is not None:
+        score = np.nan_to_num(np.asarray(signals.values[spec.driver], float), nan=0.0)
+
+        def brief(r0: int, r1: int) -> bool:
+            return (a < r0 and r1 < b and t[r1] - t[r0] < merge_gap_s and score[r0 - 1] >= HOLD_ENTER
+                    and float(np.max(score[r1 + 1 : r1 + 1 + k])) >= HOLD_ENTER)
+
+        bends = [(r0, r1) for r0, r1 in bends if not brief(r0, r1)]
     pieces: list[tuple[int, int, str]] = []
     lo, after = a, ""
     for r0, r1 in bends:
         if r0 > lo:  # straight legs from lo until this bend
-            e = _eased_end(y, r0, look, forward=False)
+            e = _eased_end(y, r0, look, forward=False, t=t)
             hi = min(r0 - 1, b if e is None else int(round(e)))
             if hi > lo:
                 pieces.append((lo, hi, after))
         after = "inside" if r0 >= a else "before"
-        s = _eased_end(y, r1, look, forward=True)
+        s = _eased_end(y, r1, look, forward=True, t=t)
         up = r1 + 1 if s is None else max(r1 + 1, int(round(s)))
         # as deep as kneeling for ``HOLD_BEND_MIN_S`` at least (one mislocated knee point is not kneeling:
         # lying prone at 45° read 37° bent for one sample, 23-25° around it)
@@ -255,6 +285,10 @@ HOLD_LIE = {"in_plank": ("hip_offset_cm", "hip_floor_cm", "plank_posture")}
 #: The hips are back at the lying level when within this (cm) of it: the lying level before and after a
 #: hold differed by -0.2..+0.5 cm on those clips (MediaPipe's hip point rests where it rested).
 HOLD_LIE_TOL_CM = 1.0
+#: ... or when down at least this share of the way from the hold's level to it: a recording may stop
+#: before the hips have settled (a rendered 45° deep sag lowered onto the belly 1.9 s before the end was
+#: 1.2 cm short of its lying level, 70 % of the way down, and ran on 1.9 s to the end; h-plank-2100008).
+HOLD_LIE_SHARE = 0.5
 #: ... and lowering onto it counts from a drop of this much (cm): the drop on those clips was 1.5–4 cm; the
 #: hip point moves 0.2–0.5 cm between samples in a still synthetic hold (breathing, sway).
 HOLD_LIE_MIN_DROP_CM = 1.0
@@ -280,23 +314,77 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
     if names is None or a <= 0 or not all(n in signals.values for n in names):
         return b
     y, floor, posture = (np.asarray(signals.values[n], float) for n in names)
-    look = max(1, int(round(HOLD_REFINE_LOOK_S * signals.fps)))
+    look = max(1, int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
     pre = slice(max(0, a - 2 * look), a)
     with np.errstate(invalid="ignore"):
         lying = (floor[pre] < HOLD_LIE_FLOOR_CM) & (posture[pre] >= HOLD_EXIT)
     if not lying.any():
         return b
     lie = float(np.nanmedian(y[pre][lying]))
-    if not np.nanmedian(y[a : b + 1]) > lie + HOLD_LIE_TOL_CM:  # held no higher than lying: not a lying level
+    held = float(np.nanmedian(y[a : b + 1]))
+    if not held > lie + HOLD_LIE_TOL_CM:  # held no higher than lying: not a lying level
         return b
     m = max(a, b - look) + int(np.nanargmin(y[max(a, b - look) : b + 1])) if np.isfinite(y[a : b + 1]).any() else b
     rest = float(np.nanmedian(y[m : b + 1]))
-    if not rest <= lie + HOLD_LIE_TOL_CM or not y[m] <= np.nanmin(y[a : b + 1]):
+    if not rest <= lie + max(HOLD_LIE_TOL_CM, HOLD_LIE_SHARE * (held - lie)) or not y[m] <= np.nanmin(y[a : b + 1]):
         return b
-    e = _eased_end(y, m, look, forward=False, min_rise=HOLD_LIE_MIN_DROP_CM)
+    e = _eased_end(y, m, look, forward=False, min_rise=HOLD_LIE_MIN_DROP_CM, t=signals.t)
     if e is None:
         return b
     return int(round(max(min(e, b), a + 1)))
+
+
+#: Holds whose start is where the body reaches its line: (the hips' offset from the body line). A forearm
+#: plank is reached when the hips, rising from lying or kneeling (below the shoulder–ankle line), reach the
+#: line; hips going on up without a pause are a pike set in at the start of the hold, part of the hold (its
+#: fault), not of getting up. Rendered piked planks got in that way started 0.8–1.6 s late, at the top of
+#: the pike (h-plank-2100006/12/21 of a fresh dev set; plank-0000006).
+HOLD_LINE = {"in_plank": "hip_offset_cm"}
+#: The line is reached at this offset (cm): a tucked tail lifts the hips a few cm above a straight line
+#: (ROUTINE.md #8; the synthetic tuck is 2–8 cm, MediaPipe read 2.5–13.4 cm at the true start of correct
+#: and piked rendered planks, median 6.4).
+HOLD_LINE_CM = 5.0
+#: ... looked for only where the hips at the found start are this high (cm): clearly in a pike (its
+#: boundary, 10 cm, plus 5), above every correct or sagging rendered plank's reading there (at most 13.8).
+HOLD_LINE_PIKE_CM = 15.0
+
+
+def _line_reached_start(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> int:
+    """Move a hold's start ``a`` (sample index; the hold ends at ``b``) back to where the hips reached the line.
+
+    Only where the hips at ``a`` are at least ``HOLD_LINE_PIKE_CM`` above the body line (``HOLD_LINE``) and
+    the samples before ``a`` rise without a pause (no step down by ``HOLD_STILL_CM`` or more) from below
+    ``HOLD_LINE_CM``: the start becomes the sample nearest the crossing of ``HOLD_LINE_CM``, but not
+    before ``HOLD_REFINE_LOOK_S`` ahead of ``a``. Returns ``a`` otherwise.
+    """
+    name = HOLD_LINE.get(spec.driver)
+    if name is None or name not in signals.values:
+        return a
+    y = np.asarray(signals.values[name], float)
+    if not y[a] >= HOLD_LINE_PIKE_CM:
+        return a
+    lo = max(0, a - int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
+    j = a
+    while j > lo and y[j - 1] >= HOLD_LINE_CM and y[j - 1] <= y[j] + HOLD_STILL_CM:
+        j -= 1
+    if not (j > 0 and y[j - 1] < HOLD_LINE_CM <= y[j]):
+        return a
+    frac = (HOLD_LINE_CM - y[j - 1]) / (y[j] - y[j - 1])
+    return int(min(j if frac >= 0.5 else j - 1, b))
+
+
+def _sample_rate(signals: Signals) -> float:
+    """Mean samples per second of ``signals.t`` (shape (T,), s), for windows given in seconds.
+
+    Not ``signals.fps`` (one over the median interval): 4 samples/s taken from a 10 fps video are 0.3 s and
+    0.2 s apart in turn, whose median is either, so a 3 s window was 10 samples on a third of the rendered
+    training clips and 12 on the rest (the lowering onto the belly then fell outside it: +0.5 s ends).
+    """
+    t = np.asarray(signals.t, float)
+    ok = t[np.isfinite(t)]
+    if ok.size >= 2 and ok[-1] > ok[0]:
+        return float((ok.size - 1) / (ok[-1] - ok[0]))
+    return float(signals.fps)
 
 
 def _median3(y: np.ndarray) -> np.ndarray:
@@ -313,13 +401,13 @@ def _median3(y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]:
+def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = True) -> tuple[int, int]:
     """Move a hold's bounds in to where the body has arrived in position and is still.
 
     From the bound, skip samples at the resting level (``HOLD_REST_BAND`` above the minimum near the
     bound), then until the signal has been still (moving less than ``HOLD_STILL_CM``) for
     ``HOLD_STILL_S``. Only when the signal drops by more than
-    ``HOLD_REFINE_MIN_DROP`` beyond the bound.
+    ``HOLD_REFINE_MIN_DROP`` beyond the bound. ``start`` False leaves the start as it is (the end only).
     """
     if name not in signals.values:
         return a, b
@@ -328,7 +416,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     if not np.isfinite(inner).any():
         return a, b
     med = float(np.nanmedian(inner))
-    fps = signals.fps
+    fps = _sample_rate(signals)
     look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
     k = max(1, int(round(HOLD_STILL_S * fps)))
     yf = np.nan_to_num(y, nan=np.inf)
@@ -339,9 +427,11 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     n = y.size
     a0, b0 = a, b
     fall_out = False  # the hold's level is clearly above the resting level after it
+    drop_in = drop_out = 0.0  # the hold's level above the resting level before / after it
     pre = y[max(0, a - look) : a + look]
-    if np.isfinite(pre).any():
+    if start and np.isfinite(pre).any():
         base = float(np.nanmin(pre))
+        drop_in = med - base
         if med - base > HOLD_REFINE_MIN_DROP:
             band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
             # from the last resting moment the hips rise from into the hold: a hold whose score came on
@@ -350,21 +440,25 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
             i = _last_rest_before_rise(y, a, b, min(b, a + look), base + band)
             while i < b and not (y[i] > base + band):  # skip the resting (lying) level, then the movement up,
                 i += 1
+            j = i
             while i < b and not still(i, i + k):  # ... to the first still moment
                 i += 1
-            a = i
+            a = i if i - j <= look else j  # (getting up lasts less than ``HOLD_REFINE_LOOK_S``)
     post = y[max(a, b - look + 1) : min(n, b + 1 + look)]
     if np.isfinite(post).any():
         base = float(np.nanmin(post))
+        drop_out = med - base
         if med - base > HOLD_REFINE_MIN_DROP:
             fall_out = True
             i = b  # back over the resting level and the movement down to the last still moment
             band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
             while i > a and not (y[i] > base + band):
                 i -= 1
+            j = i
             while i > a and not still(i - k + 1, i + 1):
                 i -= 1
-            b = i
+            b = i if j - i <= look else j  # (getting down lasts less than ``HOLD_REFINE_LOOK_S``: a hold whose
+            # signal is never still for that long before it, a wandering sag or pike, is not walked back over)
     if b - a < 1:  # never refine a hold away
         return a0, b0
     # the stillness test ends a bound in the eased tail of getting up / the first moment of getting down;
@@ -372,8 +466,11 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int) -> tuple[int, int]
     # The fall only down to a resting level below the hold's own: a deep sag's hips wander 5-8 cm inside
     # the hold (45° views), which is not getting down (the end of such a hold is the knees going down); a
     # deep sag's rise into the hold is clear (it sags after the rise), so the rise is always looked for
-    a1 = _eased_end(y, a0, look, forward=True)
-    b1 = _eased_end(y, b0, look, forward=False) if fall_out else None
+    # ... where the steep part covers ``HOLD_EASE_MIN_SHARE`` of the way between resting and the hold's level
+    a1 = _eased_end(y, a0, look, forward=True, t=signals.t,
+                    min_rise=max(HOLD_REFINE_MIN_DROP, HOLD_EASE_MIN_SHARE * drop_in)) if start else None
+    b1 = _eased_end(y, b0, look, forward=False, t=signals.t,
+                    min_rise=max(HOLD_REFINE_MIN_DROP, HOLD_EASE_MIN_SHARE * drop_out)) if fall_out else None
     a = a if a1 is None else int(round(min(max(a1, a0), b0)))
     b = b if b1 is None else int(round(max(min(b1, b0), a0)))
     if b - a < 1:
@@ -399,14 +496,15 @@ def _last_rest_before_rise(y: np.ndarray, a: int, b: int, last: int, rest: float
 
 
 def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
-               min_rise: float = HOLD_REFINE_MIN_DROP) -> float | None:
+               min_rise: float = HOLD_REFINE_MIN_DROP, t: np.ndarray | None = None) -> float | None:
     """Where the rise into a hold ends (``forward``) / the fall out of it starts, as a fractional index.
 
     The rise runs from the lowest point within ``look`` samples of ``i0`` toward the highest point within
     ``look`` samples inside the hold, up to where it slows to ``HOLD_TOP_SLOPE_SHARE`` of its fastest
     (the top: before a sag or pike sets in); its end is extrapolated from the
     crossings of ``REP_ONSET_LEVELS`` of the rise by ``REP_ONSET_EXTRAP`` of their spacing. None when
-    the rise is smaller than ``min_rise`` (default ``HOLD_REFINE_MIN_DROP``) or has NaN in it.
+    the rise is smaller than ``min_rise`` (default ``HOLD_REFINE_MIN_DROP``) or has NaN in it. ``t`` (shape
+    (T,), s), when given, makes the rates per second rather than per sample.
     """
     n = y.size
     z = y if forward else y[::-1]
@@ -425,22 +523,15 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     # the top is where getting up stops: the rise slows to HOLD_TOP_SLOPE_SHARE of its steepest (a fault
     # ramping in right after, like the hips going on up into a pike, is not part of getting up)
     v = np.diff(z[base_i : top_i + 1])
+    if t is not None:  # per second: samples taken from a video at another rate are unevenly spaced (4/s from
+        # 10 fps: 0.3 s and 0.2 s in turn), so a step per sample is 1.5× faster or slower for no movement
+        tz = np.asarray(t, float) if forward else -np.asarray(t, float)[::-1]
+        v = v / np.diff(tz[base_i : top_i + 1])
     if not np.isfinite(v).all():
         return None
-    # getting up: the first burst of speed (a local maximum reaching HOLD_FIRST_PEAK_SHARE of the fastest):
-    # getting up into a plank and a pike ramping in right after it are two bursts, the faster may be the
-    # second (getting down: the fastest, as a slow sag before it is not part of getting down)
-    peaks = np.flatnonzero((v >= HOLD_FIRST_PEAK_SHARE * v.max()) & (v >= np.r_[-np.inf, v[:-1]])
-                           & (v >= np.r_[v[1:], -np.inf]))
-    steep = int(peaks[0]) if peaks.size and forward else int(np.argmax(v))
-    w = v[steep:]
-    slow = w < HOLD_TOP_SLOPE_SHARE * v[steep]
-    if forward:  # ... or, getting up, where the first burst has slowed and a second one as fast (a pike) sets
-        # in, with the hips past half of the whole rise (a pike adds less than getting up: 10-20 cm of 30-40)
-        later_max = np.r_[np.maximum.accumulate(w[::-1])[::-1][1:], -np.inf]  # fastest rate after each step
-        past_half = z[base_i + steep : top_i] - z[base_i] >= HOLD_FIRST_PEAK_SHARE * (z[top_i] - z[base_i])
-        slow |= ((w < HOLD_FIRST_PEAK_SHARE * v[steep]) & (np.r_[w[1:], -np.inf] > w) & (later_max >= v[steep])
-                 & past_half)
+    # (a pike ramping in right after getting up is cut off at the body line: :func:`_line_reached_start`)
+    steep = int(np.argmax(v))
+    slow = v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep]
     slow = np.flatnonzero(slow)
     if slow.size:
         top_i = base_i + steep + int(slow[0])
