@@ -630,7 +630,10 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     V = img[:, :, 3]
     dt = np.diff(t)
     dt = dt[np.isfinite(dt) & (dt > 0)]
-    fps = float(1.0 / np.median(dt)) if dt.size else float(track.fps or 10.0)
+    # the mean rate, not 1 / the median step: samples kept from a video alternate steps when the rates do
+    # not divide (4 samples/s from 10 fps: 0.2, 0.3 s; 10 from 25 fps: 0.08, 0.12 s), and the median then
+    # read 3.33 or 5 instead of 4 — every window in samples came out a fifth too short or long
+    fps = float(1.0 / np.mean(dt)) if dt.size else float(track.fps or 10.0)
 
     pts: dict[str, np.ndarray] = {}
     vis: dict[str, np.ndarray] = {}
