@@ -30,6 +30,17 @@ def _signals(t: np.ndarray, **values: np.ndarray) -> Signals:
 
 
 # ------------------------------------------------------------------------------------------ holds
+def _assert_one_hold(track, truth, *, start_tol: float = 1.0, end_tol: float = 1.0, note=None) -> None:
+    """The plank segmenter finds one hold in ``track``, its bounds within the tolerances (s) of ``truth``
+    (a ground-truth dict or :class:`LabelledSegment`)."""
+    segs, _ = find_holds(compute_signals(track, "plank"), "plank")
+    ts, te = (truth["start_s"], truth["end_s"]) if isinstance(truth, dict) else (truth.start_s, truth.end_s)
+    found = [(round(x.start_s, 2), round(x.end_s, 2)) for x in segs]
+    assert len(segs) == 1, (found, truth)
+    assert segs[0].start_s == pytest.approx(ts, abs=start_tol), (found, truth, note)
+    assert segs[0].end_s == pytest.approx(te, abs=end_tol), (found, truth, note)
+
+
 class TestFindHolds:
     def test_empty(self):
         segs, info = find_holds(_signals(np.zeros(0), in_plank=np.zeros(0), plank_posture=np.zeros(0)), "plank")
@@ -80,12 +91,7 @@ class TestFindHolds:
         get out knees first and get in from kneeling (45, 47, 52) or from prone (53)."""
         track, motion = synth_track("plank", "hips_sag", 0.9, seed=seed, seconds=5, view=view)
         assert motion.info["get_out"] in ("knees_prone", "knees_sit")
-        segs, _ = find_holds(compute_signals(track, "plank"), "plank")
-        truth = motion.segments[0]
-        found = [(round(x.start_s, 2), round(x.end_s, 2)) for x in segs]
-        assert len(segs) == 1, (found, truth)
-        assert segs[0].start_s == pytest.approx(truth["start_s"], abs=1.0), (found, truth)
-        assert segs[0].end_s == pytest.approx(truth["end_s"], abs=1.0), (found, truth)
+        _assert_one_hold(track, motion.segments[0])
 
     @pytest.mark.parametrize("seed", [40, 59, 77])
     def test_deep_sag_hold_ends_when_lowered_straight_onto_the_belly(self, seed):
@@ -115,21 +121,14 @@ class TestFindHolds:
         hips read 10-14 cm above the elbow-ankle floor line and the score comes on while still lying; and one
         knee sample read 37° bent at 45° made lying look like kneeling. The hold starts when the hips are up
         (before: 4.2, 1.4, 4.0, 1.1 s early)."""
-        from repcheck.landmarks import PoseTrack
-        from repcheck.video import sample_frame_indices
+        from repcheck.pose import at_sample_rate
 
         fault, severity = {0: (None, 0.0), 1: ("hips_sag", 0.5)}[seed % 4]
         view = ["side", "other_side", "oblique45"][(seed // 4) % 3]
         track, motion = synth_track("plank", fault, severity, seed=seed, seconds=6, view=view)
         assert motion.info["get_in"] == "prone"
-        idx = sample_frame_indices(track.image.shape[0], track.fps, 4.0)  # as the pose stage samples a video
-        track = PoseTrack(image=track.image[idx], t=track.t[idx], frame_size=track.frame_size, fps=4.0)
-        segs, _ = find_holds(compute_signals(track, "plank"), "plank")
-        truth = motion.segments[0]
-        found = [(round(x.start_s, 2), round(x.end_s, 2)) for x in segs]
-        assert len(segs) == 1, (found, truth)
-        assert segs[0].start_s == pytest.approx(truth["start_s"], abs=0.5), (found, truth)
-        assert segs[0].end_s == pytest.approx(truth["end_s"], abs=0.5), (found, truth)
+        track = at_sample_rate(track, 4.0)  # as the pose stage samples a video
+        _assert_one_hold(track, motion.segments[0], start_tol=0.5, end_tol=0.5)
 
     @pytest.mark.parametrize("clip", ["plank-0000002", "plank-0000011", "plank-0000017", "plank-0000023",
                                       "plank-0000006"])
@@ -139,23 +138,15 @@ class TestFindHolds:
         pike at 45° whose knee MediaPipe puts above the hip-ankle line for ~1 s at a time (read as the knees
         going down: the hold ended 2.6 s early)."""
         from repcheck.exercises import get_exercise
-        from repcheck.landmarks import PoseTrack
+        from repcheck.pose import at_sample_rate
         from repcheck.training.dataset import default_training_dir, load_examples
 
         root = default_training_dir() / "synthetic"
         if not (root / f"{clip}.json").exists():
             pytest.skip(f"{clip} not in training_data/")
         (ex,) = [e for e in load_examples(root, exercise="plank") if e.id == clip]
-        spec = get_exercise("plank")
-        k = int(round(ex.track.fps / spec.analysis_fps))  # as repcheck analyze samples the video
-        track = PoseTrack(image=ex.track.image[::k], t=ex.track.t[::k], frame_size=ex.track.frame_size,
-                          fps=ex.track.fps / k)
-        segs, _ = find_holds(compute_signals(track, spec), spec)
-        truth = ex.segments[0]
-        found = [(round(x.start_s, 2), round(x.end_s, 2)) for x in segs]
-        assert len(segs) == 1, (found, truth)
-        assert segs[0].start_s == pytest.approx(truth.start_s, abs=1.5), (found, truth)  # 0000006: -1.28 s
-        assert segs[0].end_s == pytest.approx(truth.end_s, abs=1.0), (found, truth)
+        track = at_sample_rate(ex.track, get_exercise("plank").analysis_fps)  # as repcheck analyze samples
+        _assert_one_hold(track, ex.segments[0])
 
     @pytest.mark.parametrize("view", ["side", "other_side", "oblique45"])
     @pytest.mark.parametrize("seed", [41, 48, 52, 53])
@@ -163,12 +154,7 @@ class TestFindHolds:
         """A pike ramps in right after getting up: the hold starts where getting up ends (the hips reaching
         the body line, or the legs straightening after kneeling), not at the top of the pike."""
         track, motion = synth_track("plank", "hips_pike", 0.8, seed=seed, seconds=5, view=view)
-        segs, _ = find_holds(compute_signals(track, "plank"), "plank")
-        truth = motion.segments[0]
-        found = [(round(x.start_s, 2), round(x.end_s, 2)) for x in segs]
-        assert len(segs) == 1, (found, truth)
-        assert segs[0].start_s == pytest.approx(truth["start_s"], abs=1.0), (found, truth, motion.info["get_in"])
-        assert segs[0].end_s == pytest.approx(truth["end_s"], abs=1.0), (found, truth)
+        _assert_one_hold(track, motion.segments[0], note=motion.info["get_in"])
 
     def test_kneeling_splits_a_hold(self):
         """Knees down for a rest in the middle of a plank: two holds, not one (straight-legged score,
