@@ -31,11 +31,6 @@ HOLD_MERGE_GAP_S = 1.0
 #: one exercise kind does not move the other.
 HOLD_EASE_LEVELS = (0.2, 0.8)
 HOLD_EASE_EXTRAP = 0.7
-#: ... used only where that movement covers at least this share of the way between the resting level and
-#: the hold's level: getting down is one movement from the one to the other; a burst covering less is a
-#: piece of it (a rendered piked plank lowered onto the belly over 2 s ended 0.9 s late, extrapolated from
-#: its last 30 % as the body flopped flat, h-plank-2300006 of a third fresh dev set).
-HOLD_EASE_MIN_SHARE = 0.5
 
 
 def find_holds(
@@ -285,10 +280,6 @@ HOLD_LIE = {"in_plank": ("hip_offset_cm", "hip_floor_cm", "plank_posture")}
 #: The hips are back at the lying level when within this (cm) of it: the lying level before and after a
 #: hold differed by -0.2..+0.5 cm on those clips (MediaPipe's hip point rests where it rested).
 HOLD_LIE_TOL_CM = 1.0
-#: ... or when down at least this share of the way from the hold's level to it: a recording may stop
-#: before the hips have settled (a rendered 45° deep sag lowered onto the belly 1.9 s before the end was
-#: 1.2 cm short of its lying level, 70 % of the way down, and ran on 1.9 s to the end; h-plank-2100008).
-HOLD_LIE_SHARE = 0.5
 #: ... and lowering onto it counts from a drop of this much (cm): the drop on those clips was 1.5–4 cm; the
 #: hip point moves 0.2–0.5 cm between samples in a still synthetic hold (breathing, sway).
 HOLD_LIE_MIN_DROP_CM = 1.0
@@ -326,7 +317,7 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
         return b
     m = max(a, b - look) + int(np.nanargmin(y[max(a, b - look) : b + 1])) if np.isfinite(y[a : b + 1]).any() else b
     rest = float(np.nanmedian(y[m : b + 1]))
-    if not rest <= lie + max(HOLD_LIE_TOL_CM, HOLD_LIE_SHARE * (held - lie)) or not y[m] <= np.nanmin(y[a : b + 1]):
+    if not rest <= lie + HOLD_LIE_TOL_CM or not y[m] <= np.nanmin(y[a : b + 1]):
         return b
     e = _eased_end(y, m, look, forward=False, min_rise=HOLD_LIE_MIN_DROP_CM, t=signals.t)
     if e is None:
@@ -427,11 +418,9 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
     n = y.size
     a0, b0 = a, b
     fall_out = False  # the hold's level is clearly above the resting level after it
-    drop_in = drop_out = 0.0  # the hold's level above the resting level before / after it
     pre = y[max(0, a - look) : a + look]
     if start and np.isfinite(pre).any():
         base = float(np.nanmin(pre))
-        drop_in = med - base
         if med - base > HOLD_REFINE_MIN_DROP:
             band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
             # from the last resting moment the hips rise from into the hold: a hold whose score came on
@@ -447,7 +436,6 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
     post = y[max(a, b - look + 1) : min(n, b + 1 + look)]
     if np.isfinite(post).any():
         base = float(np.nanmin(post))
-        drop_out = med - base
         if med - base > HOLD_REFINE_MIN_DROP:
             fall_out = True
             i = b  # back over the resting level and the movement down to the last still moment
@@ -466,11 +454,8 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
     # The fall only down to a resting level below the hold's own: a deep sag's hips wander 5-8 cm inside
     # the hold (45° views), which is not getting down (the end of such a hold is the knees going down); a
     # deep sag's rise into the hold is clear (it sags after the rise), so the rise is always looked for
-    # ... where the steep part covers ``HOLD_EASE_MIN_SHARE`` of the way between resting and the hold's level
-    a1 = _eased_end(y, a0, look, forward=True, t=signals.t,
-                    min_rise=max(HOLD_REFINE_MIN_DROP, HOLD_EASE_MIN_SHARE * drop_in)) if start else None
-    b1 = _eased_end(y, b0, look, forward=False, t=signals.t,
-                    min_rise=max(HOLD_REFINE_MIN_DROP, HOLD_EASE_MIN_SHARE * drop_out)) if fall_out else None
+    a1 = _eased_end(y, a0, look, forward=True, t=signals.t) if start else None
+    b1 = _eased_end(y, b0, look, forward=False, t=signals.t) if fall_out else None
     a = a if a1 is None else int(round(min(max(a1, a0), b0)))
     b = b if b1 is None else int(round(max(min(b1, b0), a0)))
     if b - a < 1:
