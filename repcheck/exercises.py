@@ -62,6 +62,11 @@ class FaultSpec:
         if self.direction not in (1, -1):
             raise ValueError(f"fault {self.id!r}: direction must be +1 or -1, got {self.direction}")
 
+    @property
+    def unit_kind(self) -> str:
+        """``"deg"`` for an angle measure, ``"cm"`` for a length (keys of the margins and rule softness)."""
+        return "deg" if ("deg" in self.unit or "°" in self.unit) else "cm"
+
 
 @dataclass(frozen=True)
 class ExerciseSpec:

@@ -87,10 +87,6 @@ _STATS = ("p10", "median", "p90", "min", "max", "start", "rise")
 _QUALITY = ("vis_needed", "view_deg", "in_frame", "finite_share", "duration_s")
 
 
-def _unit_kind(unit: str) -> str:
-    return "deg" if "deg" in unit else "cm"
-
-
 def _measures(spec: ExerciseSpec) -> list[str]:
     out: list[str] = []
     for f in spec.faults:
@@ -240,7 +236,7 @@ class RuleModel:
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Probability of the fault, shape (n, 2) like scikit-learn (column 1 = fault)."""
         x = np.asarray(X, float)[:, self._column()]
-        soft = RULE_SOFTNESS[_unit_kind(self.fault.unit)]
+        soft = RULE_SOFTNESS[self.fault.unit_kind]
         with np.errstate(over="ignore", invalid="ignore"):
             p = 1.0 / (1.0 + np.exp(-self.fault.direction * (x - self.fault.boundary) / soft))
         return np.stack([1 - p, p], axis=1)

@@ -159,9 +159,9 @@ def _match(truth: list[dict[str, Any]], found: list[Any]) -> dict[int, int]:
 
 def fault_margin(fault: Any) -> float:
     """Half-width of the band around ``fault.boundary`` where the truth is ambiguous (3 cm or 5°)."""
-    from .train import DEFAULT_MARGIN, _unit_key
+    from .train import DEFAULT_MARGIN
 
-    return float(DEFAULT_MARGIN[_unit_key(fault.unit)])
+    return float(DEFAULT_MARGIN[fault.unit_kind])
 
 
 def _is_clear(value: Any, fault: Any) -> bool | None:

@@ -382,10 +382,6 @@ def is_mediapipe(example: Example) -> bool:
     return str(example.pose.get("extractor") or "").startswith("mp-pose")
 
 
-def _unit_key(unit: str) -> str:
-    return "deg" if ("deg" in unit or "°" in unit) else "cm"
-
-
 def _beyond(fs: FaultSpec, value: np.ndarray) -> np.ndarray:
     """1.0 where a physical value is on the fault side of the boundary, NaN where unknown."""
     v = np.asarray(value, float)
@@ -396,7 +392,7 @@ def _beyond(fs: FaultSpec, value: np.ndarray) -> np.ndarray:
 
 def _near_boundary_drop(fs: FaultSpec, table: dict[str, Any], config: TrainConfig) -> tuple[np.ndarray, float]:
     """Mask of synthetic rows to drop because trainer labels cover the region around the boundary."""
-    margin = (config.boundary_margin or DEFAULT_MARGIN).get(_unit_key(fs.unit), 0.0)
+    margin = (config.boundary_margin or DEFAULT_MARGIN).get(fs.unit_kind, 0.0)
     source = table["source"]
     real = source != "synthetic"
     lab = table[f"label:{fs.id}"]
@@ -441,7 +437,7 @@ def sample_data(spec: ExerciseSpec, fault: str, smp: dict[str, Any], config: Tra
     source = smp["source"]
     synthetic = source == "synthetic"
     y = _beyond(fs, smp[f"value:{fault}"])
-    margin = (config.boundary_margin or DEFAULT_MARGIN).get(_unit_key(fs.unit), 0.0)
+    margin = (config.boundary_margin or DEFAULT_MARGIN).get(fs.unit_kind, 0.0)
     hold_clear: dict[str, bool] = {}
     hold_lab = smp[f"label:{fault}"]
     measured = smp[f"measured:{fault}"]
@@ -632,7 +628,7 @@ def _train_models(examples, *, config, exercises, out_dir, data_hash, log) -> di
                     if data is None or len(set(data.y.tolist())) < 2:
                         log(f"{key}: skipped (examples of only one class)")
                         continue
-                    margin = (config.boundary_margin or DEFAULT_MARGIN).get(_unit_key(fs.unit), 0.0)
+                    margin = (config.boundary_margin or DEFAULT_MARGIN).get(fs.unit_kind, 0.0)
                     model, rep = fit_fault(data, config, (fs.boundary, margin))
                     kind, names = "segment", list(seg["names"])
             except RepcheckError as exc:
