@@ -36,8 +36,8 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``thorax_rotation``     shoulder-line rotation estimate in degrees from its resting value (the most
                         common still value), + = left shoulder up (locked rotation: its unsmoothed tilt is
                         one of the readings that vote on a rep's side).
-``thorax_rotation_size``  size of the rotation in degrees from rest, whichever the direction (the locked
-                        rotation's rep driver before ``rotation_open``; kept for review plots). Equal to
+``thorax_rotation_size``  size of the rotation in degrees from rest, whichever the direction (the shoulder
+                        reading of ``rotation_open``). Equal to
                         ``thorax_rotation_abs`` unless MediaPipe swapped the shoulders in the set
                         (``shoulder_swap``); then ``|thorax_rotation|`` is taken per sample before smoothing,
                         so the swaps (sign flips of a few samples near a rep's top) do not cancel in the

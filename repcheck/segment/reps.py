@@ -114,8 +114,6 @@ ROTATION_FIRST_CLEAR = (5.0, 3)
 ROTATION_SIDE_VOTES = ("thorax_rotation", "wrist_lr_cm", "elbow_lr_cm")
 
 
-
-
 def _driver(signals: Signals, spec: ExerciseSpec) -> tuple[str, np.ndarray]:
     """Name and values (shape (T,)) of the signal whose peaks are the reps."""
     name = spec.driver
@@ -128,7 +126,6 @@ def _driver(signals: Signals, spec: ExerciseSpec) -> tuple[str, np.ndarray]:
             return ROTATION_DRIVER, np.asarray(te, float)
         name = "thorax_rotation_abs"
     return name, np.asarray(signals.values[name], float)
-
 
 
 def _onset_sides(x: np.ndarray, votes: list[np.ndarray], peaks: np.ndarray, wlen: int) -> np.ndarray:
@@ -381,18 +378,25 @@ def find_reps(
         pr = peak_prominences(xf, peaks, wlen=wlen)[0]
         prom = max(floor, (rel_prominence or 0.0) * float(np.percentile(pr, 90)))
         peaks = peaks[pr >= prom]
+    # the bridge's hip height in position: stretching the legs out is not a rep's rise or fall
+    x_in_position = _bridge_position_only(signals, xf) if spec.driver == "hip_height" else xf
     if bridge and peaks.size:
         peaks = peaks[_bridge_keep(signals, xf, peaks, wlen)]
-        peaks = _bridge_merge_top_dips(_bridge_position_only(signals, xf), peaks)
+        peaks = _bridge_merge_top_dips(x_in_position, peaks)
     lo, hi = np.percentile(xf[ok], [5, 95])
     tol_side = REP_SIDE_HEIGHT_TOL.get(spec.driver)
-    rot_s = signals.values.get("thorax_rotation")
-    if tol_side is not None and spec.per_side and rot_s is not None and peaks.size >= 3:
+    rot = signals.values.get("thorax_rotation")
+
+    def sides_of(peaks: np.ndarray) -> np.ndarray:  # +1 left / -1 right / 0 unknown, per peak
+        if driver == ROTATION_DRIVER:
+            return _onset_sides(xf, _side_votes(signals), peaks, wlen)
+        return np.sign(np.nan_to_num(np.asarray(rot, float)[peaks]))
+
+    if tol_side is not None and spec.per_side and rot is not None and peaks.size >= 3:
         # sitting up between the sides moves the shoulders too: keep a peak only if it reaches about as
         # high as the other reps to the same side
         pr = peak_prominences(xf, peaks, wlen=wlen)[0]
-        sgn = _onset_sides(xf, _side_votes(signals), peaks, wlen) if driver == ROTATION_DRIVER \
-            else np.sign(np.nan_to_num(rot_s[peaks]))
+        sgn = sides_of(peaks)
         keep = np.ones(peaks.size, bool)
         for sd in (-1.0, 1.0):
             m = sgn == sd
@@ -407,16 +411,11 @@ def find_reps(
     extrap = REP_ONSET_EXTRAP_BY_DRIVER.get(spec.driver, REP_ONSET_EXTRAP) if onset_extrap is None \
         else float(onset_extrap)
     rest = REP_NEAREST_REST.get(spec.driver)
-    xb = _bridge_position_only(signals, xf) if spec.driver == "hip_height" else xf
-    lips, rips = _rep_bounds(xb, peaks, wlen, extrap,
+    lips, rips = _rep_bounds(x_in_position, peaks, wlen, extrap,
                              nearest_rest=None if rest is None else (rest[0], max(1, int(round(rest[1] * fps)))))
     segs: list[Segment] = []
     prev_end = -1
-    rot = signals.values.get("thorax_rotation")
-    sides = None
-    if spec.per_side and rot is not None:
-        sides = _onset_sides(xf, _side_votes(signals), peaks, wlen) if driver == ROTATION_DRIVER \
-            else np.sign(np.nan_to_num(np.asarray(rot, float)[peaks]))
+    sides = sides_of(peaks) if spec.per_side and rot is not None else None
     for k in range(peaks.size):
         a = max(int(np.floor(lips[k])), prev_end + 1, 0)
         b = min(int(np.ceil(rips[k])), x.size - 1)
