@@ -26,6 +26,7 @@ from repcheck.training.train import (
     TrainConfig,
     _group_components,
     choose_threshold,
+    fast_path_agreement,
     segment_data,
     train_models,
 )
@@ -128,6 +129,22 @@ def test_trainer_labels_near_the_boundary_replace_synthetic_ones_there():
     far = _seg_table(values, ["synthetic"] * 4 + ["trainer"], measured=[0.5, 3.0, 5.0, 9.0, 30.0])
     far["label:lower_back_arch"][4] = 1.0  # a label far from the boundary does not remove synthetic ones
     assert len(segment_data(spec, "lower_back_arch", far, TrainConfig(real_weight=1)).y) == 5
+
+
+def test_projected_tracks_that_measure_differently_from_mediapipe_are_left_out():
+    spec = get_exercise("upper_back_roll")
+    fault = spec.fault("lower_back_arch")
+    truth = [0.5, 2.0, 6.0, 9.0] * 2
+    fast = np.array([False] * 4 + [True] * 4)
+    # MediaPipe rows read the truth +0.5 cm; projected rows +4.5 cm: a correct 2 cm rep reads 6.5 cm
+    seg = _seg_table(truth, ["synthetic"] * 8, measured=[v + 0.5 for v in truth[:4]] + [v + 4.5 for v in truth[4:]])
+    seg["example"] = np.asarray([f"e{i}" for i in range(8)], dtype=object)
+    far = fast_path_agreement(fault, seg, fast)
+    assert far == {"bias_mediapipe": 0.5, "bias_fast": 4.5, "used": False}
+    d = segment_data(spec, "lower_back_arch", seg, TrainConfig(), exclude=fast)
+    assert len(d.y) == 4 and d.y.tolist() == [0, 0, 1, 1]
+    close = _seg_table(truth, ["synthetic"] * 8, measured=[v + 0.5 for v in truth[:4]] + [v + 1.5 for v in truth[4:]])
+    assert fast_path_agreement(fault, close, fast)["used"]  # 1 cm apart: within the 1.5 cm tolerance
 
 
 def test_examples_sharing_a_body_room_or_camera_are_one_cv_group():
