@@ -42,10 +42,10 @@ class FaultSpec:
         +1 if larger values of ``measure`` are the fault, -1 if smaller values are.
     views : tuple of str
         Camera placements that can show the fault (``side``, ``oblique``, ``behind``, ...).
-    max_view_deg : float or None
-        Camera placement (``view_deg`` of the set at rest, 0 = side-on; see ``repcheck.judge``'s
-        ``PLACEMENT_VIEW_PCT``) above which the fault's measure is not trusted and the verdict is
-        ``unsure``; None: only the general head-on limit applies.
+    max_front_deg : float or None
+        Camera placement in front of the person (the set's median ``trunk_to_camera_deg``: degrees the
+        hips→shoulders line points toward the camera; behind the person is negative) above which the
+        verdict is ``unsure``; None: no such limit (the general head-on limit still applies).
     """
 
     id: str
@@ -56,7 +56,7 @@ class FaultSpec:
     boundary: float
     direction: int = 1
     views: tuple[str, ...] = ("side", "oblique")
-    max_view_deg: float | None = None
+    max_front_deg: float | None = None
 
     def __post_init__(self) -> None:
         if self.direction not in (1, -1):
@@ -216,9 +216,10 @@ EXERCISES: dict[str, ExerciseSpec] = {
             kind="reps",
             driver="thorax_rotation",
             per_side=True,
-            camera="Phone 2–4 m away, side-on (within about 30°). Hips lifting off the heels shows from the "
-            "side; from 45° the hip points ride up with the turning trunk, so hips_move is not judged there. A "
-            "sideways hip shift or hip rotation shows only from behind or 45° behind and is not judged yet.",
+            camera="Phone 2–4 m away, side-on or up to 45° behind you (toward your feet), not in front. Hips "
+            "lifting off the heels shows from the side and from behind; from in front the hip points ride up "
+            "with the turning trunk, so hips_move is not judged there. A sideways hip shift or hip rotation "
+            "shows only from behind or 45° behind and is not judged yet.",
             min_rep_s=1.5,
             max_rep_s=12.0,
             faults=(
@@ -232,12 +233,13 @@ EXERCISES: dict[str, ExerciseSpec] = {
                     boundary=5.0,
                     direction=1,
                     views=("side", "oblique", "behind"),
-                    # Camera placement (the set's view_deg at rest) on rendered sets through MediaPipe:
-                    # side / other side 5-14°, 30° oblique 9-24°, high 11-27°, 45° 29-39° (2 of 17 at 17°);
-                    # geometry gives atan(sin yaw): 27° for a 30° camera, 35° for 45°. From 45° the hip point
-                    # rides up with the turning trunk: correct reps read 6-15 cm of lift in 7 of 9 fresh 45°
-                    # sets (per rep: 33 % of 61 reps wrong above a 30° rep view, 6 % of 108 at or below).
-                    max_view_deg=28.0,
+                    # Judged from the side, from behind and up to 45° behind, not from in front. On rendered
+                    # sets through MediaPipe the hip point rides up with the trunk turning toward a camera in
+                    # front of the person: from 45° in front correct reps read 4-15 cm of lift (9 of 10 fresh
+                    # sets), from 45° behind 1-5 cm and lifts within 2-4 cm of the truth. The set's median
+                    # trunk_to_camera_deg: 45° in front 22-42° (10 sets), 30° in front 7 and 18° (the 18° one
+                    # read 6 cm for correct reps), side-on -3 to +10°, high +2 to +11°, behind -27 to -4°.
+                    max_front_deg=15.0,
                 ),
             ),
         ),

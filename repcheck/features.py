@@ -206,8 +206,11 @@ class Signals:
         Side facing the camera (``"left"``/``"right"``, ``""`` with no person), with hysteresis.
     quality : dict of str -> ndarray of shape (T,)
         ``vis_<group>`` (0..1 visibility of a landmark group, the better side; 0 when missing),
-        ``view_deg`` (0 = side-on, 90 = head-on / from behind), ``in_frame`` (0..1 share of the key
-        landmarks inside the frame), ``detected`` (1 where a person was found).
+        ``view_deg`` (0 = side-on, 90 = head-on / from behind), ``trunk_to_camera_deg`` (degrees the
+        hips→shoulders line points toward the camera: positive when the camera stands on the head's side
+        of side-on, in front of a kneeling or leaning person; negative behind; see :func:`trunk_to_camera`),
+        ``in_frame`` (0..1 share of the key landmarks inside the frame), ``detected`` (1 where a person was
+        found).
     body_scale : float
         Pixels per centimetre of a standard 1.75 m body.
     """
@@ -381,6 +384,40 @@ def _choose_side(vis_left: np.ndarray, vis_right: np.ndarray, detected: np.ndarr
             cur = "left"
         side[i] = cur
     return side.astype(str)
+
+
+def trunk_to_camera(image: np.ndarray, world: np.ndarray | None, frame_size: tuple[int, int]) -> np.ndarray:
+    """Degrees the hips→shoulders line points toward the camera, per sample.
+
+    MediaPipe's depth (``z``, smaller = nearer the camera) says which end of the trunk is nearer: with the
+    shoulders nearer than the hips the camera stands toward the head, in front of a person kneeling or
+    leaning forward; farther, behind. The sign is what a side camera cannot give (``view_deg`` is
+    unsigned). World landmarks when present (metric), else the image landmarks (``z`` on the scale of x).
+
+    Parameters
+    ----------
+    image : ndarray of shape (T, 33, 4)
+        Image landmarks (x, y normalised, z, visibility).
+    world : ndarray of shape (T, 33, 4) or None
+        World landmarks (metres, hip-centred).
+    frame_size : (width, height)
+        Pixels.
+
+    Returns
+    -------
+    ndarray of shape (T,)
+        arcsin(−Δz / |hips→shoulders|) in degrees; NaN where a landmark is missing.
+    """
+    if world is not None and np.isfinite(np.asarray(world, float)[..., 2]).any():
+        L = np.asarray(world, float)[:, :, :3]
+    else:
+        L = np.asarray(image, float)[:, :, :3] * np.array([frame_size[0], frame_size[1], frame_size[0]], float)
+    sh = 0.5 * (L[:, LM["left_shoulder"]] + L[:, LM["right_shoulder"]])
+    hp = 0.5 * (L[:, LM["left_hip"]] + L[:, LM["right_hip"]])
+    v = sh - hp
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.degrees(np.arcsin(np.clip(-v[:, 2] / np.linalg.norm(v, axis=1), -1.0, 1.0)))
 
 
 def _hip_rise(above_knees: np.ndarray, above_feet: np.ndarray) -> np.ndarray:
@@ -813,6 +850,8 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     quality = {f"vis_{g}": np.nan_to_num(vis[g], nan=0.0) for g in
                ("shoulders", "hips", "knees", "ankles", "elbows", "head")}
     quality["view_deg"] = smooth(bridge_gaps(view_deg, t), fps)
+    toward = trunk_to_camera(track.image, track.world, track.frame_size)
+    quality["trunk_to_camera_deg"] = smooth(bridge_gaps(toward, t), fps)
     quality["in_frame"] = in_frame.astype(float)
     quality["detected"] = detected.astype(float)
     return Signals(t=t, values=values, side=side, quality=quality, body_scale=scale, raw=raw)

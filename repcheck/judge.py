@@ -65,10 +65,6 @@ VISIBLE = 0.5
 #: Median view angle (0 = side-on, 90 = head-on) above which side-view faults cannot be judged. From the
 #: geometry: at 55° the body's depth profile shrinks to < 60 % and a 45° oblique (allowed) stays below.
 HEAD_ON_DEG = 60.0
-#: Camera placement for ``FaultSpec.max_view_deg``: this percentile of ``view_deg`` over the whole set — the
-#: moments the body is most square to the camera (the rest between reps; a rep's turning trunk and hips
-#: widen the view by 5-15°, so a rep's own view would call big hip rotations "camera round").
-PLACEMENT_VIEW_PCT = 25.0
 #: Share of the key landmarks that must be inside the frame (median over the segment).
 MIN_IN_FRAME = 0.75
 #: Holds: a fault counts when the per-sample probability stays above threshold this long (s).
@@ -422,7 +418,13 @@ def save_model(estimator: Any, exercise: str | ExerciseSpec, fault_id: str, *, k
 
 
 # ------------------------------------------------------------------------------------- judging
-def _unsure_reason(signals: Signals, seg: Segment, spec: ExerciseSpec, fault: FaultSpec) -> str | None:
+def unsure_reason(signals: Signals, seg: Segment, spec: ExerciseSpec, fault: FaultSpec) -> str | None:
+    """Why ``fault`` cannot be judged in ``seg`` (the verdict is then ``unsure``), or None when it can.
+
+    The reasons, in the order checked: the fault's landmarks not visible in most of the segment, its
+    measure missing, a head-on camera, a camera in front of the person beyond the fault's
+    ``max_front_deg``, the person partly out of frame. Training leaves such segments out too.
+    """
     sl = slice(seg.start_i, seg.end_i + 1)
     what = "hold" if seg.kind == "hold" else "rep"
     groups = FAULT_LANDMARKS.get(fault.measure, ("hips",))
@@ -439,12 +441,13 @@ def _unsure_reason(signals: Signals, seg: Segment, spec: ExerciseSpec, fault: Fa
         {"front", "behind"} & set(fault.views)
     ):
         return f"camera looks head-on: {fault.title.lower()} cannot be judged; film from the side"
-    placed = signals.quality["view_deg"]
-    if fault.max_view_deg is not None and np.isfinite(placed).any():
-        placement = float(np.nanpercentile(placed, PLACEMENT_VIEW_PCT))
-        if placement > fault.max_view_deg:
-            return (f"camera {placement:.0f}° round from side-on (more than {fault.max_view_deg:.0f}°): "
-                    f"{fault.title.lower()} cannot be judged; film from the side")
+    front = signals.quality.get("trunk_to_camera_deg")
+    if fault.max_front_deg is not None and front is not None and np.isfinite(front).any():
+        placement = float(np.nanmedian(front))
+        if placement > fault.max_front_deg:
+            return (f"camera in front of the person (trunk turned {placement:.0f}° toward it, more than "
+                    f"{fault.max_front_deg:.0f}°): {fault.title.lower()} cannot be judged; film from the side "
+                    "or from behind")
     inf = signals.quality["in_frame"][sl]
     if inf.size and np.median(inf) < MIN_IN_FRAME:
         return f"person partly out of frame during the {what}: keep the whole body in view"
@@ -535,7 +538,7 @@ def judge_segments(
                 "measure": f.measure, "value": value, "unit": f.unit, "boundary": f.boundary,
                 "worst_s": worst_s, "model": m.name,
             }
-            reason = _unsure_reason(signals, seg, spec, f)
+            reason = unsure_reason(signals, seg, spec, f)
             if reason is not None:
                 evidence["reason"] = reason
                 fres.append(FaultResult(f.id, None, "unsure", [], evidence, f.cue))

@@ -87,7 +87,7 @@ def feature_tables(
     -------
     seg : dict
         ``X`` (n, F), ``names``, ``groups`` (n,), ``source`` (n,), ``example`` (n,), ``hold`` (n,) and per
-        fault ``value:<id>``, ``label:<id>``, ``severity:<id>``, ``measured:<id>`` (n,).
+        fault ``value:<id>``, ``label:<id>``, ``severity:<id>``, ``measured:<id>``, ``judged:<id>`` (n,).
     smp : dict or None
         ``X`` (m, Fs), ``names``, ``groups``, ``source``, ``example``, ``hold`` (m,: hold key), ``t`` and per
         fault ``value:<id>`` (per-sample truth), ``label:<id>``/``severity:<id>`` (of the hold), plus
@@ -167,7 +167,11 @@ def feature_tables(
 
 def _measured(sig: Any, seg: Any, spec: ExerciseSpec) -> dict[str, float]:
     """The fault's own measure over the segment: holds its worst decile in the fault's direction, reps the
-    top of the rep (90th percentile) — the value a trainer's label is about."""
+    top of the rep (90th percentile) — the value a trainer's label is about; and whether the judge would
+    judge the fault there at all (``judged:<fault>`` 1.0, or 0.0 where it answers ``unsure``: landmarks
+    not visible, a camera placement that cannot show the fault)."""
+    from ..judge import unsure_reason
+
     out = {}
     sl = slice(seg.start_i, seg.end_i + 1)
     for f in spec.faults:
@@ -175,6 +179,7 @@ def _measured(sig: Any, seg: Any, spec: ExerciseSpec) -> dict[str, float]:
         x = x[np.isfinite(x)]
         q = (90 if f.direction > 0 else 10) if spec.kind == "hold" else 90
         out[f"measured:{f.id}"] = float(np.percentile(x, q)) if x.size else np.nan
+        out[f"judged:{f.id}"] = float(unsure_reason(sig, seg, spec, f) is None)
     return out
 
 

@@ -448,8 +448,9 @@ def segment_data(spec: ExerciseSpec, fault: str, seg: dict[str, Any], config: Tr
 
     Synthetic rows are labelled from their physical value against ``FaultSpec.boundary`` (falling back to
     the generator's label); trainer rows keep the trainer's label and count ``real_weight`` times;
-    synthetic rows within the margin of the boundary are dropped when trainer labels cover that region;
-    rows in ``exclude`` (boolean mask, e.g. fast-path rows that measure differently) are left out.
+    synthetic rows within the margin of the boundary are dropped when trainer labels cover that region, and
+    segments the judge would answer ``unsure`` for (``judged:<fault>`` 0); rows in ``exclude`` (boolean
+    mask, e.g. fast-path rows that measure differently) are left out.
     """
     fs = spec.fault(fault)
     source = seg["source"]
@@ -461,6 +462,9 @@ def segment_data(spec: ExerciseSpec, fault: str, seg: dict[str, Any], config: Tr
     drop, _ = _near_boundary_drop(fs, seg, config)
     if exclude is not None:
         drop = drop | exclude
+    judged = seg.get(f"judged:{fault}")
+    if judged is not None:  # the judge answers `unsure` there: nothing to learn for the verdict
+        drop = drop | (np.asarray(judged, float) == 0.0)
     rows = _weighted_rows(np.isfinite(y) & ~drop, synthetic, config)
     return None if rows is None else _fault_data(seg, fault, y, rows)
 
