@@ -33,9 +33,9 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``thorax_extension``    angle (degrees) of the hip→head line below the horizontal: rises as the upper
                         back extends over the roller and the head drops (upper back roll driver).
 ``head_bend_deg``       backward bend of the shoulder→head line from the hip→shoulder line.
-``thorax_rotation``     shoulder-line rotation estimate in degrees from its resting value (the most
-                        common still value), + = left shoulder up (locked rotation: its unsmoothed tilt is
-                        one of the readings that vote on a rep's side).
+``thorax_rotation``     shoulder-line rotation estimate in degrees from its resting value (its tilt where
+                        the arms and head rest, :func:`_rest_level`), + = left shoulder up (locked rotation:
+                        its unsmoothed tilt is one of the readings that vote on a rep's side).
 ``thorax_rotation_size``  size of the rotation in degrees from rest, whichever the direction (the shoulder
                         reading of ``rotation_open``). Equal to
                         ``thorax_rotation_abs`` unless MediaPipe swapped the shoulders in the set

@@ -75,11 +75,13 @@ REP_ONSET_LEVELS = (0.2, 0.8)
 REP_ONSET_EXTRAP = 0.7
 #: Per-driver overrides. The locked rotation's ``rotation_open`` readings stay still through the first part
 #: of a rep (the eased start, and MediaPipe reads the first ~10-15° of the thorax's turn as no rotation) and
-#: then rise steeply; the bounds are no longer let past the base into the rest (that made them up to 2.5 s
-#: too long when every frame was analysed). Bounds within 0.5 s on the 28 rendered / 21 fast-path / 18 extra
-#: rendered two-sided sets: 1.25 → 89 / 81 / 87 % (max 1.43 / 0.85 / 1.02 s); 1.0 → 85 / 84 / 82 %; 1.5 →
-#: 88 / 75 / 88 %; onset levels (0.1, 0.8) with 1.0 → 88 / 64 / 87 % but 2.3 s off where the arms' change-over
-#: between the sides crossed the 10 % level.
+#: then rise steeply. Bounds within 0.5 s on the 28 rendered / 21 fast-path / 18 extra rendered two-sided
+#: sets, bounds clipped at the base: 1.25 → 89 / 81 / 87 % (max 1.43 / 0.85 / 1.02 s); 1.0 → 85 / 84 / 82 %;
+#: 1.5 → 88 / 75 / 88 %; onset levels (0.1, 0.8) with 1.0 → 88 / 64 / 87 % but 2.3 s off where the arms'
+#: change-over between the sides crossed the 10 % level. The rotation's bounds now also run past the base
+#: into the rest, by at most the resting stretch, and average this with a reading lag (``ROTATION_PAST_BASE``,
+#: ``ROTATION_READING_LAG``); past the base without that stretch's limit they ran up to 2.5 s too long when
+#: every frame was analysed.
 REP_ONSET_EXTRAP_BY_DRIVER = {"thorax_rotation": 1.25}
 #: Drivers whose rep base (where the rep leaves / returns to rest) is the nearest rest, not the lowest point
 #: within the prominence window: walking out from the peak, the base is reached where the driver stays
