@@ -33,9 +33,9 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``thorax_extension``    angle (degrees) of the hip→head line below the horizontal: rises as the upper
                         back extends over the roller and the head drops (upper back roll driver).
 ``head_bend_deg``       backward bend of the shoulder→head line from the hip→shoulder line.
-``thorax_rotation``     shoulder-line rotation estimate in degrees from its resting value (the most
-                        common still value), + = left shoulder up (locked rotation: its unsmoothed tilt is
-                        one of the readings that vote on a rep's side).
+``thorax_rotation``     shoulder-line rotation estimate in degrees from its resting value (its tilt where
+                        the arms and head rest, :func:`_rest_level`), + = left shoulder up (locked rotation:
+                        its unsmoothed tilt is one of the readings that vote on a rep's side).
 ``thorax_rotation_size``  size of the rotation in degrees from rest, whichever the direction (the shoulder
                         reading of ``rotation_open``). Equal to
                         ``thorax_rotation_abs`` unless MediaPipe swapped the shoulders in the set
@@ -132,6 +132,12 @@ ROTATION_OPEN_SPANS: dict[str, float] = {"wrist": 100.0, "elbow": 70.0, "head": 
 #: Resting level of each ``rotation_open`` reading: this percentile over the set (the kneeling rest between
 #: reps and before the first; sitting up before and after the set reads higher, not lower).
 ROTATION_REST_PCT = 10.0
+#: The body is at rest (for the shoulder line's resting tilt, :func:`_rest_level`) where the label-free
+#: readings of ``rotation_open`` (higher wrist and elbow, nose) are within this share of a full rep (%) of
+#: their rest: the free arm down, the thorax not yet turned.
+ROTATION_AT_REST_PCT = 15.0
+#: ... if there are at least this many seconds of such samples (else the still stretches decide).
+ROTATION_REST_MIN_S = 1.0
 #: Floor for the body scale (pixels per cm): a body smaller than 2 % of the frame diagonal per metre is
 #: not analysable anyway; this only keeps divisions finite.
 MIN_SCALE_FRAC = 0.0002
@@ -454,21 +460,47 @@ def _hip_rise(above_knees: np.ndarray, above_feet: np.ndarray) -> np.ndarray:
 
 
 def _rest_level(x: np.ndarray, fps: float, *, prominence: float = 8.0, tol: float = 6.0,
-                still_s: float = 0.5, still_range: float = 4.0, bin_width: float = 3.0) -> float:
+                still_s: float = 0.5, still_range: float = 4.0, bin_width: float = 3.0,
+                at_rest: np.ndarray | None = None) -> float:
     """The value a per-side rotation signal rests at between reps.
 
     In the kneeling rest of the locked rotation one elbow is down between the knees, so the shoulder line
-    is not level at rest; reps go up from there on one side and down on the other. The rest is therefore
-    the level that is a local *maximum* in one block of reps and a local *minimum* in the other: the value
-    (±``tol``) shared by the most prominent peaks of ``x`` and of ``−x``. A set with one side only has no
-    such level; then the most common value among still stretches (moving less than ``still_range`` over
+    is not level at rest. The rest is its median over ``at_rest``, the samples where the rest of the body
+    is at rest by readings that are not the shoulder line (at least ``ROTATION_REST_MIN_S`` of them).
+    Without them: reps go up from the rest on one side and down on the other, so the rest is the level
+    that is a local *maximum* in one block of reps and a local *minimum* in the other: the value
+    (±``tol``) shared by the most prominent peaks of ``x`` and of ``−x``; a set with one side only has no
+    such level, and the most common value among still stretches (moving less than ``still_range`` over
     ``still_s``) is used.
+
+    On the 70 rendered / fast-path / dev locked-rotation sets the body-at-rest median agreed with the
+    shared level within 1.3° wherever that was found, except on a one-sided set whose noisy peaks
+    shared a level 20° off (the shoulder reading then fell with each rep) and one where MediaPipe lost
+    the body mid-set; the still stretches picked the rep's top in 13 of them (people hold the top about
+    as long as they rest), turning the shoulder reading of ``rotation_open`` upside down.
+
+    Parameters
+    ----------
+    x : ndarray of shape (T,)
+        Smoothed shoulder-line rotation (degrees), NaN allowed.
+    fps : float
+    at_rest : ndarray of bool, shape (T,), optional
+        Samples where the body is at rest by readings that do not come from ``x``.
+
+    Returns
+    -------
+    float
+        Degrees.
     """
     from scipy.signal import find_peaks
 
     ok = np.isfinite(x)
     if not ok.any():
         return 0.0
+    if at_rest is not None:
+        r = np.asarray(at_rest, bool) & ok
+        if r.sum() >= max(3, ROTATION_REST_MIN_S * fps):
+            return float(np.median(x[r]))
     idx = np.flatnonzero(ok)
     xf = np.interp(np.arange(x.size), idx, x[idx])
     hi = xf[find_peaks(xf, prominence=prominence)[0]]
@@ -816,7 +848,17 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     hf = values["hip_above_feet_cm"]
     base = np.nanpercentile(hf, 10) if np.isfinite(hf).any() else np.nan
     values["hip_lift_cm"] = hf - base
-    rest_rot = _rest_level(values["thorax_rotation"], fps)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        top_elbow = (np.fmax(P[:, LM["left_elbow"], 1], P[:, LM["right_elbow"], 1]) - knee[:, 1]) / scale
+        top_wrist = (np.fmax(P[:, LM["left_wrist"], 1], P[:, LM["right_wrist"], 1]) - knee[:, 1]) / scale
+    top_elbow = smooth(bridge_gaps(top_elbow, t), fps)
+    nose_up = (_first_finite(nose, pts["ears"])[:, 1] - knee[:, 1]) / scale
+    open_readings = {"wrist": smooth(bridge_gaps(top_wrist, t), fps), "elbow": top_elbow,
+                     "head": smooth(bridge_gaps(nose_up, t), fps)}
+    with np.errstate(invalid="ignore"):
+        body_at_rest = _rotation_open(open_readings) <= ROTATION_AT_REST_PCT
+    rest_rot = _rest_level(values["thorax_rotation"], fps, at_rest=body_at_rest)
     values["thorax_rotation"] = values["thorax_rotation"] - rest_rot
     rot = np.abs(values["thorax_rotation"])
     if np.isfinite(rot).any():
@@ -830,19 +872,11 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     values["hip_drift_cm"] = np.hypot(dx, dy)
     values["hip_rise_cm"] = _hip_rise(values["hip_knee_dy_cm"], values["hip_above_feet_cm"])
     values["thorax_rotation_abs"] = rot
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        top_elbow = (np.fmax(P[:, LM["left_elbow"], 1], P[:, LM["right_elbow"], 1]) - knee[:, 1]) / scale
-        top_wrist = (np.fmax(P[:, LM["left_wrist"], 1], P[:, LM["right_wrist"], 1]) - knee[:, 1]) / scale
-    top_elbow = smooth(bridge_gaps(top_elbow, t), fps)
     swaps = _shoulder_swaps(thorax_rot)
     values["shoulder_swap"] = swaps.astype(float)
     values["thorax_rotation_size"] = _rotation_size(thorax_rot, rest_rot, t, fps, elbow=top_elbow) \
         if swaps.sum() >= SWAP_MIN_COUNT else rot.copy()  # a stray swap changes nothing
-    nose_up = (_first_finite(nose, pts["ears"])[:, 1] - knee[:, 1]) / scale
-    values["rotation_open"] = _rotation_open({"wrist": smooth(bridge_gaps(top_wrist, t), fps), "elbow": top_elbow,
-                                              "head": smooth(bridge_gaps(nose_up, t), fps),
-                                              "shoulders": values["thorax_rotation_size"]})
+    values["rotation_open"] = _rotation_open(dict(open_readings, shoulders=values["thorax_rotation_size"]))
     for g in ("wrist", "elbow"):
         values[f"{g}_lr_cm"] = smooth(bridge_gaps(
             (P[:, LM[f"left_{g}"], 1] - P[:, LM[f"right_{g}"], 1]) / scale, t), fps)

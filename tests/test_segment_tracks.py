@@ -45,3 +45,21 @@ def test_plank_holds_bounded_on_rendered_sets_at_the_analysis_rate():
     assert s["counts_exact"] == s["clips"], s["wrong_counts"]
     assert s["within_1_s"] >= 0.98 and s["within_0_5_s"] >= 0.9, s["worst"][:5]  # 1.0 and 0.938 measured
     assert s["max_s"] <= 1.2, s["worst"][:3]  # 0.94 s measured
+
+
+def test_locked_rotation_reps_counted_and_bounded_on_rendered_sets():
+    """Issue #3: rep bounds within 0.5 s. ``rotation_open`` leaves its rest 0.3–0.5 s after the body starts to
+    turn (MediaPipe reads the first 10–15° as none); bounds stopped at the rise's lowest point came out
+    late (87 % within 0.5 s, max 1.15 s). Measured now: 94 %, max 0.75 s, counts exact."""
+    s = _summary("lumbar_locked_rotation")
+    assert s["counts_exact"] == s["clips"], s["wrong_counts"]
+    assert s["within_0_5_s"] >= 0.9, s["worst"][:5]
+    assert s["max_s"] <= 1.0, s["worst"][:3]
+
+
+@pytest.mark.xfail(strict=False, reason="2 wrong sides of 84 reps, both in lumbar_locked_rotation-0000044 "
+                   "(high camera): MediaPipe labels the lower arm and shoulder as the rising ones from the "
+                   "rep's onset on")
+def test_locked_rotation_sides_on_rendered_sets():
+    s = _summary("lumbar_locked_rotation")
+    assert s["wrong_side"] == 0
