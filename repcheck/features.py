@@ -147,7 +147,8 @@ HIP_OFF_FLOOR_CM = 11.0
 #: correlation 0.69 → 0.70, AUC(> 5 cm) 0.91 → 0.91, projected fast tracks 0.44 → 0.61 / 0.77 → 0.86.
 HIP_SIT_PCT = 10.0
 
-#: Weight of the world-landmark angle in ``hip_extension_deg`` (the image angle has the rest). Per rep top
+#: Weight of the world-landmark angle in ``hip_extension_deg`` seen side-on (the image angle has the rest;
+#: oblique views scale it down by cos² of the camera yaw, see ``BRIDGE_YAW_FROM_WORLD``). Per rep top
 #: against the true angle on the 36 rendered bridge training clips (72 reps; side, other side, 25° and 45°
 #: oblique, high camera): image angle error sd 4.2°, its bias by view from −1.3° (side) to +5.3° (oblique;
 #: +4.9° high camera: the error correlates 0.5 with the camera's elevation), 17 reps off by > 5°; world
@@ -160,6 +161,14 @@ HIP_SIT_PCT = 10.0
 #: line) was worse (sd 7.8° / 3.8° on the training clips): MediaPipe's depth of a supine body is its
 #: noisiest coordinate.
 BRIDGE_WORLD_WEIGHT = 0.7
+#: MediaPipe's world hip line reads the camera's yaw from side-on short: its lateral (depth) extent is its
+#: weakest coordinate. True |yaw| over |atan2(Δx, |Δz|)| of the world left→right hip line, per clip (median
+#: over the set) on the 36 rendered training and 18 dev clips with |yaw| > 15°: 1.34 (least squares), 1.40
+#: (median); side-on clips read 0–5° (× 1.4: a stretch of ≤ 0.8 %). The sign is right on all 54.
+BRIDGE_YAW_FROM_WORLD = 1.4
+#: Largest yaw (degrees) the body-plane stretch assumes: beyond it 1/cos grows fast and the camera looks
+#: along the body (the spec's views go to 45°; 60° = a 2× stretch).
+BRIDGE_MAX_YAW_DEG = 60.0
 
 #: Landmark groups each fault's measure needs (judge: "unsure" when they are not visible).
 FAULT_LANDMARKS: dict[str, tuple[str, ...]] = {
@@ -567,6 +576,90 @@ def _dip_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
 
 
+def _pair_mid(P: np.ndarray, pair: tuple[int, int]) -> np.ndarray:
+    """Plain midpoint of a left/right landmark pair (shape (T, 2)); the one present where the other is NaN.
+
+    The midpoint of the two image points is the image of the body's mid-plane point at any view (up to
+    perspective); the visibility-weighted mean (:func:`_merge_pair`) slides toward the near side at oblique
+    views, by a different share for the shoulders, hips and knees.
+    """
+    pa, pb = P[:, pair[0]], P[:, pair[1]]
+    both = np.isfinite(pa[:, 0]) & np.isfinite(pb[:, 0])
+    return np.where(both[:, None], 0.5 * (pa + pb), _first_finite(pa, pb))
+
+
+def _world_yaw_deg(world: np.ndarray | None) -> float:
+    """Camera yaw from side-on (degrees, ≥ 0) of a supine set, from MediaPipe's world hip line.
+
+    The left→right hip line is the body's lateral axis; seen side-on it points along the camera's depth,
+    turned by the yaw it gains an x component. MediaPipe reads the depth short, so the angle is scaled by
+    ``BRIDGE_YAW_FROM_WORLD`` and capped at ``BRIDGE_MAX_YAW_DEG``. 0 without world landmarks.
+
+    Parameters
+    ----------
+    world : ndarray of shape (T, 33, 4) or None
+        World landmarks (metres), NaN allowed.
+
+    Returns
+    -------
+    float
+        Median over the set, degrees.
+    """
+    if world is None:
+        return 0.0
+    W = np.asarray(world, float)
+    d = W[:, LM["left_hip"], :3] - W[:, LM["right_hip"], :3]
+    with np.errstate(invalid="ignore"):
+        a = np.degrees(np.arctan2(np.abs(d[:, 0]), np.abs(d[:, 2])))
+    if not np.isfinite(a).any():
+        return 0.0
+    return float(min(BRIDGE_YAW_FROM_WORLD * np.nanmedian(a), BRIDGE_MAX_YAW_DEG))
+
+
+def _plane_hip_extension(P: np.ndarray, yaw_deg: float) -> np.ndarray:
+    """Hip extension (degrees) in the body's own (sagittal) plane, from the image landmarks.
+
+    A supine body's shoulders and feet are on the floor, so the image of the shoulder→foot line is the
+    plane's floor direction, and its vertical stays the image vertical (phones are held about level). Seen
+    from a yaw ψ off side-on the plane's long axis is shortened by cos ψ and, from a raised camera, sheared
+    by the floor line's image slope; an image angle there is bent (a 10° arch reads ~13° at 45°). The hip's
+    neighbours are measured from the hip, heights taken above the floor line (the shear undone) and lengths
+    along it divided by cos ψ, then the angle is taken as in :func:`_world_hip_extension`. Per rep top against
+    the truth (mean ± sd by view; rendered training clips / dev renders): 45° from the feet end −0.9 ± 3.9 →
+    −0.5 ± 2.5 / −8.8 ± 10.5 → −1.3 ± 4.8; the other views within 1° of the plain image angle.
+
+    Parameters
+    ----------
+    P : ndarray of shape (T, 33, 2)
+        Image landmarks in pixels, y up; NaN allowed.
+    yaw_deg : float
+        Camera yaw from side-on (:func:`_world_yaw_deg`), degrees.
+
+    Returns
+    -------
+    ndarray of shape (T,)
+        + = hips past the shoulder–hip–knee line, − = short of it.
+    """
+    sh, hip, knee = (_pair_mid(P, _PAIRS[g]) for g in ("shoulders", "hips", "knees"))
+    foot = _first_finite(*(_pair_mid(P, _PAIRS[g]) for g in ("ankles", "heels", "feet")))
+    d = foot - sh
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slopes = d[:, 1] / d[:, 0]
+    slopes = slopes[np.isfinite(slopes)]
+    slope = float(np.median(slopes)) if slopes.size else 0.0
+    stretch = 1.0 / np.cos(np.radians(yaw_deg))
+
+    def in_plane(p: np.ndarray) -> np.ndarray:
+        q = p - hip
+        return np.stack([q[:, 0] * stretch, q[:, 1] - slope * q[:, 0]], axis=1)
+
+    zero = np.zeros_like(hip)
+    u, v = in_plane(sh), in_plane(knee)
+    ext = 180.0 - _angle_deg(u, v)
+    past = np.sign(_offset_from_line(zero, u, v))
+    return ext * np.where(past == 0, 1.0, past)
+
+
 def _world_hip_extension(world: np.ndarray) -> np.ndarray:
     """Hip extension (degrees) from MediaPipe's world landmarks, in the camera's x–y plane.
 
@@ -698,17 +791,20 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
 
     # bridge
     hip_height = hip_offset.copy()
-    ext = 180.0 - _angle_deg(sh - hip, knee - hip)
-    past = np.sign(_offset_from_line(hip, sh, knee))
-    hip_ext = ext * np.where(past == 0, 1.0, past)
-    # the image angle is bent by the view (foreshortening, perspective), the world-landmark angle by
-    # MediaPipe's 3-D model; their errors are weakly correlated, so a weighted mean is nearer the truth
-    # than either (see ``BRIDGE_WORLD_WEIGHT``); without world landmarks the image angle alone
-    hip_ext_img = hip_ext
+    # the image angle measured in the body's own plane (foreshortening and the raised camera's shear undone,
+    # :func:`_plane_hip_extension`) and the world-landmark angle (camera x–y plane, MediaPipe's 3-D model);
+    # their errors are weakly correlated, so a weighted mean is nearer the truth than either (see
+    # ``BRIDGE_WORLD_WEIGHT``). The world angle drops depth, so an oblique view foreshortens it too and
+    # MediaPipe's 3-D prior fills in: its error grows with the yaw (45°: bias −5…+10° by end and set, sd
+    # 5–9°, against ±4° side-on), and its weight falls with cos² of the yaw (inverse-variance weighting of an
+    # error growing as 1/cos). Without world landmarks the image angle alone, unstretched.
+    yaw = _world_yaw_deg(track.world)
+    hip_ext_img = _plane_hip_extension(P, yaw)
     hip_ext_world = bridge_gaps(_world_hip_extension(track.world), t) if track.world is not None \
         else np.full(T, np.nan)
-    hip_ext = np.where(np.isfinite(hip_ext_world),
-                       BRIDGE_WORLD_WEIGHT * hip_ext_world + (1.0 - BRIDGE_WORLD_WEIGHT) * hip_ext_img, hip_ext_img)
+    w_world = BRIDGE_WORLD_WEIGHT * np.cos(np.radians(yaw)) ** 2
+    hip_ext = np.where(np.isfinite(hip_ext_world), w_world * hip_ext_world + (1.0 - w_world) * hip_ext_img,
+                       hip_ext_img)
 
     # upper back roll: hip height above the feet; the feet reference is the median height of all six
     # foot points (ankles, heels, toes) — single foot points wander most in MediaPipe's output
