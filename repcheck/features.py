@@ -25,8 +25,9 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``hip_height``          hip height above the shoulder–ankle line in cm (bridge driver; shoulders and feet
                         are on the floor).
 ``hip_extension_deg``   angle of the hip past the shoulder–hip–knee straight line (+ = past, − = short):
-                        a weighted mean (``BRIDGE_WORLD_WEIGHT``) of the image angle
-                        (``hip_extension_img_deg``) and the world-landmark angle
+                        a weighted mean (``BRIDGE_WORLD_WEIGHT`` × cos² of the camera's yaw) of the image
+                        angle in the body's own plane (``hip_extension_img_deg``: foreshortening by the
+                        camera's yaw, read from the world hip line, undone) and the world-landmark angle
                         (``hip_extension_world_deg``, camera x–y plane, NaN without world landmarks);
                         the image angle alone where the world one is missing.
 ``hip_lift_cm``         hip height above the ankles relative to its low baseline over the set (roll).
@@ -624,9 +625,12 @@ def _plane_hip_extension(P: np.ndarray, yaw_deg: float) -> np.ndarray:
     from a yaw ψ off side-on the plane's long axis is shortened by cos ψ and, from a raised camera, sheared
     by the floor line's image slope; an image angle there is bent (a 10° arch reads ~13° at 45°). The hip's
     neighbours are measured from the hip, heights taken above the floor line (the shear undone) and lengths
-    along it divided by cos ψ, then the angle is taken as in :func:`_world_hip_extension`. Per rep top against
-    the truth (mean ± sd by view; rendered training clips / dev renders): 45° from the feet end −0.9 ± 3.9 →
-    −0.5 ± 2.5 / −8.8 ± 10.5 → −1.3 ± 4.8; the other views within 1° of the plain image angle.
+    along it divided by cos ψ, then the angle is taken as in :func:`_world_hip_extension`. On exact
+    projections at 30° and 45° this is within 4° of the truth where the plain image angle is up to 17° off.
+    Per rep top against the truth (mean ± sd, the visibility-weighted image angle → this; rendered training
+    clips / dev renders, ``benchmarks/bridge_angle.py``): 45° from the feet end −2.6 ± 4.3 → −0.5 ± 2.6 /
+    −9.6 ± 10.9 → −1.2 ± 5.0, from the head end +4.5 ± 2.4 → +2.1 ± 3.0 / +7.3 ± 5.2 → +5.3 ± 3.6; spread of
+    the per-view means 9.4 → 8.3 / 16.9 → 8.1° (side-on views within 1°).
 
     Parameters
     ----------
