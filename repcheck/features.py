@@ -160,12 +160,19 @@ HIP_SIT_PCT = 10.0
 #: 4.6° / 3.7° and correlate 0.47; the minimum-variance weight (σi² − ρσiσw) / (σi² + σw² − 2ρσiσw) is
 #: 0.70 (sd 3.4°; 0.6–0.75 within 0.03°). The world angle with depth (3-D, or in the plane across the hip
 #: line) was worse (sd 7.8° / 3.8° on the training clips): MediaPipe's depth of a supine body is its
-#: noisiest coordinate.
+#: noisiest coordinate. Oblique views (session 4, against the image angle in the body's plane): the world
+#: angle drops depth, so the view foreshortens it as well and MediaPipe's 3-D prior fills in — at 30° from the
+#: feet end it read +8° / +10° / +6° high (training / dev renders / held-out), at 45° −12…+21° by set. The
+#: minimum-variance weight over the training and dev reps by |yaw| bin: 0.56 side-on, 0.44 at 30°, 0.41 at
+#: 45° (n 72 / 20 / 34); an error growing as 1/cos of the yaw gives an inverse-variance weight ∝ cos², hence
+#: ``BRIDGE_WORLD_WEIGHT · cos²(yaw)``: 0.70 / 0.53 / 0.35 (pooled rms about the mean 2.83° / 3.98° on training /
+#: dev against 2.88° / 4.41° for a constant 0.7 and 2.96° / 3.86° for 0.5 · cos²).
 BRIDGE_WORLD_WEIGHT = 0.7
 #: MediaPipe's world hip line reads the camera's yaw from side-on short: its lateral (depth) extent is its
 #: weakest coordinate. True |yaw| over |atan2(Δx, |Δz|)| of the world left→right hip line, per clip (median
 #: over the set) on the 36 rendered training and 18 dev clips with |yaw| > 15°: 1.34 (least squares), 1.40
-#: (median); side-on clips read 0–5° (× 1.4: a stretch of ≤ 0.8 %). The sign is right on all 54.
+#: (median); side-on clips read 0–5° (× 1.4: a stretch of ≤ 0.8 %). Exact (projected) world landmarks
+#: need no such factor: it is MediaPipe's, not geometry's.
 BRIDGE_YAW_FROM_WORLD = 1.4
 #: Largest yaw (degrees) the body-plane stretch assumes: beyond it 1/cos grows fast and the camera looks
 #: along the body (the spec's views go to 45°; 60° = a 2× stretch).
