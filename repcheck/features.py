@@ -25,11 +25,11 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``hip_height``          hip height above the shoulder–ankle line in cm (bridge driver; shoulders and feet
                         are on the floor).
 ``hip_extension_deg``   angle of the hip past the shoulder–hip–knee straight line (+ = past, − = short):
-                        a weighted mean (``BRIDGE_WORLD_WEIGHT`` × cos² of the camera's yaw) of the image
-                        angle in the body's own plane (``hip_extension_img_deg``: foreshortening by the
-                        camera's yaw, read from the world hip line, undone) and the world-landmark angle
-                        (``hip_extension_world_deg``, camera x–y plane, NaN without world landmarks);
-                        the image angle alone where the world one is missing.
+                        a weighted mean (``BRIDGE_WORLD_WEIGHT``) of the image angle
+                        (``hip_extension_img_deg``) and the world-landmark angle (``hip_extension_world_deg``,
+                        NaN without world landmarks), both measured in the body's own plane (the camera's
+                        foreshortening undone; its yaw read from the world hip line); the image angle alone
+                        where the world one is missing.
 ``hip_lift_cm``         hip height above the ankles relative to its low baseline over the set (roll).
 ``thorax_extension``    angle (degrees) of the hip→head line below the horizontal: rises as the upper
                         back extends over the roller and the head drops (upper back roll driver).
@@ -148,8 +148,7 @@ HIP_OFF_FLOOR_CM = 11.0
 #: correlation 0.69 → 0.70, AUC(> 5 cm) 0.91 → 0.91, projected fast tracks 0.44 → 0.61 / 0.77 → 0.86.
 HIP_SIT_PCT = 10.0
 
-#: Weight of the world-landmark angle in ``hip_extension_deg`` seen side-on (the image angle has the rest;
-#: oblique views scale it down by cos² of the camera yaw, see ``BRIDGE_YAW_FROM_WORLD``). Per rep top
+#: Weight of the world-landmark angle in ``hip_extension_deg`` (the image angle has the rest). Per rep top
 #: against the true angle on the 36 rendered bridge training clips (72 reps; side, other side, 25° and 45°
 #: oblique, high camera): image angle error sd 4.2°, its bias by view from −1.3° (side) to +5.3° (oblique;
 #: +4.9° high camera: the error correlates 0.5 with the camera's elevation), 17 reps off by > 5°; world
@@ -160,13 +159,11 @@ HIP_SIT_PCT = 10.0
 #: 4.6° / 3.7° and correlate 0.47; the minimum-variance weight (σi² − ρσiσw) / (σi² + σw² − 2ρσiσw) is
 #: 0.70 (sd 3.4°; 0.6–0.75 within 0.03°). The world angle with depth (3-D, or in the plane across the hip
 #: line) was worse (sd 7.8° / 3.8° on the training clips): MediaPipe's depth of a supine body is its
-#: noisiest coordinate. Oblique views (session 4, against the image angle in the body's plane): the world
-#: angle drops depth, so the view foreshortens it as well and MediaPipe's 3-D prior fills in — at 30° from the
-#: feet end it read +8° / +10° / +6° high (training / dev renders / held-out), at 45° −12…+21° by set. The
-#: minimum-variance weight over the training and dev reps by |yaw| bin: 0.56 side-on, 0.44 at 30°, 0.41 at
-#: 45° (n 72 / 20 / 34); an error growing as 1/cos of the yaw gives an inverse-variance weight ∝ cos², hence
-#: ``BRIDGE_WORLD_WEIGHT · cos²(yaw)``: 0.70 / 0.53 / 0.35 (pooled rms about the mean 2.83° / 3.98° on training /
-#: dev against 2.88° / 4.41° for a constant 0.7 and 2.96° / 3.86° for 0.5 · cos²).
+#: noisiest coordinate. Session 4, both angles measured in the body's plane (``_plane_hip_extension``): the
+#: minimum-variance weight over the 126 rendered training and dev reps is 0.56 side-on, 0.56 at 30°, 0.59 at
+#: 45° (n 72 / 20 / 34; with the world angle left in the camera's x–y plane it fell to 0.44 / 0.41 at 30° /
+#: 45°): the weight need not depend on the view. 0.5–0.7 give the same rms about the mean (3.32–3.34°, was
+#: 3.37° for the x–y world angle with a yaw-dependent weight); 0.7 keeps the floor-camera figures above.
 BRIDGE_WORLD_WEIGHT = 0.7
 #: MediaPipe's world hip line reads the camera's yaw from side-on short: its lateral (depth) extent is its
 #: weakest coordinate. True |yaw| over |atan2(Δx, |Δz|)| of the world left→right hip line, per clip (median
@@ -671,31 +668,31 @@ def _plane_hip_extension(P: np.ndarray, yaw_deg: float) -> np.ndarray:
     return ext * np.where(past == 0, 1.0, past)
 
 
-def _world_hip_extension(world: np.ndarray) -> np.ndarray:
-    """Hip extension (degrees) from MediaPipe's world landmarks, in the camera's x–y plane.
+def _world_hip_extension(world: np.ndarray, yaw_deg: float = 0.0) -> np.ndarray:
+    """Hip extension (degrees) from MediaPipe's world landmarks, in the body's plane.
 
-    The angle between the shoulder→hip and hip→knee directions of the left/right midpoints (the joint
-    centres the definition uses), depth dropped; + = hip above the shoulder–knee line (world y points
-    down). World landmarks are metric, so the perspective of a near camera does not bend the angle.
+    MediaPipe's world axes are the camera's (x right, y down, z depth), so dropping the depth — its
+    noisiest coordinate for a supine body — leaves the view's foreshortening in the x–y plane, as in the
+    image: the same :func:`_plane_hip_extension` undoes it (left/right midpoints, shear of the floor line,
+    the long axis stretched by 1/cos of the yaw). World landmarks are metric, so the perspective of a near
+    camera does not bend the angle. Against the plain x–y angle, per rep top (rendered training clips / dev
+    renders): rms about the mean 3.18 → 3.20° / 5.37 → 4.35°, spread of the per-view means 6.0 → 4.5° /
+    12.1 → 7.1°; from the feet end at 45° +5.1 → +4.0° / −1.7 ± 6.5 → +3.5 ± 4.7°.
 
     Parameters
     ----------
     world : ndarray of shape (T, 33, 4)
         World landmarks (metres; x, y, z, visibility), NaN allowed.
+    yaw_deg : float
+        Camera yaw from side-on (:func:`_world_yaw_deg`), degrees.
 
     Returns
     -------
     ndarray of shape (T,)
+        + = hip above the shoulder–knee line.
     """
     W = np.asarray(world, float)[:, :, :2] * np.array([1.0, -1.0])  # y up
-
-    def mid(a: str, b: str) -> np.ndarray:
-        return 0.5 * (W[:, LM[a]] + W[:, LM[b]])
-
-    sh, hip, knee = mid("left_shoulder", "right_shoulder"), mid("left_hip", "right_hip"), mid("left_knee", "right_knee")
-    ext = 180.0 - _angle_deg(sh - hip, knee - hip)
-    past = np.sign(_offset_from_line(hip, sh, knee))
-    return ext * np.where(past == 0, 1.0, past)
+    return _plane_hip_extension(W, yaw_deg)
 
 
 # ---------------------------------------------------------------------------------------- main
@@ -802,20 +799,17 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
 
     # bridge
     hip_height = hip_offset.copy()
-    # the image angle measured in the body's own plane (foreshortening and the raised camera's shear undone,
-    # :func:`_plane_hip_extension`) and the world-landmark angle (camera x–y plane, MediaPipe's 3-D model);
-    # their errors are weakly correlated, so a weighted mean is nearer the truth than either (see
-    # ``BRIDGE_WORLD_WEIGHT``). The world angle drops depth, so an oblique view foreshortens it too and
-    # MediaPipe's 3-D prior fills in: its error grows with the yaw (45°: bias −5…+10° by end and set, sd
-    # 5–9°, against ±4° side-on), and its weight falls with cos² of the yaw (inverse-variance weighting of an
-    # error growing as 1/cos). Without world landmarks the image angle alone, unstretched.
+    # the image angle and the world-landmark angle (MediaPipe's 3-D model, depth dropped), both measured in
+    # the body's own plane (the view's foreshortening and a raised camera's shear undone,
+    # :func:`_plane_hip_extension`); their errors are weakly correlated, so a weighted mean is nearer the
+    # truth than either (see ``BRIDGE_WORLD_WEIGHT``). Without world landmarks the image angle alone,
+    # unstretched (the yaw is read from the world hip line).
     yaw = _world_yaw_deg(track.world)
     hip_ext_img = _plane_hip_extension(P, yaw)
-    hip_ext_world = bridge_gaps(_world_hip_extension(track.world), t) if track.world is not None \
+    hip_ext_world = bridge_gaps(_world_hip_extension(track.world, yaw), t) if track.world is not None \
         else np.full(T, np.nan)
-    w_world = BRIDGE_WORLD_WEIGHT * np.cos(np.radians(yaw)) ** 2
-    hip_ext = np.where(np.isfinite(hip_ext_world), w_world * hip_ext_world + (1.0 - w_world) * hip_ext_img,
-                       hip_ext_img)
+    hip_ext = np.where(np.isfinite(hip_ext_world),
+                       BRIDGE_WORLD_WEIGHT * hip_ext_world + (1.0 - BRIDGE_WORLD_WEIGHT) * hip_ext_img, hip_ext_img)
 
     # upper back roll: hip height above the feet; the feet reference is the median height of all six
     # foot points (ankles, heels, toes) — single foot points wander most in MediaPipe's output
