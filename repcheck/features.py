@@ -622,14 +622,15 @@ def _world_yaw_deg(world: np.ndarray | None) -> float:
 
 
 def _plane_hip_extension(P: np.ndarray, yaw_deg: float) -> np.ndarray:
-    """Hip extension (degrees) in the body's own (sagittal) plane, from the image landmarks.
+    """Hip extension (degrees) in the body's own (sagittal) plane, from image (or world) landmarks.
 
     A supine body's shoulders and feet are on the floor, so the image of the shoulder→foot line is the
     plane's floor direction, and its vertical stays the image vertical (phones are held about level). Seen
     from a yaw ψ off side-on the plane's long axis is shortened by cos ψ and, from a raised camera, sheared
-    by the floor line's image slope; an image angle there is bent (a 10° arch reads ~13° at 45°). The hip's
+    by the floor line's image slope; an image angle there is bent (a 10° arch reads ~12° at 45°). The hip's
     neighbours are measured from the hip, heights taken above the floor line (the shear undone) and lengths
-    along it divided by cos ψ, then the angle is taken as in :func:`_world_hip_extension`. On exact
+    along it divided by cos ψ; the angle between the hip→shoulder and hip→knee directions is then signed +
+    where the hip is above the shoulder–knee line. On exact
     projections at 30° and 45° this is within 4° of the truth where the plain image angle is up to 17° off.
     Per rep top against the truth (mean ± sd, the visibility-weighted image angle → this; rendered training
     clips / dev renders, ``benchmarks/bridge_angle.py``): 45° from the feet end −2.6 ± 4.3 → −0.5 ± 2.6 /
@@ -639,7 +640,7 @@ def _plane_hip_extension(P: np.ndarray, yaw_deg: float) -> np.ndarray:
     Parameters
     ----------
     P : ndarray of shape (T, 33, 2)
-        Image landmarks in pixels, y up; NaN allowed.
+        Landmark x, y with y up: image pixels, or world metres in the camera's axes; NaN allowed.
     yaw_deg : float
         Camera yaw from side-on (:func:`_world_yaw_deg`), degrees.
 
