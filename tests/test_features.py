@@ -141,9 +141,9 @@ class TestOtherSignals:
     def test_bridge_extension_at_the_top_matches_truth_across_views(self):
         """Rendered bridge training sets through the real MediaPipe (side to 45° oblique, high camera): the
         top of each rep reads within 5° of the true angle (after the set-wide offset of MediaPipe's hip
-        point) for ≥ 85 % of reps, and the offset differs by view by < 4° (measured 93 %, 2.8°; the
-        image angle alone: 75 %, 6.5° — it reads oblique and high views 5° more arched than side ones).
-        Without world landmarks the image angle is used."""
+        point) for ≥ 85 % of reps, and the offset differs by view by < 4° (measured 90 %, 3.1°; the
+        image angle in the body's plane alone: 82 %, 6.9° — the plain image angle 75 %, 6.5°). Without
+        world landmarks the image angle is used."""
         from repcheck.training.dataset import default_training_dir, load_examples
 
         root = default_training_dir() / "synthetic"
@@ -164,6 +164,53 @@ class TestOtherSignals:
         assert max(by_view) - min(by_view) < 4.0
         no_world = compute_signals(dataclasses.replace(exs[0].track, world=None), "glute_bridge")
         np.testing.assert_allclose(no_world["hip_extension_deg"], no_world["hip_extension_img_deg"])
+
+    @pytest.mark.parametrize("view", ["oblique", "oblique45"])
+    def test_bridge_plane_angle_undoes_the_oblique_view(self, view):
+        """Exact projections (no MediaPipe noise) of arched (+25°) and incomplete (−32°) reps seen 30° / 45°
+        off side-on, from the head or the feet end (6 seeds): measured in the body's plane with the camera's
+        yaw, each rep's top is within 4° of the truth (measured ≤ 3.9°), where the plain image angle is up
+        to 17° off at 45° (8° at 30°): foreshortening the body's long axis steepens every bend."""
+        from repcheck.features import _PAIRS, _angle_deg, _offset_from_line, _pair_mid, _plane_hip_extension
+
+        plane_err, image_err = [], []
+        for seed in range(6):
+            for fault, sev in (("lower_back_arch", 1.0), ("incomplete_extension", 0.8)):
+                track, motion = synth_track("glute_bridge", fault, sev, seed=seed, reps=2, view=view, noise=False)
+                d = track.world[:, LM["left_hip"], :3] - track.world[:, LM["right_hip"], :3]  # exact here
+                yaw = float(np.nanmedian(np.degrees(np.arctan2(np.abs(d[:, 0]), np.abs(d[:, 2])))))
+                w, h = track.frame_size
+                P = track.image[:, :, :2] * np.array([w, h], float)
+                P[..., 1] *= -1
+                plane = _plane_hip_extension(P, yaw)
+                sh, hip, knee = (_pair_mid(P, _PAIRS[g]) for g in ("shoulders", "hips", "knees"))
+                image = (180.0 - _angle_deg(sh - hip, knee - hip)) * np.sign(_offset_from_line(hip, sh, knee))
+                for g in motion.segments:
+                    m = (track.t >= g["start_s"]) & (track.t <= g["end_s"])
+                    true = g["faults"]["lower_back_arch"]["value"]
+                    plane_err.append(np.nanmax(plane[m]) - true)
+                    image_err.append(np.nanmax(image[m]) - true)
+        assert np.max(np.abs(plane_err)) < 4.0
+        assert np.max(np.abs(image_err)) > 6.0
+
+    def test_bridge_extension_from_the_feet_end_at_45_degrees(self):
+        """The two rendered training sets filmed 45° off side-on from the feet end (the view 13 of the 15
+        held-out errors came from): measured in the body's plane, every rep's top reads within 5° of the
+        truth (measured −4.6…+2.2°; the visibility-weighted image angle read one rep 9.7° short)."""
+        from repcheck.training.dataset import default_training_dir, load_examples
+
+        ids = ("glute_bridge-0200059", "glute_bridge-0200068")
+        root = default_training_dir() / "synthetic"
+        exs = [e for e in load_examples(root, exercise="glute_bridge") if e.id in ids] if root.exists() else []
+        if len(exs) < len(ids):
+            pytest.skip(f"{ids} not in training_data/synthetic")
+        err = []
+        for ex in exs:
+            sig = compute_signals(ex.track, "glute_bridge")
+            for g in ex.segments:
+                m = (sig.t >= g.start_s) & (sig.t <= g.end_s)
+                err.append(np.nanmax(sig["hip_extension_img_deg"][m]) - g.faults["lower_back_arch"]["value"])
+        assert len(err) == 4 and np.max(np.abs(err)) < 5.0, np.round(err, 1)
 
     def test_roll_hip_lift(self):
         """Hips lifting 12 cm in the arched reps read clearly higher than in correct reps."""

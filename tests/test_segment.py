@@ -372,6 +372,26 @@ class TestBridgeRepChecks:
         t, x = _bridge_set(small_cm=2.0)
         assert self._count(t, x, knee=165.0) == []
 
+    def test_lost_track_does_not_hide_small_reps(self):
+        """MediaPipe losing the body after two small incomplete reps (seen on a held-out 45° clip from the
+        feet end: the hip folded to −90…−140°, the hip height thrown about by up to 60 cm) does not set the
+        rep period and prominence cut: both 2 cm reps are found, and nothing in the lost part is a rep."""
+        t = np.arange(0, 30, 0.1)
+
+        def ease(t0: float, t1: float) -> np.ndarray:
+            return 0.5 - 0.5 * np.cos(np.pi * np.clip((t - t0) / (t1 - t0), 0, 1))
+
+        x = 2.0 * (ease(2, 3.5) - ease(5, 6.5)) + 2.0 * (ease(9, 10.5) - ease(12, 13.5))
+        ext = -47.0 + 3.5 * x
+        lost = t >= 16.0
+        rng = np.random.default_rng(0)
+        x = np.where(lost, np.repeat(rng.uniform(-30, 40, t.size // 5), 5), x)
+        ext = np.where(lost, np.repeat(rng.uniform(-140, -90, t.size // 5), 5), ext)
+        segs = self._count(t, x, ext=ext, knee=62.0)
+        assert len(segs) == 2, [(s.start_s, s.end_s) for s in segs]
+        for s, (a, b) in zip(segs, [(2.0, 6.5), (9.0, 13.5)], strict=True):
+            assert abs(s.start_s - a) < 0.5 and abs(s.end_s - b) < 0.5, (s.start_s, s.end_s)
+
     def test_small_incomplete_rep_found_on_fast_path_sets(self):
         """A rep to ~34° short of the line between two full reps, side, 45° and high camera (6 seeds)."""
         for seed in range(6):

@@ -15,7 +15,7 @@ import numpy as np
 from scipy.signal import find_peaks, peak_prominences
 
 from ..exercises import ExerciseSpec, get_exercise
-from ..features import Signals
+from ..features import SMOOTH_WINDOW_S, Signals
 from .common import Segment
 
 __all__ = ["find_reps", "RepCounter", "REP_REL_PROMINENCE", "REP_ONSET_EXTRAP"]
@@ -61,6 +61,15 @@ BRIDGE_MIN_EXT_RISE_DEG = 3.0
 #: tops measured 55–112° on the training tracks; legs stretched out on the floor (before getting into
 #: position / after) 150–170°, where hip-height bumps of up to 2.2 cm were seen.
 BRIDGE_MAX_KNEE_DEG = 130.0
+#: Samples whose hips are folded further than lying with the knees bent (``hip_extension_deg`` below this,
+#: degrees) are out of the bridge position: their hip height is left out (NaN) of the rep search. Lying in
+#: position reads down to −50° (1st percentile per set, lowest of 36 rendered training and 18 dev sets; rep
+#: tops −35° and up); where MediaPipe loses a supine body (held-out, a 45° view from the feet end) it folds
+#: the hip to −90…−140° and throws the hip height about by 30–60 cm: those jumps set the rep period (1.6 s
+#: for 4 s reps) and the relative prominence cut, and the set's 1–2 cm incomplete reps were not found.
+#: Samples within half a smoothing window (``SMOOTH_WINDOW_S``) of a folded one count as folded: the
+#: smoothing carries the jump into them.
+BRIDGE_MIN_EXT_DEG = -70.0
 #: Two hip-height peaks are one rep when the dip between them is less than ``1 −`` this share of the
 #: lower peak's rise (:func:`_bridge_merge_top_dips`): a dip of up to a quarter of the rep while holding
 #: the top is not a new rep. 0.5 merged small reps with a 0.3 s pause between them on fast-path probe sets
@@ -364,6 +373,15 @@ def find_reps(
         rel_prominence = REP_REL_PROMINENCE_BY_DRIVER.get(spec.driver, REP_REL_PROMINENCE)
     t = signals.t
     driver, x = _driver(signals, spec)
+    ext = signals.values.get("hip_extension_deg")
+    bridge = spec.driver == "hip_height" and ext is not None and np.isfinite(ext).sum() >= 3
+    if bridge:  # out of position or a lost track, widened by the smoothing's reach
+        with np.errstate(invalid="ignore"):
+            folded = np.asarray(ext, float) < BRIDGE_MIN_EXT_DEG
+        reach = (int(round(SMOOTH_WINDOW_S * signals.fps)) | 1) // 2
+        if folded.any() and reach:
+            folded = np.convolve(folded, np.ones(2 * reach + 1), mode="same") > 0
+        x = np.where(folded, np.nan, x)
     info: dict = {"t": t, "driver": x, "peaks": np.zeros(0, int), "prominences": np.zeros(0)}
     ok = np.isfinite(x)
     if ok.sum() < 3:
@@ -374,8 +392,6 @@ def find_reps(
     xf = np.interp(np.arange(x.size), idx, x[idx])
     fps = signals.fps
     floor = REP_MIN_PROMINENCE.get(driver, 0.0) if min_prominence is None else float(min_prominence)
-    ext = signals.values.get("hip_extension_deg")
-    bridge = spec.driver == "hip_height" and ext is not None and np.isfinite(ext).sum() >= 3
     if bridge and min_prominence is None:
         floor = BRIDGE_MIN_PROMINENCE_CM
     gap = spec.min_rep_s if min_gap_s is None else float(min_gap_s)
@@ -392,6 +408,10 @@ def find_reps(
     wlen = max(3, int(round(REP_WLEN_PERIODS * period * fps)) | 1)
     peaks, _ = find_peaks(xf, prominence=floor if floor > 0 else None, distance=distance, wlen=wlen)
     peaks = peaks[ok[peaks]]
+    if bridge and peaks.size:
+        # before the relative prominence: the set's typical rep is one of its bridge reps, not the 30–60 cm
+        # jumps of a track MediaPipe lost (they raised the cut above a set's 1–2 cm incomplete reps)
+        peaks = peaks[_bridge_keep(signals, xf, peaks, wlen)]
     prom = floor
     if peaks.size:
         pr = peak_prominences(xf, peaks, wlen=wlen)[0]
@@ -400,7 +420,6 @@ def find_reps(
     # the bridge's hip height in position: stretching the legs out is not a rep's rise or fall
     x_in_position = _bridge_position_only(signals, xf) if spec.driver == "hip_height" else xf
     if bridge and peaks.size:
-        peaks = peaks[_bridge_keep(signals, xf, peaks, wlen)]
         peaks = _bridge_merge_top_dips(x_in_position, peaks)
     lo, hi = np.percentile(xf[ok], [5, 95])
     tol_side = REP_SIDE_HEIGHT_TOL.get(spec.driver)
