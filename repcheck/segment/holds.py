@@ -174,6 +174,11 @@ HOLD_STILL_S = 0.8
 #: Getting into / out of the hold has ended where the refine signal changes at less than this share of
 #: its fastest rate.
 HOLD_TOP_SLOPE_SHARE = 0.25
+#: ... and getting out of it starts where, looking back from the floor, the fall has been that slow for this
+#: long (s) at least: MediaPipe's hip reading of a rendered pike lowered onto the belly stalled for one
+#: sample (0.25 s) half-way down, which read as the start of the fall (h-plank-2300006 of a third dev set:
+#: the hold ended 0.93 s late). Before the fall is the hold, which holds still for longer.
+HOLD_TOP_PAUSE_S = 0.4
 
 
 #: Holds that need straight legs (a forearm plank is on the toes; knees on the floor is not a plank): the
@@ -280,6 +285,11 @@ HOLD_LIE = {"in_plank": ("hip_offset_cm", "hip_floor_cm", "plank_posture")}
 #: The hips are back at the lying level when within this (cm) of it: the lying level before and after a
 #: hold differed by -0.2..+0.5 cm on those clips (MediaPipe's hip point rests where it rested).
 HOLD_LIE_TOL_CM = 1.0
+#: ... or within this share of the hold's height above it, whichever is larger: MediaPipe's hip point at 45°
+#: rested 1.1 cm higher after a deep sag lowered onto the belly than before it (held 6.2 cm above the
+#: lying level; h-plank-2300008 of a third dev set), and a recording may end while the hips are still
+#: settling (h-plank-2100008: 1.0 cm above, held 5.4 cm up).
+HOLD_LIE_TOL_SHARE = 0.3
 #: ... and lowering onto it counts from a drop of this much (cm): the drop on those clips was 1.5–4 cm; the
 #: hip point moves 0.2–0.5 cm between samples in a still synthetic hold (breathing, sway).
 HOLD_LIE_MIN_DROP_CM = 1.0
@@ -317,7 +327,7 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
         return b
     m = max(a, b - look) + int(np.nanargmin(y[max(a, b - look) : b + 1])) if np.isfinite(y[a : b + 1]).any() else b
     rest = float(np.nanmedian(y[m : b + 1]))
-    if not rest <= lie + HOLD_LIE_TOL_CM or not y[m] <= np.nanmin(y[a : b + 1]):
+    if not rest <= lie + max(HOLD_LIE_TOL_CM, HOLD_LIE_TOL_SHARE * (held - lie)) or not y[m] <= np.nanmin(y[a : b + 1]):
         return b
     e = _eased_end(y, m, look, forward=False, min_rise=HOLD_LIE_MIN_DROP_CM, t=signals.t)
     if e is None:
@@ -418,6 +428,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
     n = y.size
     a0, b0 = a, b
     fall_out = False  # the hold's level is clearly above the resting level after it
+    b_up = b  # the last sample above the resting level after the hold (the fall out of it is before)
     pre = y[max(0, a - look) : a + look]
     if start and np.isfinite(pre).any():
         base = float(np.nanmin(pre))
@@ -442,7 +453,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
             band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
             while i > a and not (y[i] > base + band):
                 i -= 1
-            j = i
+            j = b_up = i
             while i > a and not still(i - k + 1, i + 1):
                 i -= 1
             b = i if j - i <= look else j  # (getting down lasts less than ``HOLD_REFINE_LOOK_S``: a hold whose
@@ -455,7 +466,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
     # the hold (45° views), which is not getting down (the end of such a hold is the knees going down); a
     # deep sag's rise into the hold is clear (it sags after the rise), so the rise is always looked for
     a1 = _eased_end(y, a0, look, forward=True, t=signals.t) if start else None
-    b1 = _eased_end(y, b0, look, forward=False, t=signals.t) if fall_out else None
+    b1 = _eased_end(y, b_up, look, forward=False, t=signals.t, pause_s=HOLD_TOP_PAUSE_S) if fall_out else None
     a = a if a1 is None else int(round(min(max(a1, a0), b0)))
     b = b if b1 is None else int(round(max(min(b1, b0), a0)))
     if b - a < 1:
@@ -481,7 +492,8 @@ def _last_rest_before_rise(y: np.ndarray, a: int, b: int, last: int, rest: float
 
 
 def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
-               min_rise: float = HOLD_REFINE_MIN_DROP, t: np.ndarray | None = None) -> float | None:
+               min_rise: float = HOLD_REFINE_MIN_DROP, t: np.ndarray | None = None,
+               pause_s: float | None = None) -> float | None:
     """Where the rise into a hold ends (``forward``) / the fall out of it starts, as a fractional index.
 
     The rise runs from the lowest point within ``look`` samples of ``i0`` toward the highest point within
@@ -489,7 +501,8 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     (the top: before a sag or pike sets in); its end is extrapolated from the
     crossings of ``REP_ONSET_LEVELS`` of the rise by ``REP_ONSET_EXTRAP`` of their spacing. None when
     the rise is smaller than ``min_rise`` (default ``HOLD_REFINE_MIN_DROP``) or has NaN in it. ``t`` (shape
-    (T,), s), when given, makes the rates per second rather than per sample.
+    (T,), s), when given, makes the rates per second rather than per sample; with ``t``, ``pause_s`` (s)
+    makes the start of a fall (not ``forward``) where it has been slow for that long at least.
     """
     n = y.size
     z = y if forward else y[::-1]
@@ -517,6 +530,13 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     # (a pike ramping in right after getting up is cut off at the body line: :func:`_line_reached_start`)
     steep = int(np.argmax(v))
     slow = v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep]
+    # the fall out of a hold (looked at backward), with ``pause_s``: slow for that long at least (or up to the
+    # top), a one-step stall of the reading in the middle of the fall is not where it started. (Not for the
+    # rise into it: a pike or sag may ramp in right after getting up, with no pause.)
+    if pause_s and not forward and t is not None and slow.size:
+        tz_ = (np.asarray(t, float) if forward else -np.asarray(t, float)[::-1])[base_i + steep : top_i + 1]
+        slow = np.array([bool(np.all(slow[j : j + 1 + int(np.searchsorted(tz_[j + 1 :], tz_[j] + pause_s))]))
+                         for j in range(slow.size)])
     slow = np.flatnonzero(slow)
     if slow.size:
         top_i = base_i + steep + int(slow[0])
