@@ -129,7 +129,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
             if name in signals.values and np.nanmedian(signals.values[name][a : b + 1]) >= lowest:
                 a, b = _refine_hold(signals, name, a, b, start=False)
         for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw, merge_gap_s=merge_gap_s):
-            if after != "inside":
+            if after in ("", "before"):  # (got in from kneeling: the hold starts where the legs are straight)
                 pa = _line_reached_start(signals, spec, pa, pb)
             if pb == b:  # not ended by the knees going down: maybe by lying down again
                 pb = _lying_again_end(signals, spec, pa, pb)
@@ -138,7 +138,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
             # after a bend is not kept for being cut off by the end of the recording
             if after == "inside" and (t[pb] - t[pa] < min_hold or not np.max(x[pa : pb + 1]) >= enter):
                 continue
-            if after == "before" and not long_enough and a_raw > 0:
+            if after in ("before", "kneeling") and not long_enough and a_raw > 0:
                 continue
             if t[pb] - t[pa] < MIN_CUT_HOLD_S:
                 continue
@@ -220,7 +220,8 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     -------
     list of (start, end, after)
         The straight-leg stretches (sample indices, inclusive), and what each follows: ``""`` (no bend),
-        ``"before"`` (a bend before the hold: getting up from the knees) or ``"inside"`` (a bend inside it).
+        ``"before"`` (a bend before the hold), ``"kneeling"`` (a bend before it as deep as kneeling: getting up
+        from the knees) or ``"inside"`` (a bend inside it).
     """
     name = HOLD_BEND.get(spec.driver)
     if name is None or name not in signals.values:
@@ -270,6 +271,8 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
         # lying prone at 45° read 37° bent for one sample, 23-25° around it)
         kneeling = lvl - float(np.sort(np.nan_to_num(y[r0 : r1 + 1], nan=np.inf))[k - 1]) >= HOLD_KNEEL_DEG
         lo = max(a if a_min is None else a_min, up) if r1 < a and kneeling else max(lo, up)
+        if after == "before" and kneeling:
+            after = "kneeling"
     if lo < b:
         pieces.append((lo, b, after))
     return pieces
@@ -339,7 +342,11 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
 #: plank is reached when the hips, rising from lying or kneeling (below the shoulder–ankle line), reach the
 #: line; hips going on up without a pause are a pike set in at the start of the hold, part of the hold (its
 #: fault), not of getting up. Rendered piked planks got in that way started 0.8–1.6 s late, at the top of
-#: the pike (h-plank-2100006/12/21 of a fresh dev set; plank-0000006).
+#: the pike (h-plank-2100006/12/21 of a fresh dev set; plank-0000006). Not for a hold got into from kneeling
+#: (a bend of :data:`HOLD_KNEEL_DEG`): with the knees on the floor the hips' offset from the shoulder–ankle
+#: line says nothing of the body line, and that hold starts where the legs have straightened (a 45° pike got
+#: into from kneeling had its hips past the line 0.7 s before the legs were straight and started that much
+#: early, h-plank-2400024 of a fourth dev set).
 HOLD_LINE = {"in_plank": "hip_offset_cm"}
 #: The line is reached at this offset (cm): a tucked tail lifts the hips a few cm above a straight line
 #: (ROUTINE.md #8; the synthetic tuck is 2–8 cm, MediaPipe read 2.5–13.4 cm at the true start of correct
