@@ -128,9 +128,10 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         for name, lowest in HOLD_REFINE_END.get(spec.driver, ()):
             if name in signals.values and np.nanmedian(signals.values[name][a : b + 1]) >= lowest:
                 a, b = _refine_hold(signals, name, a, b, start=False)
-        for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw, merge_gap_s=merge_gap_s):
-            if after in ("", "before"):  # (got in from kneeling: the hold starts where the legs are straight)
-                pa = _line_reached_start(signals, spec, pa, pb)
+        for pa, pb, after, straight in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw,
+                                                            merge_gap_s=merge_gap_s):
+            if after != "inside":  # (got in from kneeling: not before the legs are straight)
+                pa = _line_reached_start(signals, spec, pa, pb, lo=straight if after == "kneeling" else None)
             if pb == b:  # not ended by the knees going down: maybe by lying down again
                 pb = _lying_again_end(signals, spec, pa, pb)
             # the legs also straighten when lying down on the belly after the knees went down: a stretch
@@ -202,7 +203,7 @@ HOLD_KNEEL_DEG = 30.0
 
 def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *,
                          a_min: int | None = None,
-                         merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> list[tuple[int, int, str]]:
+                         merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> list[tuple[int, int, str, int]]:
     """Split a hold ``a..b`` (sample indices, inclusive) where the legs bend (``HOLD_BEND``).
 
     Bends are runs of at least ``HOLD_BEND_MIN_S`` where the signal is ``HOLD_BEND_DEG`` below its median
@@ -218,17 +219,18 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
 
     Returns
     -------
-    list of (start, end, after)
-        The straight-leg stretches (sample indices, inclusive), and what each follows: ``""`` (no bend),
+    list of (start, end, after, straight)
+        The straight-leg stretches (sample indices, inclusive), the first sample past the bend before each
+        (``start`` when none), and what each follows: ``""`` (no bend),
         ``"before"`` (a bend before the hold), ``"kneeling"`` (a bend before it as deep as kneeling: getting up
         from the knees) or ``"inside"`` (a bend inside it).
     """
     name = HOLD_BEND.get(spec.driver)
     if name is None or name not in signals.values:
-        return [(a, b, "")]
+        return [(a, b, "", a)]
     raw = np.asarray(signals.values[name], float)
     if not np.isfinite(raw[a : b + 1]).any():
-        return [(a, b, "")]
+        return [(a, b, "", a)]
     # a knee read above the hip–ankle line (``knee_floor_angle_deg`` > 180) is a straight leg: it counts as straight
     # as its mirror image for the straight-leg level (those readings do not raise it) and as 180° otherwise
     lvl = float(np.nanmedian(np.minimum(raw[a : b + 1], 360.0 - raw[a : b + 1])))
@@ -256,14 +258,14 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
                     and float(np.max(score[r1 + 1 : r1 + 1 + k])) >= HOLD_ENTER)
 
         bends = [(r0, r1) for r0, r1 in bends if not brief(r0, r1)]
-    pieces: list[tuple[int, int, str]] = []
-    lo, after = a, ""
+    pieces: list[tuple[int, int, str, int]] = []
+    lo, after, straight = a, "", a
     for r0, r1 in bends:
         if r0 > lo:  # straight legs from lo until this bend
             e = _eased_end(y, r0, look, forward=False, t=t)
             hi = min(r0 - 1, b if e is None else int(round(e)))
             if hi > lo:
-                pieces.append((lo, hi, after))
+                pieces.append((lo, hi, after, min(straight, lo)))
         after = "inside" if r0 >= a else "before"
         s = _eased_end(y, r1, look, forward=True, t=t)
         up = r1 + 1 if s is None else max(r1 + 1, int(round(s)))
@@ -271,10 +273,11 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
         # lying prone at 45° read 37° bent for one sample, 23-25° around it)
         kneeling = lvl - float(np.sort(np.nan_to_num(y[r0 : r1 + 1], nan=np.inf))[k - 1]) >= HOLD_KNEEL_DEG
         lo = max(a if a_min is None else a_min, up) if r1 < a and kneeling else max(lo, up)
+        straight = r1 + 1
         if after == "before" and kneeling:
             after = "kneeling"
     if lo < b:
-        pieces.append((lo, b, after))
+        pieces.append((lo, b, after, min(straight, lo)))
     return pieces
 
 
@@ -342,11 +345,12 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
 #: plank is reached when the hips, rising from lying or kneeling (below the shoulder–ankle line), reach the
 #: line; hips going on up without a pause are a pike set in at the start of the hold, part of the hold (its
 #: fault), not of getting up. Rendered piked planks got in that way started 0.8–1.6 s late, at the top of
-#: the pike (h-plank-2100006/12/21 of a fresh dev set; plank-0000006). Not for a hold got into from kneeling
-#: (a bend of :data:`HOLD_KNEEL_DEG`): with the knees on the floor the hips' offset from the shoulder–ankle
-#: line says nothing of the body line, and that hold starts where the legs have straightened (a 45° pike got
-#: into from kneeling had its hips past the line 0.7 s before the legs were straight and started that much
-#: early, h-plank-2400024 of a fourth dev set).
+#: the pike (h-plank-2100006/12/21 of a fresh dev set; plank-0000006). A hold got into from kneeling (a bend
+#: of :data:`HOLD_KNEEL_DEG`) starts there no earlier than the legs are straight (within ``HOLD_BEND_DEG`` of
+#: the hold's level): with the knees on the floor the hips' offset from the shoulder–ankle line says nothing
+#: of the body line (a 45° pike got into from kneeling had its hips past the line 0.7 s before the legs were
+#: straight and started that much early, h-plank-2400024 of a fourth dev set; rendered training plank-0200006
+#: started 0.86 s early).
 HOLD_LINE = {"in_plank": "hip_offset_cm"}
 #: The line is reached at this offset (cm): a tucked tail lifts the hips a few cm above a straight line
 #: (ROUTINE.md #8; the synthetic tuck is 2–8 cm, MediaPipe read 2.5–13.4 cm at the true start of correct
@@ -357,13 +361,14 @@ HOLD_LINE_CM = 5.0
 HOLD_LINE_PIKE_CM = 15.0
 
 
-def _line_reached_start(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> int:
+def _line_reached_start(signals: Signals, spec: ExerciseSpec, a: int, b: int, *, lo: int | None = None) -> int:
     """Move a hold's start ``a`` (sample index; the hold ends at ``b``) back to where the hips reached the line.
 
     Only where the hips at ``a`` are at least ``HOLD_LINE_PIKE_CM`` above the body line (``HOLD_LINE``) and
     the samples before ``a`` rise without a pause (no step down by ``HOLD_STILL_CM`` or more) from below
     ``HOLD_LINE_CM``: the start becomes the sample nearest the crossing of ``HOLD_LINE_CM``, but not
-    before ``HOLD_REFINE_LOOK_S`` ahead of ``a``. Returns ``a`` otherwise.
+    before ``HOLD_REFINE_LOOK_S`` ahead of ``a`` nor before ``lo`` (sample index: a hold got into from kneeling
+    starts no earlier than the legs are straight). Returns ``a`` otherwise.
     """
     name = HOLD_LINE.get(spec.driver)
     if name is None or name not in signals.values:
@@ -371,14 +376,14 @@ def _line_reached_start(signals: Signals, spec: ExerciseSpec, a: int, b: int) ->
     y = np.asarray(signals.values[name], float)
     if not y[a] >= HOLD_LINE_PIKE_CM:
         return a
-    lo = max(0, a - int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
+    first = max(0, a - int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
     j = a
-    while j > lo and y[j - 1] >= HOLD_LINE_CM and y[j - 1] <= y[j] + HOLD_STILL_CM:
+    while j > first and y[j - 1] >= HOLD_LINE_CM and y[j - 1] <= y[j] + HOLD_STILL_CM:
         j -= 1
     if not (j > 0 and y[j - 1] < HOLD_LINE_CM <= y[j]):
         return a
     frac = (HOLD_LINE_CM - y[j - 1]) / (y[j] - y[j - 1])
-    return int(min(j if frac >= 0.5 else j - 1, b))
+    return int(min(max(j if frac >= 0.5 else j - 1, 0 if lo is None else min(lo, a)), b))
 
 
 def _sample_rate(signals: Signals) -> float:
