@@ -148,6 +148,23 @@ class TestFindHolds:
         track = at_sample_rate(ex.track, get_exercise("plank").analysis_fps)  # as repcheck analyze samples
         _assert_one_hold(track, ex.segments[0])
 
+    @pytest.mark.parametrize("clip", ["plank-0000006", "plank-0200006"])
+    def test_stored_mediapipe_tracks_pike_bounds_within_half_a_second(self, clip):
+        """Real MediaPipe output of rendered piked planks (training_data/, 4 samples/s): a 45° pike lowered onto
+        the belly whose hip reading stalls half-way down (the end was 0.58 s late, read from the recording's
+        end and at the stall), and a pike got into from kneeling whose hips cross the body line before the
+        legs are straight (started 0.86 s early)."""
+        from repcheck.exercises import get_exercise
+        from repcheck.pose import at_sample_rate
+        from repcheck.training.dataset import default_training_dir, load_examples
+
+        root = default_training_dir() / "synthetic"
+        if not (root / f"{clip}.json").exists():
+            pytest.skip(f"{clip} not in training_data/")
+        (ex,) = [e for e in load_examples(root, exercise="plank") if e.id == clip]
+        track = at_sample_rate(ex.track, get_exercise("plank").analysis_fps)
+        _assert_one_hold(track, ex.segments[0], start_tol=0.5, end_tol=0.5)
+
     @pytest.mark.parametrize("view", ["side", "other_side", "oblique45"])
     @pytest.mark.parametrize("seed", [41, 48, 52, 53])
     def test_pike_hold_starts_when_the_body_is_up(self, seed, view):
