@@ -542,13 +542,15 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     # (a pike ramping in right after getting up is cut off at the body line: :func:`_line_reached_start`)
     steep = int(np.argmax(v))
     slow = v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep]
-    # the fall out of a hold (looked at backward), with ``pause_s``: slow for that long at least (or up to the
-    # top), a one-step stall of the reading in the middle of the fall is not where it started. (Not for the
-    # rise into it: a pike or sag may ramp in right after getting up, with no pause.)
+    # the fall out of a hold (looked at backward), with ``pause_s``: below the upper ease level
+    # (``HOLD_EASE_LEVELS``) of the fall, slow for that long at least (or up to the top): a one-step stall of
+    # the reading in the middle of the fall is not where it started, a slow step near its top is. (Not for
+    # the rise into it: a pike or sag may ramp in right after getting up, with no pause.)
     if pause_s and not forward and t is not None and slow.size:
         tz_ = (np.asarray(t, float) if forward else -np.asarray(t, float)[::-1])[base_i + steep : top_i + 1]
-        slow = np.array([bool(np.all(slow[j : j + 1 + int(np.searchsorted(tz_[j + 1 :], tz_[j] + pause_s))]))
-                         for j in range(slow.size)])
+        near_top = z[base_i + steep : top_i] >= z[base_i] + HOLD_EASE_LEVELS[1] * (z[top_i] - z[base_i])
+        slow = np.array([bool(slow[j] and (near_top[j] or np.all(
+            slow[j : j + 1 + int(np.searchsorted(tz_[j + 1 :], tz_[j] + pause_s))]))) for j in range(slow.size)])
     slow = np.flatnonzero(slow)
     if slow.size:
         top_i = base_i + steep + int(slow[0])
