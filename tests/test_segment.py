@@ -183,6 +183,20 @@ class TestFindHolds:
         segs, _ = find_holds(_signals(t, in_plank=x, plank_posture=x, knee_floor_angle_deg=knee), "plank")
         assert [(round(s.start_s), round(s.end_s)) for s in segs] == [(2, 12), (16, 28)]
 
+    @pytest.mark.parametrize("noise_deg,ends_at_knees", [(0.5, True), (4.0, False)])
+    def test_a_small_knee_drop_ends_a_steady_hold(self, noise_deg, ends_at_knees):
+        """From a deep sag the knees reach the floor by a bend of ~11° only (a high camera read 11.9°): where
+        the knee reading is steady all hold long that ends the hold; where it wanders by several degrees
+        (45° views) such a dip does not."""
+        t = np.arange(0, 20.0, 0.25)
+        x = ((t >= 2.0) & (t < 18.0)).astype(float)
+        rng = np.random.default_rng(0)
+        knee = 171.0 + noise_deg * rng.standard_normal(t.size)
+        knee -= 11.0 * np.clip((t - 12.0) / 0.5, 0.0, 1.0)  # knees down at 12-12.5 s, kept down
+        segs, _ = find_holds(_signals(t, in_plank=x, plank_posture=x, knee_floor_angle_deg=knee), "plank")
+        assert len(segs) == 1
+        assert (segs[0].end_s == pytest.approx(12.0, abs=0.5)) == ends_at_knees, segs
+
     def test_a_moment_of_mislocated_knees_does_not_split_a_hold(self):
         """MediaPipe putting the knee 80° bent for 0.5 s inside a hold (a rendered 45° plank at 4 samples/s)
         while the body stays in position is not the knees going down: one hold, not two."""
