@@ -197,6 +197,22 @@ class TestFindHolds:
         assert len(segs) == 1
         assert (segs[0].end_s == pytest.approx(12.0, abs=0.5)) == ends_at_knees, segs
 
+    def test_legs_lost_by_mediapipe_do_not_end_a_hold(self):
+        """MediaPipe losing a 45° deep sag's legs for 3 s (the knee angle jumping 40-300° from one sample to the
+        next, the scores with it; readings of a rendered clip at 4 samples/s) does not end the hold: it ends
+        where the knees really go down after it."""
+        t = np.arange(0, 14.0, 0.25)
+        knee = np.full(t.size, 165.0)
+        glitch = [305, 135, 51, 292, 45, 38, 94, 40, 39, 110, 92, 56, 120]  # 7.5-10.5 s
+        i0 = int(np.searchsorted(t, 7.5))
+        knee[i0 : i0 + len(glitch)] = glitch
+        knee[t >= 11.25] = 135.0  # knees down
+        score = np.where((t >= 2.0) & (t < 14.0), 0.9, 0.0)
+        score[i0 : i0 + len(glitch)] = np.where(np.array(glitch) < 120, 0.0, 0.3)
+        score[t >= 11.25] = 0.3
+        segs, _ = find_holds(_signals(t, in_plank=score, plank_posture=score, knee_floor_angle_deg=knee), "plank")
+        assert [(round(s.start_s), round(s.end_s)) for s in segs] == [(2, 11)], segs
+
     def test_a_moment_of_mislocated_knees_does_not_split_a_hold(self):
         """MediaPipe putting the knee 80° bent for 0.5 s inside a hold (a rendered 45° plank at 4 samples/s)
         while the body stays in position is not the knees going down: one hold, not two."""

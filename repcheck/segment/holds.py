@@ -94,6 +94,13 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
     min_hold = spec.min_hold_s if min_hold_s is None else float(min_hold_s)
     t = signals.t
     stay = x if x_stay is None else np.maximum(x, x_stay)
+    # while MediaPipe has lost the legs the posture cannot be read: a hold goes on as it was before
+    lost = _legs_lost(signals, spec)
+    if lost.any():
+        stay = stay.copy()
+        for r0, r1 in _runs(lost):
+            if r0 > 0:
+                stay[r0:r1] = stay[r0 - 1]
     state = np.zeros(x.size, bool)
     on = False
     for i, v in enumerate(x):
@@ -209,6 +216,37 @@ HOLD_BEND_MIN_S = 0.3
 HOLD_KNEEL_DEG = 30.0
 
 
+#: MediaPipe has lost the legs where the knee angle (``HOLD_BEND``) jumps by more than this (degrees) between
+#: two samples: a knee that MediaPipe puts on the wrong side of the body, or folds back onto the trunk, reads
+#: 40-300° and back from one sample to the next (a rendered 45° deep sag: 161, 305, 135, 51, 292, 45, 38, 94
+#: ... for 3 s, h-plank-2500011 of a fifth dev set, which ended the hold 3.7 s early). Real movements at
+#: 4 samples/s change it by up to 25° (getting up from kneeling: 112 to 180° in 1 s).
+HOLD_LEG_JUMP_DEG = 60.0
+#: ... and jumps less than this apart (s) are one stretch of lost legs (between them single readings look
+#: plausible by chance).
+HOLD_LEG_LOST_GAP_S = 1.5
+
+
+def _legs_lost(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
+    """Samples (bool, shape (T,)) where MediaPipe has lost the legs: both samples of a jump of the knee angle
+    by more than ``HOLD_LEG_JUMP_DEG``, and the samples between such jumps less than ``HOLD_LEG_LOST_GAP_S``
+    apart."""
+    name = HOLD_BEND.get(spec.driver)
+    n = signals.t.size
+    lost = np.zeros(n, bool)
+    if name is None or name not in signals.values or n < 2:
+        return lost
+    y = np.asarray(signals.values[name], float)
+    with np.errstate(invalid="ignore"):
+        jump = np.flatnonzero(np.abs(np.diff(y)) > HOLD_LEG_JUMP_DEG)
+    t = signals.t
+    for k, j in enumerate(jump):
+        lost[j : j + 2] = True
+        if k + 1 < jump.size and t[jump[k + 1]] - t[j + 1] < HOLD_LEG_LOST_GAP_S:
+            lost[j : jump[k + 1] + 1] = True
+    return lost
+
+
 def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *,
                          a_min: int | None = None,
                          merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> list[tuple[int, int, str, int]]:
@@ -247,6 +285,7 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     # 45° plank 45° bent for one sample, which read as the legs straightening 1 s after they had): a
     # 3-sample running median removes it and leaves monotone movements as they are
     y = _median3(np.minimum(raw, 180.0))
+    y[_legs_lost(signals, spec)] = lvl  # (legs lost: not bent)
     fps = _sample_rate(signals)
     look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
     k = max(2, int(round(HOLD_BEND_MIN_S * fps)))  # (two samples at least: 4 fps is not smoothed)
