@@ -222,8 +222,9 @@ HOLD_KNEEL_DEG = 30.0
 #: ... for 3 s, h-plank-2500011 of a fifth dev set, which ended the hold 3.7 s early). Real movements at
 #: 4 samples/s change it by up to 25° (getting up from kneeling: 112 to 180° in 1 s).
 HOLD_LEG_JUMP_DEG = 60.0
-#: ... and jumps less than this apart (s) are one stretch of lost legs (between them single readings look
-#: plausible by chance).
+#: ... and jumps less than this apart (s) are one stretch of lost legs (between them readings may look
+#: plausible by chance: 1.0 s of 38-94°, a sitting-back knee with the hips still at plank height, between two
+#: jumps of h-plank-2500011).
 HOLD_LEG_LOST_GAP_S = 1.5
 
 
