@@ -94,6 +94,13 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
     min_hold = spec.min_hold_s if min_hold_s is None else float(min_hold_s)
     t = signals.t
     stay = x if x_stay is None else np.maximum(x, x_stay)
+    # while MediaPipe has lost the legs the posture cannot be read: a hold goes on as it was before
+    lost = _legs_lost(signals, spec)
+    if lost.any():
+        stay = stay.copy()
+        for r0, r1 in _runs(lost):
+            if r0 > 0:
+                stay[r0:r1] = stay[r0 - 1]
     state = np.zeros(x.size, bool)
     on = False
     for i, v in enumerate(x):
@@ -128,9 +135,10 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         for name, lowest in HOLD_REFINE_END.get(spec.driver, ()):
             if name in signals.values and np.nanmedian(signals.values[name][a : b + 1]) >= lowest:
                 a, b = _refine_hold(signals, name, a, b, start=False)
-        for pa, pb, after in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw, merge_gap_s=merge_gap_s):
-            if after != "inside":
-                pa = _line_reached_start(signals, spec, pa, pb)
+        for pa, pb, after, straight in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw,
+                                                            merge_gap_s=merge_gap_s):
+            if after != "inside":  # (got in from kneeling: not before the legs are straight)
+                pa = _line_reached_start(signals, spec, pa, pb, lo=straight if after == "kneeling" else None)
             if pb == b:  # not ended by the knees going down: maybe by lying down again
                 pb = _lying_again_end(signals, spec, pa, pb)
             # the legs also straighten when lying down on the belly after the knees went down: a stretch
@@ -138,7 +146,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
             # after a bend is not kept for being cut off by the end of the recording
             if after == "inside" and (t[pb] - t[pa] < min_hold or not np.max(x[pa : pb + 1]) >= enter):
                 continue
-            if after == "before" and not long_enough and a_raw > 0:
+            if after in ("before", "kneeling") and not long_enough and a_raw > 0:
                 continue
             if t[pb] - t[pa] < MIN_CUT_HOLD_S:
                 continue
@@ -174,6 +182,11 @@ HOLD_STILL_S = 0.8
 #: Getting into / out of the hold has ended where the refine signal changes at less than this share of
 #: its fastest rate.
 HOLD_TOP_SLOPE_SHARE = 0.25
+#: ... and getting out of it starts where, looking back from the floor, the fall has been that slow for this
+#: long (s) at least: MediaPipe's hip reading of a rendered pike lowered onto the belly stalled for one
+#: sample (0.25 s) half-way down, which read as the start of the fall (h-plank-2300006 of a third dev set:
+#: the hold ended 0.93 s late). Before the fall is the hold, which holds still for longer.
+HOLD_TOP_PAUSE_S = 0.4
 
 
 #: Holds that need straight legs (a forearm plank is on the toes; knees on the floor is not a plank): the
@@ -187,6 +200,14 @@ HOLD_BEND = {"in_plank": "knee_floor_angle_deg"}
 #: the knees reaches 16° side-on and 13° at 45° from a deep sag (hips already low: the knee moves ~8 cm),
 #: 40–80° typically. Real side-view holds (plank_correct_001/007): the angle stays within ±4° of its level.
 HOLD_BEND_DEG = 12.0
+#: ... or, in a hold whose knee reading is steady, this many robust standard deviations (1.4826 × the median
+#: absolute deviation from the level over the hold) but at least ``HOLD_BEND_MIN_DEG``: from a deep sag seen
+#: from a high camera the knees went down by 11.9° only, with the knee steady within ±1.5° all hold long
+#: (h-plank-2300011 of a third dev set: the hold ran on 2.3 s). Over the 95 holds of four dev render sets
+#: the spread was 0.9° (median; 90th percentile 2.5°, 45° views up to 6.9°, which keep ``HOLD_BEND_DEG``).
+HOLD_BEND_NOISE_K = 5.0
+#: ... above the deepest dips inside holds on the fast path side-on (7.5°).
+HOLD_BEND_MIN_DEG = 9.0
 #: ... for at least this long (s): a moment of a mislocated knee point is not kneeling.
 HOLD_BEND_MIN_S = 0.3
 #: A bend this deep (degrees below the hold's level) is kneeling: on fast-path planks (seeds 300–319; side,
@@ -195,12 +216,45 @@ HOLD_BEND_MIN_S = 0.3
 HOLD_KNEEL_DEG = 30.0
 
 
+#: MediaPipe has lost the legs where the knee angle (``HOLD_BEND``) jumps by more than this (degrees) between
+#: two samples: a knee that MediaPipe puts on the wrong side of the body, or folds back onto the trunk, reads
+#: 40-300° and back from one sample to the next (a rendered 45° deep sag: 161, 305, 135, 51, 292, 45, 38, 94
+#: ... for 3 s, h-plank-2500011 of a fifth dev set, which ended the hold 3.7 s early). Real movements at
+#: 4 samples/s change it by up to 25° (getting up from kneeling: 112 to 180° in 1 s).
+HOLD_LEG_JUMP_DEG = 60.0
+#: ... and jumps less than this apart (s) are one stretch of lost legs (between them readings may look
+#: plausible by chance: 1.0 s of 38-94°, a sitting-back knee with the hips still at plank height, between two
+#: jumps of h-plank-2500011).
+HOLD_LEG_LOST_GAP_S = 1.5
+
+
+def _legs_lost(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
+    """Samples (bool, shape (T,)) where MediaPipe has lost the legs: both samples of a jump of the knee angle
+    by more than ``HOLD_LEG_JUMP_DEG``, and the samples between such jumps less than ``HOLD_LEG_LOST_GAP_S``
+    apart."""
+    name = HOLD_BEND.get(spec.driver)
+    n = signals.t.size
+    lost = np.zeros(n, bool)
+    if name is None or name not in signals.values or n < 2:
+        return lost
+    y = np.asarray(signals.values[name], float)
+    with np.errstate(invalid="ignore"):
+        jump = np.flatnonzero(np.abs(np.diff(y)) > HOLD_LEG_JUMP_DEG)
+    t = signals.t
+    for k, j in enumerate(jump):
+        lost[j : j + 2] = True
+        if k + 1 < jump.size and t[jump[k + 1]] - t[j + 1] < HOLD_LEG_LOST_GAP_S:
+            lost[j : jump[k + 1] + 1] = True
+    return lost
+
+
 def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *,
                          a_min: int | None = None,
-                         merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> list[tuple[int, int, str]]:
+                         merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> list[tuple[int, int, str, int]]:
     """Split a hold ``a..b`` (sample indices, inclusive) where the legs bend (``HOLD_BEND``).
 
-    Bends are runs of at least ``HOLD_BEND_MIN_S`` where the signal is ``HOLD_BEND_DEG`` below its median
+    Bends are runs of at least ``HOLD_BEND_MIN_S`` where the signal is ``HOLD_BEND_DEG`` (less in a steady
+    hold: ``HOLD_BEND_NOISE_K``) below its median
     over ``a..b``, starting inside the hold (a bend after the hips have come down, lying on the belly, does
     not matter) or ending at most ``HOLD_REFINE_LOOK_S`` before it. A straight-leg stretch ends where the
     fall into the next bend starts and starts where the rise out of the previous one ends (both
@@ -213,16 +267,18 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
 
     Returns
     -------
-    list of (start, end, after)
-        The straight-leg stretches (sample indices, inclusive), and what each follows: ``""`` (no bend),
-        ``"before"`` (a bend before the hold: getting up from the knees) or ``"inside"`` (a bend inside it).
+    list of (start, end, after, straight)
+        The straight-leg stretches (sample indices, inclusive), the first sample past the bend before each
+        (``start`` when none), and what each follows: ``""`` (no bend),
+        ``"before"`` (a bend before the hold), ``"kneeling"`` (a bend before it as deep as kneeling: getting up
+        from the knees) or ``"inside"`` (a bend inside it).
     """
     name = HOLD_BEND.get(spec.driver)
     if name is None or name not in signals.values:
-        return [(a, b, "")]
+        return [(a, b, "", a)]
     raw = np.asarray(signals.values[name], float)
     if not np.isfinite(raw[a : b + 1]).any():
-        return [(a, b, "")]
+        return [(a, b, "", a)]
     # a knee read above the hip–ankle line (``knee_floor_angle_deg`` > 180) is a straight leg: it counts as straight
     # as its mirror image for the straight-leg level (those readings do not raise it) and as 180° otherwise
     lvl = float(np.nanmedian(np.minimum(raw[a : b + 1], 360.0 - raw[a : b + 1])))
@@ -230,10 +286,15 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     # 45° plank 45° bent for one sample, which read as the legs straightening 1 s after they had): a
     # 3-sample running median removes it and leaves monotone movements as they are
     y = _median3(np.minimum(raw, 180.0))
+    y[_legs_lost(signals, spec)] = lvl  # (legs lost: not bent)
     fps = _sample_rate(signals)
     look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
     k = max(2, int(round(HOLD_BEND_MIN_S * fps)))  # (two samples at least: 4 fps is not smoothed)
-    bent = np.nan_to_num(lvl - y, nan=0.0) > HOLD_BEND_DEG
+    # the knees going down is measured against this hold's own knee noise (``HOLD_BEND_NOISE_K``)
+    dev = np.abs(np.minimum(raw[a : b + 1], 360.0 - raw[a : b + 1]) - lvl)
+    spread = 1.4826 * float(np.nanmedian(dev)) if np.isfinite(dev).any() else np.inf
+    thr = min(HOLD_BEND_DEG, max(HOLD_BEND_MIN_DEG, HOLD_BEND_NOISE_K * spread))
+    bent = np.nan_to_num(lvl - y, nan=0.0) > thr
     t = signals.t
     bends = [(int(r0), int(r1) - 1) for r0, r1 in _runs(bent)
              if r1 - r0 >= k and r1 - 1 >= a - look and r0 <= b]
@@ -250,14 +311,14 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
                     and float(np.max(score[r1 + 1 : r1 + 1 + k])) >= HOLD_ENTER)
 
         bends = [(r0, r1) for r0, r1 in bends if not brief(r0, r1)]
-    pieces: list[tuple[int, int, str]] = []
-    lo, after = a, ""
+    pieces: list[tuple[int, int, str, int]] = []
+    lo, after, straight = a, "", a
     for r0, r1 in bends:
         if r0 > lo:  # straight legs from lo until this bend
             e = _eased_end(y, r0, look, forward=False, t=t)
             hi = min(r0 - 1, b if e is None else int(round(e)))
             if hi > lo:
-                pieces.append((lo, hi, after))
+                pieces.append((lo, hi, after, min(straight, lo)))
         after = "inside" if r0 >= a else "before"
         s = _eased_end(y, r1, look, forward=True, t=t)
         up = r1 + 1 if s is None else max(r1 + 1, int(round(s)))
@@ -265,8 +326,13 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
         # lying prone at 45° read 37° bent for one sample, 23-25° around it)
         kneeling = lvl - float(np.sort(np.nan_to_num(y[r0 : r1 + 1], nan=np.inf))[k - 1]) >= HOLD_KNEEL_DEG
         lo = max(a if a_min is None else a_min, up) if r1 < a and kneeling else max(lo, up)
+        # (straight legs for the start of a hold got into from kneeling: within ``HOLD_BEND_DEG`` of the level)
+        ok = np.flatnonzero(np.nan_to_num(lvl - y[r0 : r1 + 2], nan=np.inf) <= HOLD_BEND_DEG)
+        straight = r0 + int(ok[0]) if ok.size else r1 + 1
+        if after == "before" and kneeling:
+            after = "kneeling"
     if lo < b:
-        pieces.append((lo, b, after))
+        pieces.append((lo, b, after, min(straight, lo)))
     return pieces
 
 
@@ -280,6 +346,11 @@ HOLD_LIE = {"in_plank": ("hip_offset_cm", "hip_floor_cm", "plank_posture")}
 #: The hips are back at the lying level when within this (cm) of it: the lying level before and after a
 #: hold differed by -0.2..+0.5 cm on those clips (MediaPipe's hip point rests where it rested).
 HOLD_LIE_TOL_CM = 1.0
+#: ... or within this share of the hold's height above it, whichever is larger: MediaPipe's hip point at 45°
+#: rested 1.1 cm higher after a deep sag lowered onto the belly than before it (held 6.2 cm above the
+#: lying level; h-plank-2300008 of a third dev set), and a recording may end while the hips are still
+#: settling (h-plank-2100008: 1.0 cm above, held 5.4 cm up).
+HOLD_LIE_TOL_SHARE = 0.3
 #: ... and lowering onto it counts from a drop of this much (cm): the drop on those clips was 1.5–4 cm; the
 #: hip point moves 0.2–0.5 cm between samples in a still synthetic hold (breathing, sway).
 HOLD_LIE_MIN_DROP_CM = 1.0
@@ -317,7 +388,7 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
         return b
     m = max(a, b - look) + int(np.nanargmin(y[max(a, b - look) : b + 1])) if np.isfinite(y[a : b + 1]).any() else b
     rest = float(np.nanmedian(y[m : b + 1]))
-    if not rest <= lie + HOLD_LIE_TOL_CM or not y[m] <= np.nanmin(y[a : b + 1]):
+    if not rest <= lie + max(HOLD_LIE_TOL_CM, HOLD_LIE_TOL_SHARE * (held - lie)) or not y[m] <= np.nanmin(y[a : b + 1]):
         return b
     e = _eased_end(y, m, look, forward=False, min_rise=HOLD_LIE_MIN_DROP_CM, t=signals.t)
     if e is None:
@@ -329,7 +400,12 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
 #: plank is reached when the hips, rising from lying or kneeling (below the shoulder–ankle line), reach the
 #: line; hips going on up without a pause are a pike set in at the start of the hold, part of the hold (its
 #: fault), not of getting up. Rendered piked planks got in that way started 0.8–1.6 s late, at the top of
-#: the pike (h-plank-2100006/12/21 of a fresh dev set; plank-0000006).
+#: the pike (h-plank-2100006/12/21 of a fresh dev set; plank-0000006). A hold got into from kneeling (a bend
+#: of :data:`HOLD_KNEEL_DEG`) starts there no earlier than the legs are straight (within ``HOLD_BEND_DEG`` of
+#: the hold's level): with the knees on the floor the hips' offset from the shoulder–ankle line says nothing
+#: of the body line (a 45° pike got into from kneeling had its hips past the line 0.7 s before the legs were
+#: straight and started that much early, h-plank-2400024 of a fourth dev set; rendered training plank-0200006
+#: started 0.86 s early).
 HOLD_LINE = {"in_plank": "hip_offset_cm"}
 #: The line is reached at this offset (cm): a tucked tail lifts the hips a few cm above a straight line
 #: (ROUTINE.md #8; the synthetic tuck is 2–8 cm, MediaPipe read 2.5–13.4 cm at the true start of correct
@@ -340,13 +416,14 @@ HOLD_LINE_CM = 5.0
 HOLD_LINE_PIKE_CM = 15.0
 
 
-def _line_reached_start(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> int:
+def _line_reached_start(signals: Signals, spec: ExerciseSpec, a: int, b: int, *, lo: int | None = None) -> int:
     """Move a hold's start ``a`` (sample index; the hold ends at ``b``) back to where the hips reached the line.
 
     Only where the hips at ``a`` are at least ``HOLD_LINE_PIKE_CM`` above the body line (``HOLD_LINE``) and
     the samples before ``a`` rise without a pause (no step down by ``HOLD_STILL_CM`` or more) from below
     ``HOLD_LINE_CM``: the start becomes the sample nearest the crossing of ``HOLD_LINE_CM``, but not
-    before ``HOLD_REFINE_LOOK_S`` ahead of ``a``. Returns ``a`` otherwise.
+    before ``HOLD_REFINE_LOOK_S`` ahead of ``a`` nor before ``lo`` (sample index: a hold got into from kneeling
+    starts no earlier than the legs are straight). Returns ``a`` otherwise.
     """
     name = HOLD_LINE.get(spec.driver)
     if name is None or name not in signals.values:
@@ -354,14 +431,14 @@ def _line_reached_start(signals: Signals, spec: ExerciseSpec, a: int, b: int) ->
     y = np.asarray(signals.values[name], float)
     if not y[a] >= HOLD_LINE_PIKE_CM:
         return a
-    lo = max(0, a - int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
+    first = max(0, a - int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
     j = a
-    while j > lo and y[j - 1] >= HOLD_LINE_CM and y[j - 1] <= y[j] + HOLD_STILL_CM:
+    while j > first and y[j - 1] >= HOLD_LINE_CM and y[j - 1] <= y[j] + HOLD_STILL_CM:
         j -= 1
     if not (j > 0 and y[j - 1] < HOLD_LINE_CM <= y[j]):
         return a
     frac = (HOLD_LINE_CM - y[j - 1]) / (y[j] - y[j - 1])
-    return int(min(j if frac >= 0.5 else j - 1, b))
+    return int(min(max(j if frac >= 0.5 else j - 1, 0 if lo is None else min(lo, a)), b))
 
 
 def _sample_rate(signals: Signals) -> float:
@@ -418,6 +495,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
     n = y.size
     a0, b0 = a, b
     fall_out = False  # the hold's level is clearly above the resting level after it
+    b_up = b  # the last sample above the resting level after the hold (the fall out of it is before)
     pre = y[max(0, a - look) : a + look]
     if start and np.isfinite(pre).any():
         base = float(np.nanmin(pre))
@@ -442,7 +520,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
             band = max(HOLD_REST_BAND, HOLD_REST_SHARE * (med - base))
             while i > a and not (y[i] > base + band):
                 i -= 1
-            j = i
+            j = b_up = i
             while i > a and not still(i - k + 1, i + 1):
                 i -= 1
             b = i if j - i <= look else j  # (getting down lasts less than ``HOLD_REFINE_LOOK_S``: a hold whose
@@ -455,7 +533,7 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
     # the hold (45° views), which is not getting down (the end of such a hold is the knees going down); a
     # deep sag's rise into the hold is clear (it sags after the rise), so the rise is always looked for
     a1 = _eased_end(y, a0, look, forward=True, t=signals.t) if start else None
-    b1 = _eased_end(y, b0, look, forward=False, t=signals.t) if fall_out else None
+    b1 = _eased_end(y, b_up, look, forward=False, t=signals.t, pause_s=HOLD_TOP_PAUSE_S) if fall_out else None
     a = a if a1 is None else int(round(min(max(a1, a0), b0)))
     b = b if b1 is None else int(round(max(min(b1, b0), a0)))
     if b - a < 1:
@@ -481,7 +559,8 @@ def _last_rest_before_rise(y: np.ndarray, a: int, b: int, last: int, rest: float
 
 
 def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
-               min_rise: float = HOLD_REFINE_MIN_DROP, t: np.ndarray | None = None) -> float | None:
+               min_rise: float = HOLD_REFINE_MIN_DROP, t: np.ndarray | None = None,
+               pause_s: float | None = None) -> float | None:
     """Where the rise into a hold ends (``forward``) / the fall out of it starts, as a fractional index.
 
     The rise runs from the lowest point within ``look`` samples of ``i0`` toward the highest point within
@@ -489,7 +568,8 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     (the top: before a sag or pike sets in); its end is extrapolated from the
     crossings of ``REP_ONSET_LEVELS`` of the rise by ``REP_ONSET_EXTRAP`` of their spacing. None when
     the rise is smaller than ``min_rise`` (default ``HOLD_REFINE_MIN_DROP``) or has NaN in it. ``t`` (shape
-    (T,), s), when given, makes the rates per second rather than per sample.
+    (T,), s), when given, makes the rates per second rather than per sample; with ``t``, ``pause_s`` (s)
+    makes the start of a fall (not ``forward``) where it has been slow for that long at least.
     """
     n = y.size
     z = y if forward else y[::-1]
@@ -517,6 +597,15 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     # (a pike ramping in right after getting up is cut off at the body line: :func:`_line_reached_start`)
     steep = int(np.argmax(v))
     slow = v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep]
+    # the fall out of a hold (looked at backward), with ``pause_s``: below the upper ease level
+    # (``HOLD_EASE_LEVELS``) of the fall, slow for that long at least (or up to the top): a one-step stall of
+    # the reading in the middle of the fall is not where it started, a slow step near its top is. (Not for
+    # the rise into it: a pike or sag may ramp in right after getting up, with no pause.)
+    if pause_s and not forward and t is not None and slow.size:
+        tz_ = (np.asarray(t, float) if forward else -np.asarray(t, float)[::-1])[base_i + steep : top_i + 1]
+        near_top = z[base_i + steep : top_i] >= z[base_i] + HOLD_EASE_LEVELS[1] * (z[top_i] - z[base_i])
+        slow = np.array([bool(slow[j] and (near_top[j] or np.all(
+            slow[j : j + 1 + int(np.searchsorted(tz_[j + 1 :], tz_[j] + pause_s))]))) for j in range(slow.size)])
     slow = np.flatnonzero(slow)
     if slow.size:
         top_i = base_i + steep + int(slow[0])
