@@ -36,6 +36,13 @@ REP_REL_PROMINENCE = 0.3
 #:   0.05 or 0, none counted extra). Bumps that are not reps are told apart by :func:`_bridge_keep`; this
 #:   only keeps a small dip at the top of a rep from counting.
 REP_REL_PROMINENCE_BY_DRIVER = {"thorax_extension": 0.2, "hip_height": 0.05}
+#: Upper back roll in position (:func:`_roll_keep`): lying back on the roller with the feet flat and the knees
+#: bent up, the knees are above the hips by at least this much (cm, median over a candidate rep from bound to
+#: bound). Reps measured 23–36 cm (rendered training and dev sets, views side-on to 45°; 18 cm at the top of
+#: an arched rep, whose hips lift); where MediaPipe lost the body lying down onto the roller (a 30° dev clip)
+#: it put the knees level with or below the hips (−26…+2 cm) and the hip→head line spiked by 20° — counted
+#: as a rep. Knees bent as far as 130° still stand ~10 cm above the hips of a body lying on the floor.
+ROLL_MIN_KNEES_UP_CM = 12.0
 #: Reps shorter than this share of ``spec.min_rep_s`` (from bound to bound) are bumps, not reps.
 REP_MIN_DURATION_SHARE = 0.8
 #: Per-side drivers: a peak must reach the median peak height of its side minus this many median
@@ -265,6 +272,86 @@ def _bridge_keep(signals: Signals, x: np.ndarray, peaks: np.ndarray, wlen: int) 
     return keep
 
 
+def _roll_keep(signals: Signals, x: np.ndarray, peaks: np.ndarray, wlen: int) -> np.ndarray:
+    """Which upper back roll peaks are reps: the body is in position, knees bent up above the hips.
+
+    A rep extends the upper back over the roller while lying on it, knees bent and feet on the floor; the
+    hip→head line also moves when getting onto or off the roller, and where MediaPipe loses the body on the
+    way down (knees read at hip level) it spikes. A peak is kept unless the median of ``knee_above_hip_cm``
+    between its rep bounds (:func:`_rep_bounds`, as :func:`find_reps` measures them) is below
+    ``ROLL_MIN_KNEES_UP_CM``; without that reading (knees not seen) it is kept.
+
+    Parameters
+    ----------
+    signals : Signals
+    x : ndarray of shape (T,)
+        Gap-free ``thorax_extension`` (degrees).
+    peaks : ndarray of int, shape (K,)
+        Increasing.
+    wlen : int
+        Prominence window in samples.
+
+    Returns
+    -------
+    ndarray of bool, shape (K,)
+    """
+    keep = np.ones(peaks.size, bool)
+    up = signals.values.get("knee_above_hip_cm")
+    if up is None or not peaks.size:
+        return keep
+    share, hold_s = REP_NEAREST_REST["thorax_extension"]
+    lips, rips = _rep_bounds(x, peaks, wlen, REP_ONSET_EXTRAP,
+                             nearest_rest=(share, max(1, int(round(hold_s * signals.fps)))))
+    up = np.asarray(up, float)
+    for k in range(peaks.size):
+        a = max(0, int(np.floor(lips[k])))
+        b = min(x.size - 1, int(np.ceil(rips[k])))
+        u = up[a : b + 1]
+        u = u[np.isfinite(u)]
+        if u.size:
+            keep[k] = float(np.median(u)) >= ROLL_MIN_KNEES_UP_CM
+    return keep
+
+
+def _roll_position_only(signals: Signals, x: np.ndarray) -> np.ndarray:
+    """``thorax_extension`` held at its nearest value in position wherever the knees are down.
+
+    Where MediaPipe loses the body lying down onto the roller (knees read level with the hips) the hip→head
+    line jumps by 20–40°; beside the first rep those jumps were taken for its base and put its start
+    0.6 s early (30° dev clip). Out of position = ``knee_above_hip_cm`` below ``ROLL_MIN_KNEES_UP_CM``, widened
+    by half a smoothing window (``SMOOTH_WINDOW_S``: the smoothing carries a jump into its neighbours); there
+    the bounds see the level the body rested at in position (the nearest such sample; after the last one,
+    the last).
+
+    Parameters
+    ----------
+    signals : Signals
+    x : ndarray of shape (T,)
+        Gap-free ``thorax_extension`` (degrees).
+
+    Returns
+    -------
+    ndarray of shape (T,)
+    """
+    up = signals.values.get("knee_above_hip_cm")
+    if up is None:
+        return x
+    with np.errstate(invalid="ignore"):
+        down = np.asarray(up, float) < ROLL_MIN_KNEES_UP_CM  # NaN: no evidence of leaving the position
+    reach = (int(round(SMOOTH_WINDOW_S * signals.fps)) | 1) // 2
+    if down.any() and reach:
+        down = np.convolve(down, np.ones(2 * reach + 1), mode="same") > 0
+    inpos = ~down
+    if inpos.all() or not inpos.any():
+        return x
+    idx = np.flatnonzero(inpos)
+    nearest = idx[np.clip(np.searchsorted(idx, np.arange(x.size)), 0, idx.size - 1)]
+    prev = idx[np.clip(np.searchsorted(idx, np.arange(x.size), side="right") - 1, 0, idx.size - 1)]
+    src = np.where(np.arange(x.size) > idx[-1], prev, nearest)
+    src = np.where(inpos, np.arange(x.size), src)
+    return x[src]
+
+
 def _bridge_merge_top_dips(x: np.ndarray, peaks: np.ndarray) -> np.ndarray:
     """Merge neighbouring peaks between which the hips stay up: one rep with a dip at its top.
 
@@ -419,6 +506,8 @@ def find_reps(
         peaks = peaks[pr >= prom]
     # the bridge's hip height in position: stretching the legs out is not a rep's rise or fall
     x_in_position = _bridge_position_only(signals, xf) if spec.driver == "hip_height" else xf
+    if spec.driver == "thorax_extension":  # the roll: lying down onto the roller is not a rep's rise
+        x_in_position = _roll_position_only(signals, xf)
     if bridge and peaks.size:
         peaks = _bridge_merge_top_dips(x_in_position, peaks)
     lo, hi = np.percentile(xf[ok], [5, 95])
@@ -441,6 +530,9 @@ def find_reps(
             if m.sum() >= 2:
                 keep[m] = xf[peaks[m]] >= np.median(xf[peaks[m]]) - tol_side * np.median(pr[m])
         peaks = peaks[keep]
+    if spec.driver == "thorax_extension" and peaks.size:
+        # getting onto / off the roller is not a rep: the body must be in position
+        peaks = peaks[_roll_keep(signals, xf, peaks, wlen)]
     info.update(period_s=period, wlen=wlen)
     if peaks.size == 0:
         info.update(prominence=prom, enter=np.nan, exit=np.nan)
