@@ -43,6 +43,13 @@ REP_REL_PROMINENCE_BY_DRIVER = {"thorax_extension": 0.2, "hip_height": 0.05}
 #: it put the knees level with or below the hips (−26…+2 cm) and the hip→head line spiked by 20° — counted
 #: as a rep. Knees bent as far as 130° still stand ~10 cm above the hips of a body lying on the floor.
 ROLL_MIN_KNEES_UP_CM = 12.0
+#: Two neighbouring upper back roll peaks are one rep when the head's drop (``head_drop_cm``) between them
+#: stays within ``1 −`` this share of the lower peak's rise (:func:`_roll_merge_dips`): a dip in the hip→head
+#: line's angle that the head's height does not show is MediaPipe's head point wandering sideways, not the
+#: body coming back to rest (45° dev clip from the feet end: an arched rep split in two at a 7° dip of the
+#: angle, 0.58 of its rise, where the head's drop did not dip at all). Between separate reps the head's
+#: drop came down by at least 0.58 / 0.36 / 0.67 of the rise (rendered training / fast-path / dev sets).
+ROLL_TOP_SHARE = 0.75
 #: Reps shorter than this share of ``spec.min_rep_s`` (from bound to bound) are bumps, not reps.
 REP_MIN_DURATION_SHARE = 0.8
 #: Per-side drivers: a peak must reach the median peak height of its side minus this many median
@@ -352,6 +359,54 @@ def _roll_position_only(signals: Signals, x: np.ndarray) -> np.ndarray:
     return x[src]
 
 
+def _roll_merge_dips(signals: Signals, x: np.ndarray, peaks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Merge neighbouring upper back roll peaks between which the head's drop stays up: one rep.
+
+    The driver (the hip→head line's angle) dips within a rep where MediaPipe's head point wanders sideways
+    (short horizontal leg in oblique views); the head's height (``head_drop_cm``) shows whether the body
+    came back to rest. Two neighbouring peaks are one rep (the higher in the driver kept) when the head's
+    drop between them dips by less than ``1 − ROLL_TOP_SHARE`` of its rise at the lower peak from that
+    peak's outer side (the lowest point between it and the peak before / after it, or the set's edge).
+    Between merged peaks the driver is held at least at the lower peak's level, so the rep's bounds do not
+    stop at the dip. Without ``head_drop_cm`` nothing is merged.
+
+    Parameters
+    ----------
+    signals : Signals
+    x : ndarray of shape (T,)
+        Gap-free driver (``thorax_extension``, degrees).
+    peaks : ndarray of int, shape (K,)
+        Peaks of the driver, increasing.
+
+    Returns
+    -------
+    peaks : ndarray of int, shape (K',)
+    x : ndarray of shape (T,)
+        The driver with the dips inside merged reps filled.
+    """
+    d = signals.values.get("head_drop_cm")
+    if d is None or peaks.size < 2 or np.isfinite(d).sum() < 3:
+        return peaks, x
+    d = np.asarray(d, float)
+    idx = np.flatnonzero(np.isfinite(d))
+    h = np.interp(np.arange(d.size), idx, d[idx])
+    x = x.copy()
+    out = [int(p) for p in peaks]
+    k = 0
+    while k + 1 < len(out):
+        q, p = out[k], out[k + 1]
+        before = float(np.min(h[out[k - 1] if k > 0 else 0 : q + 1]))
+        after = float(np.min(h[p : (out[k + 2] if k + 2 < len(out) else h.size - 1) + 1]))
+        low = min(h[q], h[p])
+        rise = low - (before if h[q] <= h[p] else after)
+        if rise > 0 and low - float(np.min(h[q : p + 1])) < (1.0 - ROLL_TOP_SHARE) * rise:
+            x[q : p + 1] = np.maximum(x[q : p + 1], min(x[q], x[p]))
+            del out[k + 1 if x[p] <= x[q] else k]
+            continue
+        k += 1
+    return np.asarray(out, int), x
+
+
 def _bridge_merge_top_dips(x: np.ndarray, peaks: np.ndarray) -> np.ndarray:
     """Merge neighbouring peaks between which the hips stay up: one rep with a dip at its top.
 
@@ -506,8 +561,14 @@ def find_reps(
         peaks = peaks[pr >= prom]
     # the bridge's hip height in position: stretching the legs out is not a rep's rise or fall
     x_in_position = _bridge_position_only(signals, xf) if spec.driver == "hip_height" else xf
-    if spec.driver == "thorax_extension":  # the roll: lying down onto the roller is not a rep's rise
-        x_in_position = _roll_position_only(signals, xf)
+    if spec.driver == "thorax_extension":
+        # the roll: a dip of the angle the head's height does not show is not the end of a rep, getting
+        # onto / off the roller is not a rep (the body must be in position), nor a rep's rise or fall
+        x_top = xf
+        if peaks.size:
+            peaks, x_top = _roll_merge_dips(signals, xf, peaks)
+            peaks = peaks[_roll_keep(signals, x_top, peaks, wlen)]
+        x_in_position = _roll_position_only(signals, x_top)
     if bridge and peaks.size:
         peaks = _bridge_merge_top_dips(x_in_position, peaks)
     lo, hi = np.percentile(xf[ok], [5, 95])
@@ -530,9 +591,6 @@ def find_reps(
             if m.sum() >= 2:
                 keep[m] = xf[peaks[m]] >= np.median(xf[peaks[m]]) - tol_side * np.median(pr[m])
         peaks = peaks[keep]
-    if spec.driver == "thorax_extension" and peaks.size:
-        # getting onto / off the roller is not a rep: the body must be in position
-        peaks = peaks[_roll_keep(signals, xf, peaks, wlen)]
     info.update(period_s=period, wlen=wlen)
     if peaks.size == 0:
         info.update(prominence=prom, enter=np.nan, exit=np.nan)
