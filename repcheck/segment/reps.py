@@ -5,6 +5,10 @@ period; bounds where the driver leaves / returns to its resting level (:func:`_r
 (driver ``hip_height``) finds small incomplete reps too: a low prominence floor, with each peak checked to
 be a rep (:func:`_bridge_keep`: the hip opens with the rise, knees bent), dips while holding the top merged
 (:func:`_bridge_merge_top_dips`) and the bounds blind to the legs stretching out (:func:`_bridge_position_only`).
+The upper back roll (driver ``thorax_extension``) counts a peak only in position, knees bent up above the hips
+(:func:`_roll_keep`; getting onto the roller is not a rep), merges peaks across a dip of the angle that the
+head's height does not show (:func:`_roll_merge_dips`), and its bounds are blind to samples out of position
+(:func:`_roll_position_only`).
 :class:`RepCounter` is the streaming counterpart (one :meth:`RepCounter.update` per sample, hysteresis); it
 agrees with :func:`find_reps` on clean input (``tests/test_segment.py``).
 """
@@ -38,10 +42,11 @@ REP_REL_PROMINENCE = 0.3
 REP_REL_PROMINENCE_BY_DRIVER = {"thorax_extension": 0.2, "hip_height": 0.05}
 #: Upper back roll in position (:func:`_roll_keep`): lying back on the roller with the feet flat and the knees
 #: bent up, the knees are above the hips by at least this much (cm, median over a candidate rep from bound to
-#: bound). Reps measured 23–36 cm (rendered training and dev sets, views side-on to 45°; 18 cm at the top of
-#: an arched rep, whose hips lift); where MediaPipe lost the body lying down onto the roller (a 30° dev clip)
-#: it put the knees level with or below the hips (−26…+2 cm) and the hip→head line spiked by 20° — counted
-#: as a rep. Knees bent as far as 130° still stand ~10 cm above the hips of a body lying on the floor.
+#: bound). Rep medians 20–36 cm (84 reps of the rendered training sets, lowest 20.4) and 24.5 cm and up (42 reps
+#: of the dev sets), views side-on to 45°; per sample 18 cm at the top of an arched rep, whose hips lift. Where
+#: MediaPipe lost the body lying down onto the roller (a 30° dev clip) it put the knees level with or below the
+#: hips (−26…+2 cm) and the hip→head line spiked by 20° — counted as a rep. Knees bent as far as 130° still
+#: stand ~10 cm above the hips of a body lying on the floor.
 ROLL_MIN_KNEES_UP_CM = 12.0
 #: Two neighbouring upper back roll peaks are one rep when the head's drop (``head_drop_cm``) between them
 #: stays within ``1 −`` this share of the lower peak's rise (:func:`_roll_merge_dips`): a dip in the hip→head
