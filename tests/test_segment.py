@@ -495,6 +495,20 @@ class TestRollRepChecks:
         t, angle, drop = self._set(dip_deg=7.0)
         assert len(self._count(t, angle, drop + (angle - (-45 + (drop - 20))))) == 4
 
+    def test_angle_sagging_at_the_top_does_not_end_the_rep_while_the_head_is_down(self):
+        """45° dev clip: the angle fell back by half of its rise at the rep's top and stayed there until the
+        rep's own fall (no second peak); its bound stopped at the sag, 2.95 s before the rep's end. The head's
+        drop stayed up: the rep ends where the head is back (angle alone: ends at the sag, 4 s early)."""
+        t, angle, drop = self._set(dip_deg=0.0)
+
+        def ease(t0: float, t1: float) -> np.ndarray:
+            return 0.5 - 0.5 * np.cos(np.pi * np.clip((t - t0) / (t1 - t0), 0, 1))
+
+        sag = 7.0 * (ease(11.5, 12) - ease(14.5, 15.25))  # 0.58 of the rise, until the rep's own fall
+        segs = self._count(t, angle - sag, drop)
+        assert len(segs) == 3, [(s.start_s, s.end_s) for s in segs]
+        assert segs[1].start_s == pytest.approx(9, abs=0.5) and segs[1].end_s == pytest.approx(16, abs=0.5)
+
     def test_reps_with_the_knees_down_are_not_counted(self):
         """Knees read level with the hips (MediaPipe lost the body getting down onto the roller): not in position."""
         t, angle, drop = self._set(dip_deg=0.0)
