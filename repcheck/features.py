@@ -34,9 +34,11 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``thorax_extension``    angle (degrees) of the hip→head line below the horizontal: rises as the upper
                         back extends over the roller and the head drops (upper back roll driver).
 ``head_drop_cm``        head height below the hip in the image (cm, y down): rises as the upper back extends
-                        over the roller and the head drops toward the floor (upper back roll rep driver, see
-                        :func:`repcheck.segment.reps._driver`). Vertical image distance does not shrink when the
-                        camera turns round the body, unlike the horizontal leg of ``thorax_extension``'s angle.
+                        over the roller and the head drops toward the floor. Vertical image distance does not
+                        shrink when the camera turns round the body, unlike the horizontal leg of
+                        ``thorax_extension``'s angle: the roll's segmenter reads from it whether the body is back
+                        at rest where the angle dips (:func:`repcheck.segment.reps._roll_merge_dips`,
+                        :func:`repcheck.segment.reps._roll_head_bounds`).
 ``knee_above_hip_cm``   knee height above the hip in the image (cm, y up): lying on the roller with the feet
                         flat and the knees bent up puts the knees 25–35 cm above the hips (roll: in position).
 ``head_bend_deg``       backward bend of the shoulder→head line from the hip→shoulder line.
