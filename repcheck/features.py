@@ -33,6 +33,14 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``hip_lift_cm``         hip height above the ankles relative to its low baseline over the set (roll).
 ``thorax_extension``    angle (degrees) of the hip→head line below the horizontal: rises as the upper
                         back extends over the roller and the head drops (upper back roll driver).
+``head_drop_cm``        head height below the hip in the image (cm, y down): rises as the upper back extends
+                        over the roller and the head drops toward the floor. Vertical image distance does not
+                        shrink when the camera turns round the body, unlike the horizontal leg of
+                        ``thorax_extension``'s angle: the roll's segmenter reads from it whether the body is back
+                        at rest where the angle dips (:func:`repcheck.segment.reps._roll_merge_dips`,
+                        :func:`repcheck.segment.reps._roll_head_bounds`).
+``knee_above_hip_cm``   knee height above the hip in the image (cm, y up): lying on the roller with the feet
+                        flat and the knees bent up puts the knees 25–35 cm above the hips (roll: in position).
 ``head_bend_deg``       backward bend of the shoulder→head line from the hip→shoulder line.
 ``thorax_rotation``     shoulder-line rotation estimate in degrees from its resting value (its tilt where
                         the arms and head rest, :func:`_rest_level`), + = left shoulder up (locked rotation:
@@ -893,6 +901,12 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
         warnings.simplefilter("ignore", RuntimeWarning)
         foot_y = np.nanmedian(P[:, foot_ids, 1], axis=1) if T else np.zeros(0)
     hip_above_feet = (hip[:, 1] - foot_y) / scale
+    knee_above_hip = (knee[:, 1] - hip[:, 1]) / scale
+    # the head's drop alone: from 45° toward the feet the hip→head line's horizontal leg shrinks to 0.7 of
+    # its side-on length (43 against 57–72 cm, dev clips) while its vertical leg grows (41 against 12–35 cm),
+    # and MediaPipe's head point wandering sideways by 15 px (arms crossed over the chest) moved the angle by
+    # 5–7° within a 10–15° rep, splitting it; the head's height stayed smooth (dev clip 3100027)
+    head_drop = (hip[:, 1] - head[:, 1]) / scale
     # extending the upper back over the roller drops the head toward the floor: the hip→head line
     # tilts down. Its angle below the horizontal measured 2.4–3.8× its noise on synthetic tracks with
     # MediaPipe-like noise, against 1.3–1.8× for the head-to-trunk bend angle (head points wander).
@@ -938,6 +952,8 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
         "hip_extension_img_deg": hip_ext_img,
         "hip_extension_world_deg": hip_ext_world,
         "hip_above_feet_cm": hip_above_feet,
+        "knee_above_hip_cm": knee_above_hip,
+        "head_drop_cm": head_drop,
         "thorax_extension": thorax_ext,
         "head_bend_deg": head_bend,
         "thorax_rotation": thorax_rot,

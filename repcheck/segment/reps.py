@@ -5,6 +5,11 @@ period; bounds where the driver leaves / returns to its resting level (:func:`_r
 (driver ``hip_height``) finds small incomplete reps too: a low prominence floor, with each peak checked to
 be a rep (:func:`_bridge_keep`: the hip opens with the rise, knees bent), dips while holding the top merged
 (:func:`_bridge_merge_top_dips`) and the bounds blind to the legs stretching out (:func:`_bridge_position_only`).
+The upper back roll (driver ``thorax_extension``) counts a peak only in position, knees bent up above the hips
+(:func:`_roll_keep`; getting onto the roller is not a rep), merges peaks across a dip of the angle that the
+head's height does not show (:func:`_roll_merge_dips`); its bounds are blind to samples out of position
+(:func:`_roll_position_only`), and where the angle's bound leaves the head still up the head's bound is taken
+(:func:`_roll_head_bounds`).
 :class:`RepCounter` is the streaming counterpart (one :meth:`RepCounter.update` per sample, hysteresis); it
 agrees with :func:`find_reps` on clean input (``tests/test_segment.py``).
 """
@@ -36,6 +41,27 @@ REP_REL_PROMINENCE = 0.3
 #:   0.05 or 0, none counted extra). Bumps that are not reps are told apart by :func:`_bridge_keep`; this
 #:   only keeps a small dip at the top of a rep from counting.
 REP_REL_PROMINENCE_BY_DRIVER = {"thorax_extension": 0.2, "hip_height": 0.05}
+#: Upper back roll in position (:func:`_roll_keep`): lying back on the roller with the feet flat and the knees
+#: bent up, the knees are above the hips by at least this much (cm, median over a candidate rep from bound to
+#: bound). Rep medians 20–36 cm (84 reps of the rendered training sets, lowest 20.4) and 24.5 cm and up (42 reps
+#: of the dev sets), views side-on to 45°; per sample 18 cm at the top of an arched rep, whose hips lift. Where
+#: MediaPipe lost the body lying down onto the roller (a 30° dev clip) it put the knees level with or below the
+#: hips (−26…+2 cm) and the hip→head line spiked by 20° — counted as a rep. Knees bent as far as 130° still
+#: stand ~10 cm above the hips of a body lying on the floor.
+ROLL_MIN_KNEES_UP_CM = 12.0
+#: Two neighbouring upper back roll peaks are one rep when the head's drop (``head_drop_cm``) between them
+#: stays within ``1 −`` this share of the lower peak's rise (:func:`_roll_merge_dips`): a dip in the hip→head
+#: line's angle that the head's height does not show is MediaPipe's head point wandering sideways, not the
+#: body coming back to rest (45° dev clip from the feet end: an arched rep split in two at a 7° dip of the
+#: angle, 0.58 of its rise, where the head's drop did not dip at all). Between separate reps the head's
+#: drop came down by at least 0.58 / 0.36 / 0.67 of the rise (rendered training / fast-path / dev sets).
+ROLL_TOP_SHARE = 0.75
+#: Roll rep bounds (:func:`_roll_head_bounds`): where the angle's bound leaves the head's drop still more than
+#: this share of its rise above the head's own bound, the body is not at rest there — the angle dipped at the
+#: rep's top (MediaPipe's head point wandering sideways, 45° view from the feet end) — and the head's bound is
+#: taken. Dev sets: 95 → 100 % of bounds within 0.5 s (two bounds of the 45° set, 2.95 and 1.7 s off, moved;
+#: no other bound of the dev, rendered or fast-path training sets moved); 0.3 and 0.7 gave the same bounds.
+ROLL_HEAD_UP_SHARE = 0.5
 #: Reps shorter than this share of ``spec.min_rep_s`` (from bound to bound) are bumps, not reps.
 REP_MIN_DURATION_SHARE = 0.8
 #: Per-side drivers: a peak must reach the median peak height of its side minus this many median
@@ -265,6 +291,179 @@ def _bridge_keep(signals: Signals, x: np.ndarray, peaks: np.ndarray, wlen: int) 
     return keep
 
 
+def _roll_keep(signals: Signals, x: np.ndarray, peaks: np.ndarray, wlen: int) -> np.ndarray:
+    """Which upper back roll peaks are reps: the body is in position, knees bent up above the hips.
+
+    A rep extends the upper back over the roller while lying on it, knees bent and feet on the floor; the
+    hip→head line also moves when getting onto or off the roller, and where MediaPipe loses the body on the
+    way down (knees read at hip level) it spikes. A peak is kept unless the median of ``knee_above_hip_cm``
+    between its rep bounds (:func:`_rep_bounds`, as :func:`find_reps` measures them) is below
+    ``ROLL_MIN_KNEES_UP_CM``; without that reading (knees not seen) it is kept.
+
+    Parameters
+    ----------
+    signals : Signals
+    x : ndarray of shape (T,)
+        Gap-free ``thorax_extension`` (degrees).
+    peaks : ndarray of int, shape (K,)
+        Increasing.
+    wlen : int
+        Prominence window in samples.
+
+    Returns
+    -------
+    ndarray of bool, shape (K,)
+    """
+    keep = np.ones(peaks.size, bool)
+    up = signals.values.get("knee_above_hip_cm")
+    if up is None or not peaks.size:
+        return keep
+    share, hold_s = REP_NEAREST_REST["thorax_extension"]
+    lips, rips = _rep_bounds(x, peaks, wlen, REP_ONSET_EXTRAP,
+                             nearest_rest=(share, max(1, int(round(hold_s * signals.fps)))))
+    up = np.asarray(up, float)
+    for k in range(peaks.size):
+        a = max(0, int(np.floor(lips[k])))
+        b = min(x.size - 1, int(np.ceil(rips[k])))
+        u = up[a : b + 1]
+        u = u[np.isfinite(u)]
+        if u.size:
+            keep[k] = float(np.median(u)) >= ROLL_MIN_KNEES_UP_CM
+    return keep
+
+
+def _roll_position_only(signals: Signals, x: np.ndarray) -> np.ndarray:
+    """``thorax_extension`` held at its nearest value in position wherever the knees are down.
+
+    Where MediaPipe loses the body lying down onto the roller (knees read level with the hips) the hip→head
+    line jumps by 20–40°; beside the first rep those jumps were taken for its base and put its start
+    0.6 s early (30° dev clip). Out of position = ``knee_above_hip_cm`` below ``ROLL_MIN_KNEES_UP_CM``, widened
+    by half a smoothing window (``SMOOTH_WINDOW_S``: the smoothing carries a jump into its neighbours); there
+    the bounds see the level the body rested at in position (the nearest such sample; after the last one,
+    the last).
+
+    Parameters
+    ----------
+    signals : Signals
+    x : ndarray of shape (T,)
+        Gap-free ``thorax_extension`` (degrees).
+
+    Returns
+    -------
+    ndarray of shape (T,)
+    """
+    up = signals.values.get("knee_above_hip_cm")
+    if up is None:
+        return x
+    with np.errstate(invalid="ignore"):
+        down = np.asarray(up, float) < ROLL_MIN_KNEES_UP_CM  # NaN: no evidence of leaving the position
+    reach = (int(round(SMOOTH_WINDOW_S * signals.fps)) | 1) // 2
+    if down.any() and reach:
+        down = np.convolve(down, np.ones(2 * reach + 1), mode="same") > 0
+    inpos = ~down
+    if inpos.all() or not inpos.any():
+        return x
+    idx = np.flatnonzero(inpos)
+    nearest = idx[np.clip(np.searchsorted(idx, np.arange(x.size)), 0, idx.size - 1)]
+    prev = idx[np.clip(np.searchsorted(idx, np.arange(x.size), side="right") - 1, 0, idx.size - 1)]
+    src = np.where(np.arange(x.size) > idx[-1], prev, nearest)
+    src = np.where(inpos, np.arange(x.size), src)
+    return x[src]
+
+
+def _roll_merge_dips(signals: Signals, x: np.ndarray, peaks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Merge neighbouring upper back roll peaks between which the head's drop stays up: one rep.
+
+    The driver (the hip→head line's angle) dips within a rep where MediaPipe's head point wanders sideways
+    (short horizontal leg in oblique views); the head's height (``head_drop_cm``) shows whether the body
+    came back to rest. Two neighbouring peaks are one rep (the higher in the driver kept) when the head's
+    drop between them dips by less than ``1 − ROLL_TOP_SHARE`` of its rise at the lower peak from that
+    peak's outer side (the lowest point between it and the peak before / after it, or the set's edge).
+    Between merged peaks the driver is held at least at the lower peak's level, so the rep's bounds do not
+    stop at the dip. Without ``head_drop_cm`` nothing is merged.
+
+    Parameters
+    ----------
+    signals : Signals
+    x : ndarray of shape (T,)
+        Gap-free driver (``thorax_extension``, degrees).
+    peaks : ndarray of int, shape (K,)
+        Peaks of the driver, increasing.
+
+    Returns
+    -------
+    peaks : ndarray of int, shape (K',)
+    x : ndarray of shape (T,)
+        The driver with the dips inside merged reps filled.
+    """
+    d = signals.values.get("head_drop_cm")
+    if d is None or peaks.size < 2 or np.isfinite(d).sum() < 3:
+        return peaks, x
+    d = np.asarray(d, float)
+    idx = np.flatnonzero(np.isfinite(d))
+    h = np.interp(np.arange(d.size), idx, d[idx])
+    x = x.copy()
+    out = [int(p) for p in peaks]
+    k = 0
+    while k + 1 < len(out):
+        q, p = out[k], out[k + 1]
+        before = float(np.min(h[out[k - 1] if k > 0 else 0 : q + 1]))
+        after = float(np.min(h[p : (out[k + 2] if k + 2 < len(out) else h.size - 1) + 1]))
+        low = min(h[q], h[p])
+        rise = low - (before if h[q] <= h[p] else after)
+        if rise > 0 and low - float(np.min(h[q : p + 1])) < (1.0 - ROLL_TOP_SHARE) * rise:
+            x[q : p + 1] = np.maximum(x[q : p + 1], min(x[q], x[p]))
+            del out[k + 1 if x[p] <= x[q] else k]
+            continue
+        k += 1
+    return np.asarray(out, int), x
+
+
+def _roll_head_bounds(signals: Signals, peaks: np.ndarray, lips: np.ndarray, rips: np.ndarray, wlen: int,
+                      extrap: float, nearest: tuple[float, int] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Roll rep bounds where the angle's bound is not at rest by the head's height: the head's bound instead.
+
+    The angle of the hip→head line may dip at a rep's top (its horizontal leg is short in oblique views and
+    MediaPipe's head point wanders sideways) and its bound then stops at the dip; the head's drop below the
+    hips (``head_drop_cm``, out of position held as :func:`_roll_position_only` does) shows the head still up
+    there. Each bound is kept unless the head's drop at it is more than ``ROLL_HEAD_UP_SHARE`` of its rise
+    (from its own bound, :func:`_rep_bounds` from the same peak, to the peak) above that bound; then the
+    head's bound is taken. Only the bounds move: which peaks are reps stays the angle's.
+
+    Parameters
+    ----------
+    signals : Signals
+    peaks : ndarray of int, shape (K,)
+    lips, rips : ndarray of shape (K,)
+        Fractional bound indices from the driver (:func:`_rep_bounds`).
+    wlen : int
+        Prominence window in samples.
+    extrap : float
+    nearest : (float, int) or None
+        As :func:`_rep_bounds` (``extrap``, ``nearest_rest``).
+
+    Returns
+    -------
+    lips, rips : ndarray of shape (K,)
+    """
+    d = signals.values.get("head_drop_cm")
+    if d is None or not peaks.size or np.isfinite(d).sum() < 3:
+        return lips, rips
+    d = np.asarray(d, float)
+    idx = np.flatnonzero(np.isfinite(d))
+    h = _roll_position_only(signals, np.interp(np.arange(d.size), idx, d[idx]))
+    hl, hr = _rep_bounds(h, peaks, wlen, extrap, nearest_rest=nearest)
+    lips, rips = lips.copy(), rips.copy()
+    n = h.size
+    for k, p in enumerate(peaks):
+        for bound, hb, out in ((lips[k], hl[k], lips), (rips[k], hr[k], rips)):
+            base = float(np.interp(hb, np.arange(n), h))
+            rise = h[p] - base
+            if rise > 0 and float(np.interp(bound, np.arange(n), h)) - base > ROLL_HEAD_UP_SHARE * rise:
+                out[k] = hb
+    return lips, rips
+
+
 def _bridge_merge_top_dips(x: np.ndarray, peaks: np.ndarray) -> np.ndarray:
     """Merge neighbouring peaks between which the hips stay up: one rep with a dip at its top.
 
@@ -419,6 +618,14 @@ def find_reps(
         peaks = peaks[pr >= prom]
     # the bridge's hip height in position: stretching the legs out is not a rep's rise or fall
     x_in_position = _bridge_position_only(signals, xf) if spec.driver == "hip_height" else xf
+    if spec.driver == "thorax_extension":
+        # the roll: a dip of the angle the head's height does not show is not the end of a rep, getting
+        # onto / off the roller is not a rep (the body must be in position), nor a rep's rise or fall
+        x_top = xf
+        if peaks.size:
+            peaks, x_top = _roll_merge_dips(signals, xf, peaks)
+            peaks = peaks[_roll_keep(signals, x_top, peaks, wlen)]
+        x_in_position = _roll_position_only(signals, x_top)
     if bridge and peaks.size:
         peaks = _bridge_merge_top_dips(x_in_position, peaks)
     lo, hi = np.percentile(xf[ok], [5, 95])
@@ -451,6 +658,8 @@ def find_reps(
     rest = REP_NEAREST_REST.get(spec.driver)
     nearest = None if rest is None else (rest[0], max(1, int(round(rest[1] * fps))))
     lips, rips = _rep_bounds(x_in_position, peaks, wlen, extrap, nearest_rest=nearest)
+    if spec.driver == "thorax_extension":
+        lips, rips = _roll_head_bounds(signals, peaks, lips, rips, wlen, extrap, nearest)
     is_rep = _not_bumps(t, lips, rips, peaks, REP_MIN_DURATION_SHARE * spec.min_rep_s)
     if driver == ROTATION_DRIVER:
         # the reading leaves rest late: bounds from its own rise and MediaPipe's reading lag, into the rest
