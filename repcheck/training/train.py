@@ -146,7 +146,7 @@ def _base_estimator(name: str, seed: int):
     if name == "logistic":
         return LogisticRegression(C=1.0, max_iter=5000)
     if name == "sparse":  # L1: keeps the few features that carry the fault, drops the rest
-        return LogisticRegression(C=0.5, penalty="l1", solver="liblinear", max_iter=5000)
+        return LogisticRegression(C=0.5, penalty="l1", solver="liblinear", max_iter=5000, random_state=seed)
     if name == "boosting":
         return HistGradientBoostingClassifier(max_depth=3, learning_rate=0.1, max_iter=120, min_samples_leaf=10,
                                               l2_regularization=1.0, random_state=seed)
