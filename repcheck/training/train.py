@@ -60,11 +60,11 @@ DEFAULT_MARGIN = {"cm": 3.0, "deg": 5.0}
 
 #: Projected fast-path examples join a fault's training only when their measure reads like MediaPipe's:
 #: the median error (measured − true value) of the fast-path rows and of the rendered (real-MediaPipe)
-#: rows may differ by at most this, in the fault's unit. On the shipped ``training_data/``: plank hip
-#: offset +2.2 vs +2.9 cm (kept); roll hip lift +4.6 vs +0.6 cm, bridge hip extension −2.8° vs +2.0°,
-#: rotation hip rise +3.4 vs 0.0 cm (left out: the fast path's noise model moves those measures where
-#: MediaPipe does not, and a boundary learnt from both sits that far off — held-out roll reps 1–3 cm
-#: past the boundary were all judged ``ok``). Half the boundary margin.
+#: rows may differ by at most this, in the fault's unit. On the shipped ``training_data/`` (three rendered
+#: plans): plank hip offset +1.9 vs +2.8 cm (kept); roll hip lift +4.0 vs +0.3 cm, bridge hip extension
+#: −3.2° vs +2.6°, rotation hip rise +3.0 vs +0.3 cm (left out: the fast path's noise model moves those
+#: measures where MediaPipe does not, and a boundary learnt from both sits that far off — held-out roll reps
+#: 1–3 cm past the boundary were all judged ``ok``). Half the boundary margin.
 FAST_PATH_TOLERANCE = {"cm": 1.5, "deg": 2.5}
 
 
