@@ -39,10 +39,10 @@ VERDICT_CASES = [
     ("upper_back_roll", "lower_back_arch", None, "ok"),
     ("lumbar_locked_rotation", "hips_move", "hips_move", "fault"),
     pytest.param("lumbar_locked_rotation", "hips_move", None, "ok", marks=pytest.mark.xfail(strict=False, reason=(
-        "5 of 10 clean fast-path reps (seeds 31, 32) judged ok, 0.75 needed: the projected tracks' noise model "
-        "moves the hips 5.5-8.8 cm against the knees and 8-27 cm against the feet in correct reps (truth "
-        "0.3-0.8 cm), where real MediaPipe on rendered correct reps reads 0.8-3.4 cm of hip_rise_cm (two fresh "
-        "rendered sets: 41 of 44 judged reps right, the 45° sets unsure); a fast-path noise question"))),
+        "4 of 10 clean fast-path reps (seeds 31, 32) judged ok, 0.75 needed: the projected tracks' noise model "
+        "reads 3.5-8.8 cm of hip_rise_cm in correct reps (truth 0.3-0.8 cm; its median error is +3.0 cm, real "
+        "MediaPipe's on rendered reps +0.3 cm, so training leaves the fast path out of this fault); on rendered "
+        "sets judged from the side or behind, correct reps are judged ok (test below); a fast-path noise question"))),
     ("glute_bridge", "lower_back_arch", "lower_back_arch", "fault"),
     ("glute_bridge", "lower_back_arch", None, "ok"),
     ("glute_bridge", "incomplete_extension", "incomplete_extension", "fault"),
