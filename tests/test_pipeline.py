@@ -216,3 +216,36 @@ def test_rendered_clip_end_to_end(rendered_clip, exercise, fault, severity, kw, 
     else:  # a rep may be unsure, never the opposite of the truth
         wrong = "ok" in verdicts if fault else "fault" in verdicts
         assert not wrong, verdicts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("view,severity,onset_s,seed", [("side", 0.8, 11.0, 7201), ("oblique45", 0.9, 10.0, 7202)])
+def test_rendered_plank_sagging_late_is_one_hold_to_the_knees(tmp_path, monkeypatch, view, severity, onset_s, seed):
+    """A 16 s plank whose hips sag late (the person tiring: from 10-11 s into the hold, 16-24 cm down over
+    ~2 s, then held) and left knees first, rendered, through the real MediaPipe: one hold that ends where the
+    knees go down, not where the hips fell, and ``hips_sag`` a fault from near the sag's onset. Both were cut
+    at the sag's onset (4.7 s and 5.9 s early, judged ok) before the knees going down overruled the fall."""
+    import functools
+
+    import repcheck.synth.motions as motions
+    from repcheck.pose import PoseSettings, extract_pose
+    from repcheck.synth.clip import render_clip
+
+    # render_clip has no onset argument: the motion it makes gets one
+    monkeypatch.setattr(motions, "make_motion", functools.partial(motions.make_motion, fault_onset_s=onset_s))
+    path = render_clip("plank", fault="hips_sag", severity=severity, seconds=16, seed=seed, view=view,
+                       size=(480, 270), fps=10, out=tmp_path / "late_sag.mp4")
+    monkeypatch.undo()
+    truth = json.loads(path.with_suffix(".json").read_text())["segments"][0]
+    onset = truth["faults"]["hips_sag"]["onset_s"]
+    assert onset > truth["start_s"] + 9  # (the motion did sag late)
+    track = extract_pose(path, settings=PoseSettings(sample_fps=None, workers=1), cache_dir=tmp_path / "pose")
+    r = analyze_track(track, "plank")
+    found = [(round(s.start_s, 2), round(s.end_s, 2)) for s in r.segments]
+    assert len(r.segments) == 1, (found, truth)
+    seg = r.segments[0]
+    assert seg.start_s == pytest.approx(truth["start_s"], abs=1.0), (found, truth)
+    assert seg.end_s == pytest.approx(truth["end_s"], abs=1.0), (found, truth)  # 19.5 vs 19.64 / 19.36 s
+    f = seg.fault("hips_sag")
+    assert f.verdict == "fault" and f.intervals, f
+    assert f.intervals[0][0] == pytest.approx(onset, abs=1.0), (f.intervals, onset)  # +0.2 / +0.5 s

@@ -129,17 +129,18 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         cut = a == 0 or b == x.size - 1  # the recording starts/ends inside the hold
         if t[b] - t[a] < (min(min_hold, MIN_CUT_HOLD_S) if cut else min_hold):
             continue
-        a_raw, long_enough = a, t[b] - t[a] >= min_hold
+        a_raw, b_raw, long_enough = a, b, t[b] - t[a] >= min_hold
         for name in HOLD_REFINE.get(spec.driver, ()):
             a, b = _refine_hold(signals, name, a, b)
         for name, lowest in HOLD_REFINE_END.get(spec.driver, ()):
             if name in signals.values and np.nanmedian(signals.values[name][a : b + 1]) >= lowest:
                 a, b = _refine_hold(signals, name, a, b, start=False)
+        b, to_knees = _held_to_the_knees(signals, spec, a, b, b_raw, a_min=a_raw, merge_gap_s=merge_gap_s)
         for pa, pb, after, straight in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw,
                                                             merge_gap_s=merge_gap_s):
             if after != "inside":  # (got in from kneeling: not before the legs are straight)
                 pa = _line_reached_start(signals, spec, pa, pb, lo=straight if after == "kneeling" else None)
-            if pb == b:  # not ended by the knees going down: maybe by lying down again
+            if pb == b and not to_knees:  # not ended by the knees going down: maybe by lying down again
                 pb = _lying_again_end(signals, spec, pa, pb)
             # the legs also straighten when lying down on the belly after the knees went down: a stretch
             # split off by a bend needs the full length and the strict score, and a short stretch right
@@ -246,6 +247,45 @@ def _legs_lost(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
         if k + 1 < jump.size and t[jump[k + 1]] - t[j + 1] < HOLD_LEG_LOST_GAP_S:
             lost[j : jump[k + 1] + 1] = True
     return lost
+
+
+def _held_to_the_knees(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: int, *,
+                       a_min: int | None = None,
+                       merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> tuple[int, bool]:
+    """The end of a hold ``a..b`` (sample indices, inclusive) whose hips fell at ``b`` but whose legs stayed
+    straight after it and then went down (a bend, :func:`_straight_leg_pieces`) before ``b_raw`` (the end of
+    the hold's score run): the fall was a sag setting in late, and the hold ends where the knees go down.
+
+    Lying on the belly the knees are already on the floor: they do not go down again; the toes hold a sagging
+    plank up until the knees go down. Rendered planks sagging from late in a 16 s hold (8-9 s after the start,
+    the hips falling 16-24 cm over 2 s, then held) and left knees first were cut at the sag's onset by the
+    fall alone (4.7 s early side-on, 5.9 s at 45°). A deep sag's hips hang at the level they had lying before
+    the hold: the knees going down after it also overrule :func:`_lying_again_end`.
+
+    Returns
+    -------
+    end : int
+        The hold's end: ``b`` where the legs bend before it or not at all.
+    to_knees : bool
+        Whether the end was moved to the knees going down.
+    """
+    if b >= b_raw or HOLD_BEND.get(spec.driver) is None:
+        return b, False
+    pieces = _straight_leg_pieces(signals, spec, a, b_raw, a_min=a_min, merge_gap_s=merge_gap_s)
+    ends = [pb for _pa, pb, _after, _s in pieces if pb < b_raw]  # straight stretches that end in a bend
+    later = [pb for pb in ends if pb > b]
+    if not later or any(b >= pa for pa, _pb, after, _s in pieces if after == "inside"):
+        return b, False  # (no bend after the fall, or the legs bent before it)
+    # ... from hips held still after the fall (the knees bending while the hips are still coming down is
+    # lowering onto the belly knees and all: rendered plank-0000022, 45°, the knee 167 -> 148° mid-fall)
+    e = int(later[0])
+    k = max(2, int(round(HOLD_STILL_S * _sample_rate(signals))))
+    for name in HOLD_REFINE.get(spec.driver, ()):
+        if name in signals.values:
+            w = _median3(np.asarray(signals.values[name], float))[max(b, e - k + 1) : e + 1]
+            if not (w.size >= k and np.isfinite(w).all() and float(w.max() - w.min()) < HOLD_STILL_CM):
+                return b, False
+    return e, True
 
 
 def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *,
