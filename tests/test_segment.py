@@ -213,6 +213,27 @@ class TestFindHolds:
         segs, _ = find_holds(_signals(t, in_plank=score, plank_posture=score, knee_floor_angle_deg=knee), "plank")
         assert [(round(s.start_s), round(s.end_s)) for s in segs] == [(2, 11)], segs
 
+    @pytest.mark.parametrize("jump_cm,end_s", [(41.8, 9.25), (3.0, 6.25)])
+    def test_a_skeleton_flip_does_not_end_a_hold(self, jump_cm, end_s):
+        """MediaPipe re-reading a still plank as another skeleton (every point 40 cm or more elsewhere from one
+        sample to the next; then the knee read ~40° bent, the hips 15 cm lower, for 3 s: readings of a rendered
+        30° clip at 4 samples/s, h-plank-2400022) does not end the hold: it ends where the flipped skeleton
+        moves (the person getting down). The same readings after an ordinary step are the knees going down."""
+        t = np.arange(0, 12.0, 0.25)
+        i0, i1 = int(np.searchsorted(t, 6.5)), int(np.searchsorted(t, 9.5))
+        score = np.where(t >= 2.0, 0.98, 0.0)
+        floor = np.where(t >= 2.0, 31.0, 3.0)
+        knee = np.full(t.size, 176.0)
+        jump = np.full(t.size, 0.3)
+        jump[i0] = jump_cm
+        score[i0:] = [0.03, 0.1, 0.08, 0.12, 0.23, 0.22, 0.27, 0.28, 0.24, 0.24, 0.03, 0.29] + [0.27] * (t.size - i1)
+        knee[i0:] = [122, 135, 132, 137, 150, 150, 162, 160, 152, 149, 120, 147] + [136] * (t.size - i1)
+        floor[i0:] = [15.4, 15.0, 14.5, 15.2, 15.3, 15.3, 15.3, 15.4, 15.4, 15.6, 15.9, 15.8] + [19.5] * (t.size - i1)
+        segs, _ = find_holds(_signals(t, in_plank=score, plank_posture=score, knee_floor_angle_deg=knee,
+                                      hip_floor_cm=floor, skeleton_jump_cm=jump), "plank")
+        found = [(round(s.start_s, 2), round(s.end_s, 2)) for s in segs]
+        assert len(segs) == 1 and segs[0].end_s == pytest.approx(end_s, abs=0.5), found
+
     def test_a_moment_of_mislocated_knees_does_not_split_a_hold(self):
         """MediaPipe putting the knee 80° bent for 0.5 s inside a hold (a rendered 45° plank at 4 samples/s)
         while the body stays in position is not the knees going down: one hold, not two."""

@@ -11,6 +11,8 @@ sag lowered straight onto the belly). Windows and rates are per second of the sa
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..exercises import ExerciseSpec, get_exercise
@@ -65,6 +67,7 @@ def find_holds(
     spec = get_exercise(spec)
     if enter <= exit:
         raise ValueError(f"enter ({enter}) must be greater than exit ({exit})")
+    signals = _as_it_was_through_flips(signals, spec)
     x = np.nan_to_num(np.asarray(signals.values[spec.driver], float), nan=0.0)
     fallback = HOLD_FALLBACK.get(spec.driver)
     x_stay = None
@@ -227,6 +230,65 @@ HOLD_LEG_JUMP_DEG = 60.0
 #: plausible by chance: 1.0 s of 38-94°, a sitting-back knee with the hips still at plank height, between two
 #: jumps of h-plank-2500011).
 HOLD_LEG_LOST_GAP_S = 1.5
+
+
+#: Holds whose skeleton MediaPipe may flip: (the signal of the body's points all jumping at once, the signal
+#: that says whether the body then holds still). MediaPipe sometimes re-reads a still body as another skeleton
+#: in one sample (a rendered plank from 30°: shoulders, hips and feet all 40-160 cm elsewhere, the knees read
+#: 40° bent, the tilt 15° up, the hips 15 cm lower, for 3 s while the body held still, h-plank-2400022 of a
+#: fourth dev set: the hold ended 2.9 s early). Until the flipped skeleton moves, the posture cannot be read:
+#: the hold's signals stay as they were before the flip.
+HOLD_FLIP = {"in_plank": ("skeleton_jump_cm", "hip_floor_cm")}
+#: A flip: every one of the body's points (shoulders, elbows, hips, knees, ankles) moved at least this far (cm)
+#: since the previous sample. In a forearm plank the elbows and toes are on the floor: rendered training planks
+#: (72) moved the least-moving point by 2.3 cm at most inside holds, 5.9 cm getting up or down; 2.4 cm in five
+#: dev render sets (111 holds) but for the flip above (41.8 cm; the median point 91 cm).
+HOLD_FLIP_CM = 20.0
+
+
+def _as_it_was_through_flips(signals: Signals, spec: ExerciseSpec) -> Signals:
+    """``signals`` with the hold's signals held at their value before each skeleton flip (``HOLD_FLIP``).
+
+    A flipped stretch starts at a sample whose points all jumped by ``HOLD_FLIP_CM`` or more and lasts while
+    the flipped skeleton holds still (the second ``HOLD_FLIP`` signal within ``HOLD_STILL_CM`` of its range
+    since the flip), up to the next flip (back: the readings are right again). Returns ``signals`` itself
+    when there is none.
+    """
+    names = HOLD_FLIP.get(spec.driver)
+    if names is None or not all(n in signals.values for n in names):
+        return signals
+    jump_name, still_name = names
+    with np.errstate(invalid="ignore"):
+        flip = np.asarray(signals.values[jump_name], float) >= HOLD_FLIP_CM
+    if not flip[1:].any():
+        return signals
+    y = np.asarray(signals.values[still_name], float)
+    n = y.size
+    stretches = []
+    for j in np.flatnonzero(flip):
+        if j == 0:
+            continue
+        i = j
+        while i + 1 < n and not flip[i + 1] and np.isfinite(y[j : i + 2]).all() \
+                and float(np.ptp(y[j : i + 2])) < HOLD_STILL_CM:
+            i += 1
+        stretches.append((int(j), int(i)))
+    values = dict(signals.values)
+    for name in _hold_signal_names(spec):
+        if name in values:
+            v = np.array(values[name], float)
+            for j, i in stretches:
+                v[j : i + 1] = v[j - 1]
+            values[name] = v
+    return replace(signals, values=values)
+
+
+def _hold_signal_names(spec: ExerciseSpec) -> set[str]:
+    """The signals the hold segmenter reads for ``spec`` (driver, fallback, refining, legs, line, lying)."""
+    names = {spec.driver, HOLD_FALLBACK.get(spec.driver), HOLD_BEND.get(spec.driver), HOLD_LINE.get(spec.driver)}
+    names |= set(HOLD_REFINE.get(spec.driver, ())) | {n for n, _ in HOLD_REFINE_END.get(spec.driver, ())}
+    names |= set(HOLD_LIE.get(spec.driver, ()))
+    return {n for n in names if n is not None}
 
 
 def _legs_lost(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
