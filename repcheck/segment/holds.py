@@ -311,6 +311,11 @@ def _legs_lost(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
     return lost
 
 
+#: The legs hold still while their reading (``HOLD_BEND``) moves less than this (degrees) over ``HOLD_STILL_S``:
+#: half the smallest knees-down bend (``HOLD_BEND_MIN_DEG``).
+HOLD_LEGS_STILL_DEG = 0.5 * HOLD_BEND_MIN_DEG
+
+
 def _held_to_the_knees(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: int, *,
                        a_min: int | None = None,
                        merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> tuple[int, bool]:
@@ -338,14 +343,28 @@ def _held_to_the_knees(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_r
     later = [pb for pb in ends if pb > b]
     if not later or any(b >= pa for pa, _pb, after, _s in pieces if after == "inside"):
         return b, False  # (no bend after the fall, or the legs bent before it)
-    # ... from hips held still after the fall (the knees bending while the hips are still coming down is
-    # lowering onto the belly knees and all: rendered plank-0000022, 45°, the knee 167 -> 148° mid-fall)
+    # ... from a held sag: the hips and the legs still for ``HOLD_STILL_S`` before the knees go down. The knees
+    # bending while the hips still come down is lowering onto the belly knees and all (rendered plank-0000022,
+    # 45°: the knee 167 -> 148° mid-fall); lying on the belly with the toes tucked, the knee reading sinks on
+    # as the body settles (fast-path plank seed 1: 166 -> 160° over the 0.8 s before the "bend", the hips
+    # still on the floor), where a held sag's legs stay put (rendered late sags: within 1.4° side-on, 3.5° at 45°)
     e = int(later[0])
     k = max(2, int(round(HOLD_STILL_S * _sample_rate(signals))))
-    for name in HOLD_REFINE.get(spec.driver, ()):
+    legs = HOLD_BEND[spec.driver]
+    names = [(n, HOLD_STILL_CM) for n in HOLD_REFINE.get(spec.driver, ())] + [(legs, HOLD_LEGS_STILL_DEG)]
+    lost = _legs_lost(signals, spec)
+    for name, limit in names:
         if name in signals.values:
-            w = _median3(np.asarray(signals.values[name], float))[max(b, e - k + 1) : e + 1]
-            if not (w.size >= k and np.isfinite(w).all() and float(w.max() - w.min()) < HOLD_STILL_CM):
+            y = np.asarray(signals.values[name], float)
+            if name == legs:  # (legs lost by MediaPipe: no reading, :func:`_legs_lost`)
+                y = np.where(lost, np.nan, _median3(np.minimum(y, 360.0 - y)))
+                w = y[max(b, e - k + 1) : e + 1]
+                w = w[np.isfinite(w)] if w.size >= k else w
+                if w.size and float(w.max() - w.min()) >= limit:
+                    return b, False
+                continue
+            w = _median3(y)[max(b, e - k + 1) : e + 1]
+            if not (w.size >= k and np.isfinite(w).all() and float(w.max() - w.min()) < limit):
                 return b, False
     return e, True
 
@@ -413,6 +432,23 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
                     and float(np.max(score[r1 + 1 : r1 + 1 + k])) >= HOLD_ENTER)
 
         bends = [(r0, r1) for r0, r1 in bends if not brief(r0, r1)]
+        # ... nor is a brief bend followed by another bend with no getting up in between: knees that went down
+        # go down again only after getting back up onto the toes, which lifts the hips (the refining signal,
+        # ``HOLD_REFINE``) by ``HOLD_REFINE_MIN_DROP`` at least; a deep sag's knee that MediaPipe read 13° bent
+        # for 0.5 s twice at 45° (h-plank-2500002 of a fifth dev set, the hips level within 2 cm) ended the hold
+        # 3.1 s before the knees went down
+        hips = next((np.asarray(signals.values[n], float) for n in HOLD_REFINE.get(spec.driver, ())
+                     if n in signals.values), None)
+
+        def again(i: int) -> bool:
+            (r0, r1), n0 = bends[i], bends[i + 1][0]
+            if not (a < r0 and r1 < b and t[r1] - t[r0] < merge_gap_s) or hips is None:
+                return False
+            low, up = hips[r0 : r1 + 1], hips[r1 + 1 : n0]
+            return bool(np.isfinite(low).any() and np.isfinite(up).any()
+                        and np.nanmax(up) - np.nanmin(low) < HOLD_REFINE_MIN_DROP)
+
+        bends = [bd for i, bd in enumerate(bends) if not (i + 1 < len(bends) and again(i))]
     pieces: list[tuple[int, int, str, int]] = []
     lo, after, straight = a, "", a
     for r0, r1 in bends:
