@@ -224,7 +224,9 @@ def test_rendered_plank_sagging_late_is_one_hold_to_the_knees(tmp_path, monkeypa
     """A 16 s plank whose hips sag late (the person tiring: from 10-11 s into the hold, 16-24 cm down over
     ~2 s, then held) and left knees first, rendered, through the real MediaPipe: one hold that ends where the
     knees go down, not where the hips fell, and ``hips_sag`` a fault from near the sag's onset. Both were cut
-    at the sag's onset (4.7 s and 5.9 s early, judged ok) before the knees going down overruled the fall."""
+    at the sag's onset (4.7 s and 5.9 s early, judged ok) before the knees going down overruled the fall; so
+    was the side view with the recording ending in the held sag."""
+    import dataclasses
     import functools
 
     import repcheck.synth.motions as motions
@@ -249,3 +251,12 @@ def test_rendered_plank_sagging_late_is_one_hold_to_the_knees(tmp_path, monkeypa
     f = seg.fault("hips_sag")
     assert f.verdict == "fault" and f.intervals, f
     assert f.intervals[0][0] == pytest.approx(onset, abs=1.0), (f.intervals, onset)  # +0.2 / +0.5 s
+    if view == "side":  # the recording ending in the held sag: the hold runs to its end (the hips still read off
+        # the floor; at 45° this deep sag's hips read as low as lying, which the end of a recording cannot tell)
+        keep = track.t <= truth["end_s"] - 1.0
+        cut = dataclasses.replace(track, image=track.image[keep], t=track.t[keep],
+                                  world=None if track.world is None else track.world[keep])
+        r = analyze_track(cut, "plank")
+        found = [(round(s.start_s, 2), round(s.end_s, 2)) for s in r.segments]
+        assert len(r.segments) == 1 and r.segments[0].end_s == pytest.approx(cut.t[-1], abs=0.5), found
+        assert r.segments[0].fault("hips_sag").verdict == "fault", found

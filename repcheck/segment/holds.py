@@ -138,12 +138,12 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         for name, lowest in HOLD_REFINE_END.get(spec.driver, ()):
             if name in signals.values and np.nanmedian(signals.values[name][a : b + 1]) >= lowest:
                 a, b = _refine_hold(signals, name, a, b, start=False)
-        b, to_knees = _held_to_the_knees(signals, spec, a, b, b_raw, a_min=a_raw, merge_gap_s=merge_gap_s)
+        b, sag_held = _late_sag_end(signals, spec, a, b, b_raw, a_min=a_raw, merge_gap_s=merge_gap_s)
         for pa, pb, after, straight in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw,
                                                             merge_gap_s=merge_gap_s):
             if after != "inside":  # (got in from kneeling: not before the legs are straight)
                 pa = _line_reached_start(signals, spec, pa, pb, lo=straight if after == "kneeling" else None)
-            if pb == b and not to_knees:  # not ended by the knees going down: maybe by lying down again
+            if pb == b and not sag_held:  # not ended by the knees going down: maybe by lying down again
                 pb = _lying_again_end(signals, spec, pa, pb)
             # the legs also straighten when lying down on the belly after the knees went down: a stretch
             # split off by a bend needs the full length and the strict score, and a short stretch right
@@ -316,42 +316,48 @@ def _legs_lost(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
 HOLD_LEGS_STILL_DEG = 0.5 * HOLD_BEND_MIN_DEG
 
 
-def _held_to_the_knees(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: int, *,
-                       a_min: int | None = None,
-                       merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> tuple[int, bool]:
-    """The end of a hold ``a..b`` (sample indices, inclusive) whose hips fell at ``b`` but whose legs stayed
-    straight after it and then went down (a bend, :func:`_straight_leg_pieces`) before ``b_raw`` (the end of
-    the hold's score run): the fall was a sag setting in late, and the hold ends where the knees go down.
+def _late_sag_end(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: int, *,
+                  a_min: int | None = None, merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> tuple[int, bool]:
+    """The end of a hold ``a..b`` (sample indices, inclusive) whose hips fell at ``b`` but whose body then held
+    still on straight legs: the fall was a sag setting in late (the person tiring), not getting down.
 
-    Lying on the belly the knees are already on the floor: they do not go down again; the toes hold a sagging
-    plank up until the knees go down. Rendered planks sagging from late in a 16 s hold (8-9 s after the start,
-    the hips falling 16-24 cm over 2 s, then held) and left knees first were cut at the sag's onset by the
-    fall alone (4.7 s early side-on, 5.9 s at 45°). A deep sag's hips hang at the level they had lying before
-    the hold: the knees going down after it also overrule :func:`_lying_again_end`.
+    Such a hold ends where the knees then go down (a bend, :func:`_straight_leg_pieces`, before ``b_raw``, the
+    end of the hold's score run) or, where the recording ends first, at its end if the hips are still off the
+    floor (``spec.driver``, whose hips-off-the-floor term the refining signal's fall leaves at ``HOLD_EXIT`` or
+    more). Lying on the belly the knees are already on the floor: they do not go down again; the toes hold a
+    sagging plank up until the knees go down. Rendered planks sagging from late in a 16 s hold (10-11 s after
+    the start, the hips falling 16-24 cm over ~2 s, then held) and left knees first were cut at the sag's
+    onset by the fall alone (4.7 s early side-on, 5.9 s at 45°, the sag not judged at all), and so were they
+    with the recording ending 1.5-3.5 s into the held sag. A deep sag's hips hang at the level they had lying
+    before the hold: the knees going down after it also overrule :func:`_lying_again_end`.
 
     Returns
     -------
     end : int
-        The hold's end: ``b`` where the legs bend before it or not at all.
-    to_knees : bool
-        Whether the end was moved to the knees going down.
+        The hold's end: ``b`` unless the fall was a held sag.
+    held : bool
+        Whether the end was moved past the fall.
     """
+    n = signals.t.size
     if b >= b_raw or HOLD_BEND.get(spec.driver) is None:
         return b, False
     pieces = _straight_leg_pieces(signals, spec, a, b_raw, a_min=a_min, merge_gap_s=merge_gap_s)
-    ends = [pb for _pa, pb, _after, _s in pieces if pb < b_raw]  # straight stretches that end in a bend
-    later = [pb for pb in ends if pb > b]
-    if not later or any(b >= pa for pa, _pb, after, _s in pieces if after == "inside"):
-        return b, False  # (no bend after the fall, or the legs bent before it)
-    # ... from a held sag: the hips and the legs still for ``HOLD_STILL_S`` before the knees go down. The knees
-    # bending while the hips still come down is lowering onto the belly knees and all (rendered plank-0000022,
-    # 45°: the knee 167 -> 148° mid-fall); lying on the belly with the toes tucked, the knee reading sinks on
-    # as the body settles (fast-path plank seed 1: 166 -> 160° over the 0.8 s before the "bend", the hips
-    # still on the floor), where a held sag's legs stay put (rendered late sags: within 1.4° side-on, 3.5° at 45°)
-    e = int(later[0])
+    if any(b >= pa for pa, _pb, after, _s in pieces if after == "inside"):
+        return b, False  # (the legs bent before the fall)
+    later = [pb for _pa, pb, _after, _s in pieces if b < pb < b_raw]  # straight stretches ended by a bend
+    cut = not later and b_raw == n - 1 and bool(pieces) and pieces[-1][1] == b_raw
+    if not (later or cut):
+        return b, False
+    e = int(later[0]) if later else b_raw
+    # ... from a held sag: the hips and the legs still for ``HOLD_STILL_S`` before the knees go down (or the
+    # recording ends). The knees bending while the hips still come down is lowering onto the belly knees and
+    # all (rendered plank-0000022, 45°: the knee 167 -> 148° mid-fall); lying on the belly with the toes tucked,
+    # the knee reading sinks on as the body settles (fast-path plank seed 1: 166 -> 160° over the 0.8 s before
+    # the "bend", the hips still on the floor), where a held sag's legs stay put (rendered late sags: within
+    # 1.4° side-on, 3.5° at 45°)
     k = max(2, int(round(HOLD_STILL_S * _sample_rate(signals))))
     legs = HOLD_BEND[spec.driver]
-    names = [(n, HOLD_STILL_CM) for n in HOLD_REFINE.get(spec.driver, ())] + [(legs, HOLD_LEGS_STILL_DEG)]
+    names = [(nm, HOLD_STILL_CM) for nm in HOLD_REFINE.get(spec.driver, ())] + [(legs, HOLD_LEGS_STILL_DEG)]
     lost = _legs_lost(signals, spec)
     for name, limit in names:
         if name in signals.values:
@@ -366,6 +372,16 @@ def _held_to_the_knees(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_r
             w = _median3(y)[max(b, e - k + 1) : e + 1]
             if not (w.size >= k and np.isfinite(w).all() and float(w.max() - w.min()) < limit):
                 return b, False
+    if cut:  # the hips off the floor from the fall's bottom (within HOLD_STILL_CM of the held level) on
+        x = np.nan_to_num(np.asarray(signals.values[spec.driver], float), nan=0.0)
+        for name in HOLD_REFINE.get(spec.driver, ()):
+            if name in signals.values:
+                y = _median3(np.asarray(signals.values[name], float))
+                held = float(np.nanmedian(y[e - k + 1 : e + 1]))
+                with np.errstate(invalid="ignore"):
+                    near = np.flatnonzero(np.abs(y[b : e + 1] - held) < HOLD_STILL_CM)
+                if not near.size or not np.all(x[b + int(near[0]) : e + 1] >= HOLD_EXIT):
+                    return b, False
     return e, True
 
 
