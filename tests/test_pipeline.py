@@ -219,13 +219,15 @@ def test_rendered_clip_end_to_end(rendered_clip, exercise, fault, severity, kw, 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("view,severity,onset_s,seed", [("side", 0.8, 11.0, 7201), ("oblique45", 0.9, 10.0, 7202)])
-def test_rendered_plank_sagging_late_is_one_hold_to_the_knees(tmp_path, monkeypatch, view, severity, onset_s, seed):
+@pytest.mark.parametrize("view,severity,onset_s,seed", [("side", 0.8, 11.0, 7201), ("oblique45", 0.9, 10.0, 7202),
+                                                        ("oblique", 0.8, 10.0, 7306)])
+def test_rendered_plank_sagging_late_is_one_hold_to_its_end(tmp_path, monkeypatch, view, severity, onset_s, seed):
     """A 16 s plank whose hips sag late (the person tiring: from 10-11 s into the hold, 16-24 cm down over
-    ~2 s, then held) and left knees first, rendered, through the real MediaPipe: one hold that ends where the
-    knees go down, not where the hips fell, and ``hips_sag`` a fault from near the sag's onset. Both were cut
-    at the sag's onset (4.7 s and 5.9 s early, judged ok) before the knees going down overruled the fall; so
-    was the side view with the recording ending in the held sag."""
+    ~2 s, then held), rendered, through the real MediaPipe: one hold that ends where the person gets down (knees
+    first: seeds 7201, 7202; straight onto the belly from the sag: 7306), not where the hips fell, and
+    ``hips_sag`` a fault from near the sag's onset. All three were cut at the sag's onset (4.7, 5.9 and 4.5 s
+    early, 10 samples/s; the sag not judged or judged from the hold's start); so was the side view with the
+    recording ending in the held sag."""
     import dataclasses
     import functools
 
@@ -247,10 +249,10 @@ def test_rendered_plank_sagging_late_is_one_hold_to_the_knees(tmp_path, monkeypa
     assert len(r.segments) == 1, (found, truth)
     seg = r.segments[0]
     assert seg.start_s == pytest.approx(truth["start_s"], abs=1.0), (found, truth)
-    assert seg.end_s == pytest.approx(truth["end_s"], abs=1.0), (found, truth)  # 19.5 vs 19.64 / 19.36 s
+    assert seg.end_s == pytest.approx(truth["end_s"], abs=1.0), (found, truth)  # -0.04, +0.04, +0.39 s
     f = seg.fault("hips_sag")
     assert f.verdict == "fault" and f.intervals, f
-    assert f.intervals[0][0] == pytest.approx(onset, abs=1.0), (f.intervals, onset)  # +0.2 / +0.5 s
+    assert f.intervals[0][0] == pytest.approx(onset, abs=1.0), (f.intervals, onset)  # +0.2, +0.3, +0.2 s
     if view == "side":  # the recording ending in the held sag: the hold runs to its end (the hips still read off
         # the floor; at 45° this deep sag's hips read as low as lying, which the end of a recording cannot tell)
         keep = track.t <= truth["end_s"] - 1.0

@@ -322,67 +322,84 @@ def _late_sag_end(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: i
     still on straight legs: the fall was a sag setting in late (the person tiring), not getting down.
 
     Such a hold ends where the knees then go down (a bend, :func:`_straight_leg_pieces`, before ``b_raw``, the
-    end of the hold's score run) or, where the recording ends first, at its end if the hips are still off the
-    floor (``spec.driver``, whose hips-off-the-floor term the refining signal's fall leaves at ``HOLD_EXIT`` or
-    more). Lying on the belly the knees are already on the floor: they do not go down again; the toes hold a
-    sagging plank up until the knees go down. Rendered planks sagging from late in a 16 s hold (10-11 s after
-    the start, the hips falling 16-24 cm over ~2 s, then held) and left knees first were cut at the sag's
-    onset by the fall alone (4.7 s early side-on, 5.9 s at 45°, the sag not judged at all), and so were they
-    with the recording ending 1.5-3.5 s into the held sag. A deep sag's hips hang at the level they had lying
-    before the hold: the knees going down after it also overrule :func:`_lying_again_end`.
+    end of the hold's score run) or, with the hips still off the floor (``spec.driver`` at ``HOLD_EXIT`` or
+    more for ``HOLD_STILL_S`` after the fall), where the recording or the posture ends or the hips leave the
+    level they held (going on down onto the belly). Lying on the belly the knees are already on the floor: they
+    do not go down again; the toes hold a sagging plank up until the knees go down. Rendered planks sagging from
+    late in a 16 s hold (10-11 s after the start, the hips falling 16-24 cm over ~2 s, then held) and left knees
+    first were cut at the sag's onset by the fall alone (4.7 s early side-on, 5.9 s at 45°, the sag not judged at
+    all), and so were they with the recording ending 1.5-3.5 s into the held sag. A deep sag's hips hang at the
+    level they had lying before the hold: the knees going down after it also overrule :func:`_lying_again_end`.
 
     Returns
     -------
     end : int
         The hold's end: ``b`` unless the fall was a held sag.
     held : bool
-        Whether the end was moved past the fall.
+        Whether the end was moved to the knees going down (a deep sag's hips may hang at the lying level).
     """
-    n = signals.t.size
     if b >= b_raw or HOLD_BEND.get(spec.driver) is None:
         return b, False
     pieces = _straight_leg_pieces(signals, spec, a, b_raw, a_min=a_min, merge_gap_s=merge_gap_s)
     if any(b >= pa for pa, _pb, after, _s in pieces if after == "inside"):
         return b, False  # (the legs bent before the fall)
     later = [pb for _pa, pb, _after, _s in pieces if b < pb < b_raw]  # straight stretches ended by a bend
-    cut = not later and b_raw == n - 1 and bool(pieces) and pieces[-1][1] == b_raw
-    if not (later or cut):
-        return b, False
-    e = int(later[0]) if later else b_raw
-    # ... from a held sag: the hips and the legs still for ``HOLD_STILL_S`` before the knees go down (or the
-    # recording ends). The knees bending while the hips still come down is lowering onto the belly knees and
-    # all (rendered plank-0000022, 45°: the knee 167 -> 148° mid-fall); lying on the belly with the toes tucked,
-    # the knee reading sinks on as the body settles (fast-path plank seed 1: 166 -> 160° over the 0.8 s before
-    # the "bend", the hips still on the floor), where a held sag's legs stay put (rendered late sags: within
-    # 1.4° side-on, 3.5° at 45°)
     k = max(2, int(round(HOLD_STILL_S * _sample_rate(signals))))
-    legs = HOLD_BEND[spec.driver]
-    names = [(nm, HOLD_STILL_CM) for nm in HOLD_REFINE.get(spec.driver, ())] + [(legs, HOLD_LEGS_STILL_DEG)]
-    lost = _legs_lost(signals, spec)
-    for name, limit in names:
+    if later:  # the knees went down: from a held sag?
+        e = int(later[0])
+        return (e, True) if e - k + 1 >= b and _held_still(signals, spec, e - k + 1, e) else (b, False)
+    # no bend after the fall: a sag held with the hips off the floor (the strict score at HOLD_EXIT over the
+    # held stretch: lying on the belly reads 0.05-0.15), until the recording ends, the posture goes (the score
+    # run's end) or the hips leave the held level: on down (onto the belly) ends the hold where that starts
+    x = np.nan_to_num(np.asarray(signals.values[spec.driver], float), nan=0.0)
+    name = next((nm for nm in HOLD_REFINE.get(spec.driver, ()) if nm in signals.values), None)
+    if name is None:
+        return b, False
+    y = _median3(np.asarray(signals.values[name], float))
+    i = next((i for i in range(b + 1, b_raw - k + 2) if _held_still(signals, spec, i, i + k - 1)), None)
+    if i is None:
+        return b, False
+    level = float(np.nanmedian(y[i : i + k]))
+    j = i + k - 1
+    while j < b_raw and abs(y[j + 1] - level) < HOLD_STILL_CM:
+        j += 1
+    if not float(np.median(x[i : j + 1])) >= HOLD_EXIT:
+        return b, False  # (lying)
+    # ... on straight legs: not even a brief bend (one a hold rides over when the body stays in position) from
+    # just before the fall on: knees down and lying prone side-on read the hips 10-11 cm off the floor line
+    # like a sag (h-plank-2200020 of a second dev set, the knees down for 0.5 s: the hold ran on 2.3 s)
+    for pa, pb, after, _s in _straight_leg_pieces(signals, spec, a, b_raw, a_min=a_min, merge_gap_s=None):
+        if (after == "inside" and b - k <= pa <= j) or (b - k <= pb < min(j, b_raw)):
+            return b, False
+    if j == b_raw:
+        return j, True
+    if y[j + 1] > level:  # (the hips going back up out of the sag: the hold goes on)
+        return b_raw, False
+    look = max(1, int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
+    e = _eased_end(y, j, look, forward=False, min_rise=HOLD_LIE_MIN_DROP_CM, t=signals.t)
+    return (j if e is None else int(round(min(max(e, i), j)))), True
+
+
+def _held_still(signals: Signals, spec: ExerciseSpec, i: int, j: int) -> bool:
+    """Whether the body holds still over samples ``i..j`` (inclusive; at least two): the refining signal
+    (``HOLD_REFINE``) within ``HOLD_STILL_CM`` and the legs' reading (``HOLD_BEND``) within
+    ``HOLD_LEGS_STILL_DEG``, through a running median of 3; samples where MediaPipe lost the legs
+    (:func:`_legs_lost`) do not count against the legs."""
+    if j - i < 1:
+        return False
+    legs = HOLD_BEND.get(spec.driver)
+    for name in HOLD_REFINE.get(spec.driver, ()):
         if name in signals.values:
-            y = np.asarray(signals.values[name], float)
-            if name == legs:  # (legs lost by MediaPipe: no reading, :func:`_legs_lost`)
-                y = np.where(lost, np.nan, _median3(np.minimum(y, 360.0 - y)))
-                w = y[max(b, e - k + 1) : e + 1]
-                w = w[np.isfinite(w)] if w.size >= k else w
-                if w.size and float(w.max() - w.min()) >= limit:
-                    return b, False
-                continue
-            w = _median3(y)[max(b, e - k + 1) : e + 1]
-            if not (w.size >= k and np.isfinite(w).all() and float(w.max() - w.min()) < limit):
-                return b, False
-    if cut:  # the hips off the floor from the fall's bottom (within HOLD_STILL_CM of the held level) on
-        x = np.nan_to_num(np.asarray(signals.values[spec.driver], float), nan=0.0)
-        for name in HOLD_REFINE.get(spec.driver, ()):
-            if name in signals.values:
-                y = _median3(np.asarray(signals.values[name], float))
-                held = float(np.nanmedian(y[e - k + 1 : e + 1]))
-                with np.errstate(invalid="ignore"):
-                    near = np.flatnonzero(np.abs(y[b : e + 1] - held) < HOLD_STILL_CM)
-                if not near.size or not np.all(x[b + int(near[0]) : e + 1] >= HOLD_EXIT):
-                    return b, False
-    return e, True
+            w = _median3(np.asarray(signals.values[name], float))[i : j + 1]
+            if not (np.isfinite(w).all() and float(w.max() - w.min()) < HOLD_STILL_CM):
+                return False
+    if legs is not None and legs in signals.values:
+        y = np.asarray(signals.values[legs], float)
+        w = np.where(_legs_lost(signals, spec), np.nan, _median3(np.minimum(y, 360.0 - y)))[i : j + 1]
+        w = w[np.isfinite(w)]
+        if w.size and float(w.max() - w.min()) >= HOLD_LEGS_STILL_DEG:
+            return False
+    return True
 
 
 def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *,
