@@ -336,7 +336,8 @@ def _late_sag_end(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: i
     end : int
         The hold's end: ``b`` unless the fall was a held sag.
     held : bool
-        Whether the end was moved to the knees going down (a deep sag's hips may hang at the lying level).
+        Whether the end was moved past the fall (a held sag's hips may hang at the lying level, so
+        :func:`_lying_again_end` is not asked then).
     """
     if b >= b_raw or HOLD_BEND.get(spec.driver) is None:
         return b, False
