@@ -316,6 +316,12 @@ def _legs_lost(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
 HOLD_LEGS_STILL_DEG = 0.5 * HOLD_BEND_MIN_DEG
 
 
+#: A sag is held this long (s) at least before the knees go down: the rendered late sags held 2.7-3 s; lying
+#: on the belly, the knee reading of tucked toes sank from when the hips reached the floor, 163 -> 157° in 0.7 s
+#: (fast-path 30° plank seed 311, read as the knees going down 1.6 s after the hold's end).
+HOLD_SAG_HELD_S = 1.5
+
+
 def _late_sag_end(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: int, *,
                   a_min: int | None = None, merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> tuple[int, bool]:
     """The end of a hold ``a..b`` (sample indices, inclusive) whose hips fell at ``b`` but whose body then held
@@ -323,12 +329,13 @@ def _late_sag_end(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: i
 
     Such a hold ends where the knees then go down (a bend, :func:`_straight_leg_pieces`, before ``b_raw``, the
     end of the hold's score run) or, with the hips still off the floor (``spec.driver`` at ``HOLD_EXIT`` or
-    more for ``HOLD_STILL_S`` after the fall), where the recording or the posture ends or the hips leave the
-    level they held (going on down onto the belly). Lying on the belly the knees are already on the floor: they
+    more for ``HOLD_STILL_S`` after the fall), where they go on down from the level they held (onto the
+    belly). Lying on the belly the knees are already on the floor: they
     do not go down again; the toes hold a sagging plank up until the knees go down. Rendered planks sagging from
     late in a 16 s hold (10-11 s after the start, the hips falling 16-24 cm over ~2 s, then held) and left knees
     first were cut at the sag's onset by the fall alone (4.7 s early side-on, 5.9 s at 45°, the sag not judged at
-    all), and so were they with the recording ending 1.5-3.5 s into the held sag. A deep sag's hips hang at the
+    all); one lowered onto the belly from the held sag (30°) 4.5 s early. A recording that ends in the held sag
+    still ends the hold at the sag's onset (the readings cannot tell it from lying). A deep sag's hips hang at the
     level they had lying before the hold: the knees going down after it also overrule :func:`_lying_again_end`.
 
     Returns
@@ -346,17 +353,24 @@ def _late_sag_end(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: i
         return b, False  # (the legs bent before the fall)
     later = [pb for _pa, pb, _after, _s in pieces if b < pb < b_raw]  # straight stretches ended by a bend
     k = max(2, int(round(HOLD_STILL_S * _sample_rate(signals))))
-    if later:  # the knees went down: from a held sag?
-        e = int(later[0])
-        return (e, True) if e - k + 1 >= b and _held_still(signals, spec, e - k + 1, e) else (b, False)
-    # no bend after the fall: a sag held with the hips off the floor (the strict score at HOLD_EXIT over the
-    # held stretch: lying on the belly reads 0.05-0.15), until the recording ends, the posture goes (the score
-    # run's end) or the hips leave the held level: on down (onto the belly) ends the hold where that starts
-    x = np.nan_to_num(np.asarray(signals.values[spec.driver], float), nan=0.0)
     name = next((nm for nm in HOLD_REFINE.get(spec.driver, ()) if nm in signals.values), None)
     if name is None:
         return b, False
     y = _median3(np.asarray(signals.values[name], float))
+    if later:  # the knees went down: from a sag held from the fall's bottom (the hips within HOLD_STILL_CM of
+        # their level before the bend) for HOLD_SAG_HELD_S at least, still at the end?
+        e = int(later[0])
+        if e - k + 1 < b:
+            return b, False
+        level = float(np.nanmedian(y[e - k + 1 : e + 1]))
+        with np.errstate(invalid="ignore"):
+            near = np.flatnonzero(np.abs(y[b : e + 1] - level) < HOLD_STILL_CM)
+        bottom = b + int(near[0]) if near.size else e
+        held = signals.t[e] - signals.t[bottom] >= HOLD_SAG_HELD_S and _held_still(signals, spec, e - k + 1, e)
+        return (e, True) if held else (b, False)
+    # no bend after the fall: a sag held with the hips off the floor (the strict score at HOLD_EXIT over the
+    # held stretch: lying on the belly mostly reads 0.05-0.15) ends where the hips go on down (onto the belly)
+    x = np.nan_to_num(np.asarray(signals.values[spec.driver], float), nan=0.0)
     i = next((i for i in range(b + 1, b_raw - k + 2) if _held_still(signals, spec, i, i + k - 1)), None)
     if i is None:
         return b, False
@@ -372,12 +386,15 @@ def _late_sag_end(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: i
     for pa, pb, after, _s in _straight_leg_pieces(signals, spec, a, b_raw, a_min=a_min, merge_gap_s=None):
         if (after == "inside" and b - k <= pa <= j) or (b - k <= pb < min(j, b_raw)):
             return b, False
-    if j == b_raw:
-        return j, True
-    if y[j + 1] > level:  # (the hips going back up out of the sag: the hold goes on)
-        return b_raw, False
+    # ... and then lower (the hips onto the floor: lying is as low as they go, so the held level was not lying;
+    # a recording ending in it, or the hips going back up, cannot tell a sag from lying on the belly at the floor
+    # line's threshold: fast-path 45° planks lowered onto the belly read 9-10 cm with the strict score at
+    # 0.3-0.42, where a rendered 30° late sag held at 10.4 cm read 0.39-0.47)
     look = max(1, int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
-    e = _eased_end(y, j, look, forward=False, min_rise=HOLD_LIE_MIN_DROP_CM, t=signals.t)
+    after = y[j + 1 : min(y.size, j + 1 + look)]
+    if not (after.size and np.isfinite(after).any() and np.nanmin(after) < level - HOLD_STILL_CM):
+        return b, False
+    e = _eased_end(y, j, look, forward=False, min_rise=HOLD_STILL_CM, t=signals.t)
     return (j if e is None else int(round(min(max(e, i), j)))), True
 
 
@@ -388,12 +405,19 @@ def _held_still(signals: Signals, spec: ExerciseSpec, i: int, j: int) -> bool:
     (:func:`_legs_lost`) do not count against the legs."""
     if j - i < 1:
         return False
-    legs = HOLD_BEND.get(spec.driver)
     for name in HOLD_REFINE.get(spec.driver, ()):
         if name in signals.values:
             w = _median3(np.asarray(signals.values[name], float))[i : j + 1]
             if not (np.isfinite(w).all() and float(w.max() - w.min()) < HOLD_STILL_CM):
                 return False
+    return _legs_still(signals, spec, i, j)
+
+
+def _legs_still(signals: Signals, spec: ExerciseSpec, i: int, j: int) -> bool:
+    """Whether the legs' reading (``HOLD_BEND``, through a running median of 3) stays within
+    ``HOLD_LEGS_STILL_DEG`` over samples ``i..j`` (inclusive), samples where MediaPipe lost the legs
+    (:func:`_legs_lost`) left out."""
+    legs = HOLD_BEND.get(spec.driver)
     if legs is not None and legs in signals.values:
         y = np.asarray(signals.values[legs], float)
         w = np.where(_legs_lost(signals, spec), np.nan, _median3(np.minimum(y, 360.0 - y)))[i : j + 1]
