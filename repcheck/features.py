@@ -22,6 +22,10 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``knee_angle_deg``      knee angle, 0..180 (180 straight), whichever way the knee bends (bridge: bent knees).
 ``knee_floor_angle_deg``  knee angle on the floor side of the leg (plank): 180 straight, below 180 bent toward
                         the floor (kneeling), above 180 where MediaPipe puts the knee above the hip–ankle line.
+``skeleton_jump_cm``    how far the body's points moved since the previous sample (cm, unsmoothed): the least of
+                        the shoulders', elbows', hips', knees' and ankles' displacements, so large only where every
+                        point jumped at once — MediaPipe re-reading the body as another skeleton (plank: a flip, not
+                        a movement; NaN at the first sample).
 ``hip_height``          hip height above the shoulder–ankle line in cm (bridge driver; shoulders and feet
                         are on the floor).
 ``hip_extension_deg``   angle of the hip past the shoulder–hip–knee straight line (+ = past, − = short):
@@ -384,6 +388,36 @@ def _merge_pair(P: np.ndarray, V: np.ndarray, pair: tuple[int, int]) -> tuple[np
         pt = (np.nan_to_num(pa) * wa[:, None] + np.nan_to_num(pb) * wb[:, None]) / wsum[:, None]
     pt[wsum <= 0] = np.nan
     return pt, np.maximum(va, vb)
+
+
+#: Point groups whose movement between samples ``skeleton_jump_cm`` measures: the body's line from the shoulders
+#: to the feet, and the elbows (on the floor in a forearm plank).
+SKELETON_GROUPS = ("shoulders", "elbows", "hips", "knees", "ankles")
+
+
+def _skeleton_jump(pts: dict[str, np.ndarray], scale: float) -> np.ndarray:
+    """Movement of all of the body's points since the previous sample, cm of the standard body.
+
+    Parameters
+    ----------
+    pts : dict of str -> ndarray of shape (T, 2)
+        Merged left/right points in pixels (``SKELETON_GROUPS`` used; NaN where missing).
+    scale : float
+        Pixels per cm.
+
+    Returns
+    -------
+    ndarray of shape (T,)
+        The least of the groups' displacements from the previous sample (NaN at the first sample and where no
+        group is measurable).
+    """
+    n = pts[SKELETON_GROUPS[0]].shape[0]
+    if n == 0:
+        return np.zeros(0)
+    d = np.stack([np.r_[np.nan, _norm(np.diff(pts[g], axis=0))] for g in SKELETON_GROUPS], axis=1) / scale
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmin(d, axis=1)
 
 
 def _first_finite(*pts: np.ndarray) -> np.ndarray:
@@ -1007,6 +1041,7 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     }
     despiked = {"thorax_rotation": despike(thorax_rot, ROTATION_SPIKE_DEG)}
     values = {k: smooth(bridge_gaps(despiked.get(k, v), t), fps) for k, v in raw.items()}
+    values["skeleton_jump_cm"] = _skeleton_jump(pts, scale)  # (plank; unsmoothed: a jump is the point)
 
     # baselines over the set (exercise-specific meaning, computed for all)
     hf = values["hip_above_feet_cm"]

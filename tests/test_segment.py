@@ -213,6 +213,47 @@ class TestFindHolds:
         segs, _ = find_holds(_signals(t, in_plank=score, plank_posture=score, knee_floor_angle_deg=knee), "plank")
         assert [(round(s.start_s), round(s.end_s)) for s in segs] == [(2, 11)], segs
 
+    @pytest.mark.parametrize("jump_cm,end_s", [(41.8, 9.25), (3.0, 6.25)])
+    def test_a_skeleton_flip_does_not_end_a_hold(self, jump_cm, end_s):
+        """MediaPipe re-reading a still plank as another skeleton (every point 40 cm or more elsewhere from one
+        sample to the next; then the knee read ~40° bent, the hips 15 cm lower, for 3 s: readings of a rendered
+        30° clip at 4 samples/s, h-plank-2400022) does not end the hold: it ends where the flipped skeleton
+        moves (the person getting down). The same readings after an ordinary step are the knees going down."""
+        t = np.arange(0, 12.0, 0.25)
+        i0, i1 = int(np.searchsorted(t, 6.5)), int(np.searchsorted(t, 9.5))
+        score = np.where(t >= 2.0, 0.98, 0.0)
+        floor = np.where(t >= 2.0, 31.0, 3.0)
+        knee = np.full(t.size, 176.0)
+        jump = np.full(t.size, 0.3)
+        jump[i0] = jump_cm
+        score[i0:] = [0.03, 0.1, 0.08, 0.12, 0.23, 0.22, 0.27, 0.28, 0.24, 0.24, 0.03, 0.29] + [0.27] * (t.size - i1)
+        knee[i0:] = [122, 135, 132, 137, 150, 150, 162, 160, 152, 149, 120, 147] + [136] * (t.size - i1)
+        floor[i0:] = [15.4, 15.0, 14.5, 15.2, 15.3, 15.3, 15.3, 15.4, 15.4, 15.6, 15.9, 15.8] + [19.5] * (t.size - i1)
+        segs, _ = find_holds(_signals(t, in_plank=score, plank_posture=score, knee_floor_angle_deg=knee,
+                                      hip_floor_cm=floor, skeleton_jump_cm=jump), "plank")
+        found = [(round(s.start_s, 2), round(s.end_s, 2)) for s in segs]
+        assert len(segs) == 1 and segs[0].end_s == pytest.approx(end_s, abs=0.5), found
+
+    @pytest.mark.parametrize("rise_cm,end_s", [(0.0, 11.0), (8.0, 7.75)])
+    def test_brief_knee_dips_without_getting_up_between_do_not_end_a_hold(self, rise_cm, end_s):
+        """A 45° deep sag whose knee MediaPipe read 13-15° bent for 0.5 s twice before the knees really went
+        down (readings of a rendered clip at 4 samples/s, h-plank-2500002): the knees cannot go down again
+        without getting back up onto the toes in between, which lifts the hips; so the hold ends at the last
+        bend. With the hips rising between the dips (knees down, then back up), the first dip ends it."""
+        t = np.arange(0, 13.0, 0.25)
+        posture = np.where((t >= 3.0) & (t < 12.0), 0.9, 0.0)
+        x = np.where(t < 6.0, posture, 0.5 * posture)  # sagging from 6 s: the hips near the floor
+        knee = np.full(t.size, 158.0)
+        floor = np.where(t >= 3.0, 11.0, 3.0)
+        for t0, t1 in ((7.75, 8.5), (9.75, 10.25)):
+            knee[(t >= t0) & (t <= t1)] = 144.0
+        floor[(t > 8.5) & (t < 9.75)] += rise_cm
+        knee[t >= 11.25] = 136.0  # knees down
+        segs, _ = find_holds(_signals(t, in_plank=x, plank_posture=posture, knee_floor_angle_deg=knee,
+                                      hip_floor_cm=floor), "plank")
+        found = [(round(s.start_s, 2), round(s.end_s, 2)) for s in segs]
+        assert segs and segs[0].end_s == pytest.approx(end_s, abs=0.5), found
+
     def test_a_moment_of_mislocated_knees_does_not_split_a_hold(self):
         """MediaPipe putting the knee 80° bent for 0.5 s inside a hold (a rendered 45° plank at 4 samples/s)
         while the body stays in position is not the knees going down: one hold, not two."""

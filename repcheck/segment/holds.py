@@ -11,6 +11,8 @@ sag lowered straight onto the belly). Windows and rates are per second of the sa
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..exercises import ExerciseSpec, get_exercise
@@ -65,6 +67,7 @@ def find_holds(
     spec = get_exercise(spec)
     if enter <= exit:
         raise ValueError(f"enter ({enter}) must be greater than exit ({exit})")
+    signals = _as_it_was_through_flips(signals, spec)
     x = np.nan_to_num(np.asarray(signals.values[spec.driver], float), nan=0.0)
     fallback = HOLD_FALLBACK.get(spec.driver)
     x_stay = None
@@ -129,17 +132,18 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         cut = a == 0 or b == x.size - 1  # the recording starts/ends inside the hold
         if t[b] - t[a] < (min(min_hold, MIN_CUT_HOLD_S) if cut else min_hold):
             continue
-        a_raw, long_enough = a, t[b] - t[a] >= min_hold
+        a_raw, b_raw, long_enough = a, b, t[b] - t[a] >= min_hold
         for name in HOLD_REFINE.get(spec.driver, ()):
             a, b = _refine_hold(signals, name, a, b)
         for name, lowest in HOLD_REFINE_END.get(spec.driver, ()):
             if name in signals.values and np.nanmedian(signals.values[name][a : b + 1]) >= lowest:
                 a, b = _refine_hold(signals, name, a, b, start=False)
+        b, sag_held = _late_sag_end(signals, spec, a, b, b_raw, a_min=a_raw, merge_gap_s=merge_gap_s)
         for pa, pb, after, straight in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw,
                                                             merge_gap_s=merge_gap_s):
             if after != "inside":  # (got in from kneeling: not before the legs are straight)
                 pa = _line_reached_start(signals, spec, pa, pb, lo=straight if after == "kneeling" else None)
-            if pb == b:  # not ended by the knees going down: maybe by lying down again
+            if pb == b and not sag_held:  # not ended by the knees going down: maybe by lying down again
                 pb = _lying_again_end(signals, spec, pa, pb)
             # the legs also straighten when lying down on the belly after the knees went down: a stretch
             # split off by a bend needs the full length and the strict score, and a short stretch right
@@ -228,6 +232,65 @@ HOLD_LEG_JUMP_DEG = 60.0
 HOLD_LEG_LOST_GAP_S = 1.5
 
 
+#: Holds whose skeleton MediaPipe may flip: (the signal of the body's points all jumping at once, the signal
+#: that says whether the body then holds still). MediaPipe sometimes re-reads a still body as another skeleton
+#: in one sample (a rendered plank from 30°: shoulders, hips and feet all 40-160 cm elsewhere, the knees read
+#: 40° bent, the tilt 15° up, the hips 15 cm lower, for 3 s while the body held still, h-plank-2400022 of a
+#: fourth dev set: the hold ended 2.9 s early). Until the flipped skeleton moves, the posture cannot be read:
+#: the hold's signals stay as they were before the flip.
+HOLD_FLIP = {"in_plank": ("skeleton_jump_cm", "hip_floor_cm")}
+#: A flip: every one of the body's points (shoulders, elbows, hips, knees, ankles) moved at least this far (cm)
+#: since the previous sample. In a forearm plank the elbows and toes are on the floor: rendered training planks
+#: (72) moved the least-moving point by 2.3 cm at most inside holds, 5.9 cm getting up or down; 2.4 cm in five
+#: dev render sets (111 holds) but for the flip above (41.8 cm; the median point 91 cm).
+HOLD_FLIP_CM = 20.0
+
+
+def _as_it_was_through_flips(signals: Signals, spec: ExerciseSpec) -> Signals:
+    """``signals`` with the hold's signals held at their value before each skeleton flip (``HOLD_FLIP``).
+
+    A flipped stretch starts at a sample whose points all jumped by ``HOLD_FLIP_CM`` or more and lasts while
+    the flipped skeleton holds still (the second ``HOLD_FLIP`` signal within ``HOLD_STILL_CM`` of its range
+    since the flip), up to the next flip (back: the readings are right again). Returns ``signals`` itself
+    when there is none.
+    """
+    names = HOLD_FLIP.get(spec.driver)
+    if names is None or not all(n in signals.values for n in names):
+        return signals
+    jump_name, still_name = names
+    with np.errstate(invalid="ignore"):
+        flip = np.asarray(signals.values[jump_name], float) >= HOLD_FLIP_CM
+    if not flip[1:].any():
+        return signals
+    y = np.asarray(signals.values[still_name], float)
+    n = y.size
+    stretches = []
+    for j in np.flatnonzero(flip):
+        if j == 0:
+            continue
+        i = j
+        while i + 1 < n and not flip[i + 1] and np.isfinite(y[j : i + 2]).all() \
+                and float(np.ptp(y[j : i + 2])) < HOLD_STILL_CM:
+            i += 1
+        stretches.append((int(j), int(i)))
+    values = dict(signals.values)
+    for name in _hold_signal_names(spec):
+        if name in values:
+            v = np.array(values[name], float)
+            for j, i in stretches:
+                v[j : i + 1] = v[j - 1]
+            values[name] = v
+    return replace(signals, values=values)
+
+
+def _hold_signal_names(spec: ExerciseSpec) -> set[str]:
+    """The signals the hold segmenter reads for ``spec`` (driver, fallback, refining, legs, line, lying)."""
+    names = {spec.driver, HOLD_FALLBACK.get(spec.driver), HOLD_BEND.get(spec.driver), HOLD_LINE.get(spec.driver)}
+    names |= set(HOLD_REFINE.get(spec.driver, ())) | {n for n, _ in HOLD_REFINE_END.get(spec.driver, ())}
+    names |= set(HOLD_LIE.get(spec.driver, ()))
+    return {n for n in names if n is not None}
+
+
 def _legs_lost(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
     """Samples (bool, shape (T,)) where MediaPipe has lost the legs: both samples of a jump of the knee angle
     by more than ``HOLD_LEG_JUMP_DEG``, and the samples between such jumps less than ``HOLD_LEG_LOST_GAP_S``
@@ -246,6 +309,122 @@ def _legs_lost(signals: Signals, spec: ExerciseSpec) -> np.ndarray:
         if k + 1 < jump.size and t[jump[k + 1]] - t[j + 1] < HOLD_LEG_LOST_GAP_S:
             lost[j : jump[k + 1] + 1] = True
     return lost
+
+
+#: The legs hold still while their reading (``HOLD_BEND``) moves less than this (degrees) over ``HOLD_STILL_S``:
+#: half the smallest knees-down bend (``HOLD_BEND_MIN_DEG``).
+HOLD_LEGS_STILL_DEG = 0.5 * HOLD_BEND_MIN_DEG
+
+
+#: A sag is held this long (s) at least before the knees go down: the rendered late sags held 2.7-3 s; lying
+#: on the belly, the knee reading of tucked toes sank from when the hips reached the floor, 163 -> 157° in 0.7 s
+#: (fast-path 30° plank seed 311, read as the knees going down 1.6 s after the hold's end).
+HOLD_SAG_HELD_S = 1.5
+
+
+def _late_sag_end(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: int, *,
+                  a_min: int | None = None, merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> tuple[int, bool]:
+    """The end of a hold ``a..b`` (sample indices, inclusive) whose hips fell at ``b`` but whose body then held
+    still on straight legs: the fall was a sag setting in late (the person tiring), not getting down.
+
+    Such a hold ends where the knees then go down (a bend, :func:`_straight_leg_pieces`, before ``b_raw``, the
+    end of the hold's score run) or, with the hips still off the floor (``spec.driver`` at ``HOLD_EXIT`` or
+    more for ``HOLD_STILL_S`` after the fall), where they go on down from the level they held (onto the
+    belly). Lying on the belly the knees are already on the floor: they
+    do not go down again; the toes hold a sagging plank up until the knees go down. Rendered planks sagging from
+    late in a 16 s hold (10-11 s after the start, the hips falling 16-24 cm over ~2 s, then held) and left knees
+    first were cut at the sag's onset by the fall alone (4.7 s early side-on, 5.9 s at 45°, the sag not judged at
+    all); one lowered onto the belly from the held sag (30°) 4.5 s early. A recording that ends in the held sag
+    still ends the hold at the sag's onset (the readings cannot tell it from lying). A deep sag's hips hang at the
+    level they had lying before the hold: the knees going down after it also overrule :func:`_lying_again_end`.
+
+    Returns
+    -------
+    end : int
+        The hold's end: ``b`` unless the fall was a held sag.
+    held : bool
+        Whether the end was moved past the fall (a held sag's hips may hang at the lying level, so
+        :func:`_lying_again_end` is not asked then).
+    """
+    if b >= b_raw or HOLD_BEND.get(spec.driver) is None:
+        return b, False
+    pieces = _straight_leg_pieces(signals, spec, a, b_raw, a_min=a_min, merge_gap_s=merge_gap_s)
+    if any(b >= pa for pa, _pb, after, _s in pieces if after == "inside"):
+        return b, False  # (the legs bent before the fall)
+    later = [pb for _pa, pb, _after, _s in pieces if b < pb < b_raw]  # straight stretches ended by a bend
+    k = max(2, int(round(HOLD_STILL_S * _sample_rate(signals))))
+    name = next((nm for nm in HOLD_REFINE.get(spec.driver, ()) if nm in signals.values), None)
+    if name is None:
+        return b, False
+    y = _median3(np.asarray(signals.values[name], float))
+    if later:  # the knees went down: from a sag held from the fall's bottom (the hips within HOLD_STILL_CM of
+        # their level before the bend) for HOLD_SAG_HELD_S at least, still at the end?
+        e = int(later[0])
+        if e - k + 1 < b:
+            return b, False
+        level = float(np.nanmedian(y[e - k + 1 : e + 1]))
+        with np.errstate(invalid="ignore"):
+            near = np.flatnonzero(np.abs(y[b : e + 1] - level) < HOLD_STILL_CM)
+        bottom = b + int(near[0]) if near.size else e
+        held = signals.t[e] - signals.t[bottom] >= HOLD_SAG_HELD_S and _held_still(signals, spec, e - k + 1, e)
+        return (e, True) if held else (b, False)
+    # no bend after the fall: a sag held with the hips off the floor (the strict score at HOLD_EXIT over the
+    # held stretch: lying on the belly mostly reads 0.05-0.15) ends where the hips go on down (onto the belly)
+    x = np.nan_to_num(np.asarray(signals.values[spec.driver], float), nan=0.0)
+    i = next((i for i in range(b + 1, b_raw - k + 2) if _held_still(signals, spec, i, i + k - 1)), None)
+    if i is None:
+        return b, False
+    level = float(np.nanmedian(y[i : i + k]))
+    j = i + k - 1
+    while j < b_raw and abs(y[j + 1] - level) < HOLD_STILL_CM:
+        j += 1
+    if not float(np.median(x[i : j + 1])) >= HOLD_EXIT:
+        return b, False  # (lying)
+    # ... on straight legs: not even a brief bend (one a hold rides over when the body stays in position) from
+    # just before the fall on: knees down and lying prone side-on read the hips 10-11 cm off the floor line
+    # like a sag (h-plank-2200020 of a second dev set, the knees down for 0.5 s: the hold ran on 2.3 s)
+    for pa, pb, after, _s in _straight_leg_pieces(signals, spec, a, b_raw, a_min=a_min, merge_gap_s=None):
+        if (after == "inside" and b - k <= pa <= j) or (b - k <= pb < min(j, b_raw)):
+            return b, False
+    # ... and then lower (the hips onto the floor: lying is as low as they go, so the held level was not lying;
+    # a recording ending in it, or the hips going back up, cannot tell a sag from lying on the belly at the floor
+    # line's threshold: fast-path 45° planks lowered onto the belly read 9-10 cm with the strict score at
+    # 0.3-0.42, where a rendered 30° late sag held at 10.4 cm read 0.39-0.47)
+    look = max(1, int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
+    after = y[j + 1 : min(y.size, j + 1 + look)]
+    if not (after.size and np.isfinite(after).any() and np.nanmin(after) < level - HOLD_STILL_CM):
+        return b, False
+    e = _eased_end(y, j, look, forward=False, min_rise=HOLD_STILL_CM, t=signals.t)
+    return (j if e is None else int(round(min(max(e, i), j)))), True
+
+
+def _held_still(signals: Signals, spec: ExerciseSpec, i: int, j: int) -> bool:
+    """Whether the body holds still over samples ``i..j`` (inclusive; at least two): the refining signal
+    (``HOLD_REFINE``) within ``HOLD_STILL_CM`` and the legs' reading (``HOLD_BEND``) within
+    ``HOLD_LEGS_STILL_DEG``, through a running median of 3; samples where MediaPipe lost the legs
+    (:func:`_legs_lost`) do not count against the legs."""
+    if j - i < 1:
+        return False
+    for name in HOLD_REFINE.get(spec.driver, ()):
+        if name in signals.values:
+            w = _median3(np.asarray(signals.values[name], float))[i : j + 1]
+            if not (np.isfinite(w).all() and float(w.max() - w.min()) < HOLD_STILL_CM):
+                return False
+    return _legs_still(signals, spec, i, j)
+
+
+def _legs_still(signals: Signals, spec: ExerciseSpec, i: int, j: int) -> bool:
+    """Whether the legs' reading (``HOLD_BEND``, through a running median of 3) stays within
+    ``HOLD_LEGS_STILL_DEG`` over samples ``i..j`` (inclusive), samples where MediaPipe lost the legs
+    (:func:`_legs_lost`) left out."""
+    legs = HOLD_BEND.get(spec.driver)
+    if legs is not None and legs in signals.values:
+        y = np.asarray(signals.values[legs], float)
+        w = np.where(_legs_lost(signals, spec), np.nan, _median3(np.minimum(y, 360.0 - y)))[i : j + 1]
+        w = w[np.isfinite(w)]
+        if w.size and float(w.max() - w.min()) >= HOLD_LEGS_STILL_DEG:
+            return False
+    return True
 
 
 def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *,
@@ -311,6 +490,23 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
                     and float(np.max(score[r1 + 1 : r1 + 1 + k])) >= HOLD_ENTER)
 
         bends = [(r0, r1) for r0, r1 in bends if not brief(r0, r1)]
+        # ... nor is a brief bend followed by another bend with no getting up in between: knees that went down
+        # go down again only after getting back up onto the toes, which lifts the hips (the refining signal,
+        # ``HOLD_REFINE``) by ``HOLD_REFINE_MIN_DROP`` at least; a deep sag's knee that MediaPipe read 13° bent
+        # for 0.5 s twice at 45° (h-plank-2500002 of a fifth dev set, the hips level within 2 cm) ended the hold
+        # 3.1 s before the knees went down
+        hips = next((np.asarray(signals.values[n], float) for n in HOLD_REFINE.get(spec.driver, ())
+                     if n in signals.values), None)
+
+        def again(i: int) -> bool:
+            (r0, r1), n0 = bends[i], bends[i + 1][0]
+            if not (a < r0 and r1 < b and t[r1] - t[r0] < merge_gap_s) or hips is None:
+                return False
+            low, up = hips[r0 : r1 + 1], hips[r1 + 1 : n0]
+            return bool(np.isfinite(low).any() and np.isfinite(up).any()
+                        and np.nanmax(up) - np.nanmin(low) < HOLD_REFINE_MIN_DROP)
+
+        bends = [bd for i, bd in enumerate(bends) if not (i + 1 < len(bends) and again(i))]
     pieces: list[tuple[int, int, str, int]] = []
     lo, after, straight = a, "", a
     for r0, r1 in bends:
