@@ -360,15 +360,7 @@ def _roll_position_only(signals: Signals, x: np.ndarray) -> np.ndarray:
     reach = (int(round(SMOOTH_WINDOW_S * signals.fps)) | 1) // 2
     if down.any() and reach:
         down = np.convolve(down, np.ones(2 * reach + 1), mode="same") > 0
-    inpos = ~down
-    if inpos.all() or not inpos.any():
-        return x
-    idx = np.flatnonzero(inpos)
-    nearest = idx[np.clip(np.searchsorted(idx, np.arange(x.size)), 0, idx.size - 1)]
-    prev = idx[np.clip(np.searchsorted(idx, np.arange(x.size), side="right") - 1, 0, idx.size - 1)]
-    src = np.where(np.arange(x.size) > idx[-1], prev, nearest)
-    src = np.where(inpos, np.arange(x.size), src)
-    return x[src]
+    return _held_in_position(x, ~down)
 
 
 def _roll_merge_dips(signals: Signals, x: np.ndarray, peaks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -517,7 +509,22 @@ def _bridge_position_only(signals: Signals, x: np.ndarray) -> np.ndarray:
     ndarray of shape (T,)
     """
     knee = np.asarray(signals.values.get("knee_angle_deg", np.full(x.size, np.nan)), float)
-    inpos = ~(knee >= BRIDGE_MAX_KNEE_DEG)  # NaN knee: no evidence of leaving the position
+    return _held_in_position(x, ~(knee >= BRIDGE_MAX_KNEE_DEG))  # NaN knee: no evidence of leaving the position
+
+
+def _held_in_position(x: np.ndarray, inpos: np.ndarray) -> np.ndarray:
+    """``x`` with every sample out of position replaced by the nearest in-position one (after the last
+    in-position sample: the last); unchanged when all or none are in position.
+
+    Parameters
+    ----------
+    x : ndarray of shape (T,)
+    inpos : ndarray of shape (T,) of bool
+
+    Returns
+    -------
+    ndarray of shape (T,)
+    """
     if inpos.all() or not inpos.any():
         return x
     idx = np.flatnonzero(inpos)
