@@ -96,6 +96,8 @@ __all__ = [
     "MAX_GAP_S",
     "SMOOTH_WINDOW_S",
     "bridge_gaps",
+    "fill_gaps",
+    "widen",
     "smooth",
     "FAULT_LANDMARKS",
 ]
@@ -346,6 +348,24 @@ def bridge_gaps(x: np.ndarray, t: np.ndarray, max_gap_s: float = MAX_GAP_S) -> n
     return x
 
 
+def fill_gaps(x: np.ndarray) -> np.ndarray:
+    """Every NaN of ``x`` (shape (T,), at least one finite sample) linearly interpolated by sample index;
+    leading/trailing NaN take the nearest finite value. For peak finding and levels, not for measures
+    (:func:`bridge_gaps` keeps long gaps honest)."""
+    x = np.asarray(x, float)
+    idx = np.flatnonzero(np.isfinite(x))
+    return np.interp(np.arange(x.size), idx, x[idx])
+
+
+def widen(mask: np.ndarray, fps: float, window_s: float = SMOOTH_WINDOW_S) -> np.ndarray:
+    """``mask`` (bool, shape (T,)) widened by half a smoothing window on each side: a sample-level event
+    spreads that far into its neighbours through :func:`smooth`."""
+    reach = (int(round(window_s * fps)) | 1) // 2
+    if mask.any() and reach:
+        return np.convolve(mask, np.ones(2 * reach + 1), mode="same") > 0
+    return mask
+
+
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(start, stop) index pairs of True runs, stop exclusive."""
     m = np.concatenate([[False], np.asarray(mask, bool), [False]])
@@ -581,8 +601,7 @@ def _rest_level(x: np.ndarray, fps: float, *, prominence: float = 8.0, tol: floa
         r = np.asarray(at_rest, bool) & ok
         if r.sum() >= max(3, ROTATION_REST_MIN_S * fps):
             return float(np.median(x[r]))
-    idx = np.flatnonzero(ok)
-    xf = np.interp(np.arange(x.size), idx, x[idx])
+    xf = fill_gaps(x)
     hi = xf[find_peaks(xf, prominence=prominence)[0]]
     lo = xf[find_peaks(-xf, prominence=prominence)[0]]
     best, best_score = None, 0
@@ -645,8 +664,7 @@ def _rotation_size(rot: np.ndarray, rest: float, t: np.ndarray, fps: float,
     k = int(round(ROTATION_DIP_S * fps))
     if elbow is None or k < 2 or ok.sum() <= k or np.isfinite(elbow).sum() < 3:
         return size
-    idx = np.flatnonzero(ok)
-    filled = np.interp(np.arange(size.size), idx, size[idx])
+    filled = fill_gaps(size)
     closed = grey_closing(filled, size=k + 1, mode="nearest")
     e = np.asarray(elbow, float)
     e = e - float(np.nanpercentile(e, 20))  # from its resting level (most of a set is rest)

@@ -20,7 +20,7 @@ import numpy as np
 from scipy.signal import find_peaks, peak_prominences
 
 from ..exercises import ExerciseSpec, get_exercise
-from ..features import SMOOTH_WINDOW_S, Signals
+from ..features import Signals, fill_gaps, widen
 from .common import Segment
 
 __all__ = ["find_reps", "RepCounter", "REP_REL_PROMINENCE", "REP_ONSET_EXTRAP"]
@@ -357,10 +357,7 @@ def _roll_position_only(signals: Signals, x: np.ndarray) -> np.ndarray:
         return x
     with np.errstate(invalid="ignore"):
         down = np.asarray(up, float) < ROLL_MIN_KNEES_UP_CM  # NaN: no evidence of leaving the position
-    reach = (int(round(SMOOTH_WINDOW_S * signals.fps)) | 1) // 2
-    if down.any() and reach:
-        down = np.convolve(down, np.ones(2 * reach + 1), mode="same") > 0
-    return _held_in_position(x, ~down)
+    return _held_in_position(x, ~widen(down, signals.fps))
 
 
 def _roll_merge_dips(signals: Signals, x: np.ndarray, peaks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -391,9 +388,7 @@ def _roll_merge_dips(signals: Signals, x: np.ndarray, peaks: np.ndarray) -> tupl
     d = signals.values.get("head_drop_cm")
     if d is None or peaks.size < 2 or np.isfinite(d).sum() < 3:
         return peaks, x
-    d = np.asarray(d, float)
-    idx = np.flatnonzero(np.isfinite(d))
-    h = np.interp(np.arange(d.size), idx, d[idx])
+    h = fill_gaps(d)
     x = x.copy()
     out = [int(p) for p in peaks]
     k = 0
@@ -441,9 +436,7 @@ def _roll_head_bounds(signals: Signals, peaks: np.ndarray, lips: np.ndarray, rip
     d = signals.values.get("head_drop_cm")
     if d is None or not peaks.size or np.isfinite(d).sum() < 3:
         return lips, rips
-    d = np.asarray(d, float)
-    idx = np.flatnonzero(np.isfinite(d))
-    h = _roll_position_only(signals, np.interp(np.arange(d.size), idx, d[idx]))
+    h = _roll_position_only(signals, fill_gaps(d))
     hl, hr = _rep_bounds(h, peaks, wlen, extrap, nearest_rest=nearest)
     lips, rips = lips.copy(), rips.copy()
     n = h.size
@@ -584,18 +577,14 @@ def find_reps(
     if bridge:  # out of position or a lost track, widened by the smoothing's reach
         with np.errstate(invalid="ignore"):
             folded = np.asarray(ext, float) < BRIDGE_MIN_EXT_DEG
-        reach = (int(round(SMOOTH_WINDOW_S * signals.fps)) | 1) // 2
-        if folded.any() and reach:
-            folded = np.convolve(folded, np.ones(2 * reach + 1), mode="same") > 0
-        x = np.where(folded, np.nan, x)
+        x = np.where(widen(folded, signals.fps), np.nan, x)
     info: dict = {"t": t, "driver": x, "peaks": np.zeros(0, int), "prominences": np.zeros(0)}
     ok = np.isfinite(x)
     if ok.sum() < 3:
         info.update(prominence=np.nan, enter=np.nan, exit=np.nan)
         return [], info
     # fill gaps for peak finding (long gaps cannot make a prominent peak; peaks inside them are dropped)
-    idx = np.flatnonzero(ok)
-    xf = np.interp(np.arange(x.size), idx, x[idx])
+    xf = fill_gaps(x)
     fps = signals.fps
     floor = REP_MIN_PROMINENCE.get(driver, 0.0) if min_prominence is None else float(min_prominence)
     if bridge and min_prominence is None:
