@@ -25,6 +25,7 @@ from repcheck.training.dataset import (
 from repcheck.training.train import (
     TrainConfig,
     _group_components,
+    choose_candidate,
     choose_threshold,
     fast_path_agreement,
     is_mediapipe,
@@ -183,10 +184,26 @@ def _shipped(exercise: str) -> list[Example]:
     return exs
 
 
+def test_a_richer_model_is_chosen_only_when_it_beats_the_simpler_by_more_than_the_group_noise():
+    rng = np.random.default_rng(0)
+    groups = np.repeat([f"body{i}" for i in range(10)], 20)
+    y = rng.integers(0, 2, groups.size)
+    # how well a body is read varies from body to body: that is the noise of a grouped-CV estimate
+    margin = np.repeat(rng.uniform(0.05, 0.45, 10), 20)
+    simple = np.where(y == 1, 0.5 + margin, 0.5 - margin)
+    slightly_better = np.where(y == 1, 0.52 + margin, 0.48 - margin)
+    order = ("measure", "logistic")
+    chosen, rule = choose_candidate(order, {"measure": simple, "logistic": slightly_better}, y, groups)
+    assert rule["best"] == "logistic" and chosen == "measure"  # within one standard error: the simpler one
+    much_better = np.where(y == 1, 0.97, 0.03)
+    chosen, _ = choose_candidate(order, {"measure": simple, "logistic": much_better}, y, groups)
+    assert chosen == "logistic"
+
+
 @pytest.mark.slow
 def test_same_data_and_seed_give_the_same_model_and_metrics(tmp_path):
     exs = [e for e in _shipped("upper_back_roll") if is_mediapipe(e)][:24]
-    cfg = TrainConfig(seed=3)  # the default candidates: logistic and the L1 'sparse' (liblinear, seeded)
+    cfg = TrainConfig(seed=3)  # the default candidates: measure, the L1 'sparse' (liblinear, seeded), logistic
     a = train_models(exs, config=cfg, exercises=("upper_back_roll",), out_dir=tmp_path / "a", log=None)
     b = train_models(exs, config=cfg, exercises=("upper_back_roll",), out_dir=tmp_path / "b", log=None)
     ma, mb = a["models"]["upper_back_roll.lower_back_arch"], b["models"]["upper_back_roll.lower_back_arch"]
