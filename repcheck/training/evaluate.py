@@ -247,7 +247,8 @@ def score_report(clip: LabelledClip, report: Any) -> dict[str, Any]:
         j = m.get(i)
         f = found[j] if j is not None else None
         if f is not None:
-            bounds.append({"kind": f.kind, "exercise": spec.id, "video": clip.video.name, "segment": i + 1,
+            bounds.append({"kind": f.kind, "exercise": spec.id, "video": clip.video.name, "view": clip.view,
+                           "segment": i + 1,
                            "start_err_s": round(f.start_s - seg["start_s"], 3),
                            "end_err_s": round(f.end_s - seg["end_s"], 3)})
         for fs in spec.faults:
@@ -338,7 +339,8 @@ def evaluate_folder(
     dict
         ``schema``, ``folder``, ``clips``, ``faults`` ({"exercise.fault": metrics}), ``boundaries``,
         ``samples`` (holds moment by moment: {"exercise.fault": metrics}), ``rep_count``, ``errors`` (wrong
-        per-segment verdicts), ``failed`` (clips that could not be analysed).
+        per-segment verdicts), ``boundary_errors`` (signed start/end error in s of every matched segment,
+        found − true), ``failed`` (clips that could not be analysed).
     """
     from ..modelfile import default_models_dir, load_models
 
@@ -395,6 +397,7 @@ def evaluate_folder(
         "faults": faults,
         "samples": samples,
         "boundaries": _boundary_summary(bounds),
+        "boundary_errors": bounds,
         "rep_count": _count_summary(counts),
         "errors": [r for r in rows if r["outcome"] != ("fault" if r["truth"] else "ok")],
         "extra_segments": extras,
