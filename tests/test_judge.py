@@ -235,12 +235,7 @@ class TestModelFiles:
 #: Rendered correct-form locked-rotation sets (real MediaPipe output, training_data/synthetic): other side and
 #: 30° oblique; every rep reads 0.7-2.8 cm of hip_rise_cm and is judged ok.
 _LLR_CORRECT = [("lumbar_locked_rotation-0200039", "feet"), ("lumbar_locked_rotation-0200039", "knees"),
-                pytest.param("lumbar_locked_rotation-0200044", "feet", marks=pytest.mark.xfail(
-                    strict=False, reason="the feet dropped 12 cm leave the knee reading, 1.3 cm above the feet's: the "
-                    "last rep's 90th percentile reads 2.7 cm instead of 1.4 (highest 2.9 cm, true 0.5), p = 0.20 "
-                    "against the 0.15 threshold the trainer chose for 95 % recall of clear lifts (HIP_SIT_PCT 20; "
-                    "with the 10th percentile's model the threshold was 0.25)")),
-                ("lumbar_locked_rotation-0200044", "knees")]
+                ("lumbar_locked_rotation-0200044", "feet"), ("lumbar_locked_rotation-0200044", "knees")]
 
 
 def _llr_example(clip):
