@@ -1,0 +1,89 @@
+"""Plank clips that are all hold, as public exercise datasets cut them (a few seconds of a plank held
+correct, sagging or piked, no getting in or out).
+
+Windows of 3 s inside the true holds of the stored rendered tracks (``training_data/synthetic``: what
+MediaPipe returned for rendered videos), each all correct, all sagging or all piked by the per-sample truth
+(at least 2 cm clear of a boundary), are analysed as landmark clips of their own. The segmenter is not
+trained; the verdicts come from models trained on these tracks' whole sets, so the verdict check here is
+about the short clip (no getting in, no resting level), not about unseen bodies (see
+``test_training.py`` for held-out renders).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from repcheck import analyze_landmarks
+from repcheck.exercises import get_exercise
+from repcheck.training.dataset import load_examples
+
+DATA = Path(__file__).resolve().parents[1] / "training_data" / "synthetic"
+#: Clip length (s): the real correct plank clips in ``../shared/data/real`` are 2.6 and 3.8 s.
+CLIP_S = 3.0
+#: How far inside a true hold, and how far clear of a boundary (cm), a window must be to have one answer.
+INSIDE_S, CLEAR_CM = 0.5, 2.0
+
+
+def _windows() -> list[tuple[str, str, object]]:
+    """(example id + start, class, report) for every clear window."""
+    spec = get_exercise("plank")
+    sag, pike = spec.fault("hips_sag").boundary, spec.fault("hips_pike").boundary
+    examples = load_examples(DATA, exercise="plank") if DATA.exists() else []
+    if len(examples) < 10:
+        pytest.skip(f"too few rendered plank examples in {DATA}")
+    out = []
+    for ex in examples:
+        track = ex.track
+        t = np.asarray(track.t, float)
+        truth = np.asarray(ex.sample_values["hips_sag"], float)
+        fps = 1.0 / float(np.median(np.diff(t)))
+        for seg in ex.segments:
+            for a in np.arange(seg.start_s + INSIDE_S, seg.end_s - INSIDE_S - CLIP_S, CLIP_S):
+                m = (t >= a) & (t < a + CLIP_S)
+                v = truth[m]
+                if not np.isfinite(v).all():
+                    continue
+                if (v < sag - CLEAR_CM).all():
+                    kind = "sag"
+                elif (v > pike + CLEAR_CM).all():
+                    kind = "pike"
+                elif ((v > sag + CLEAR_CM) & (v < pike - CLEAR_CM)).all():
+                    kind = "correct"
+                else:
+                    continue
+                world = None if track.world is None else track.world[m]
+                report = analyze_landmarks(track.image[m], fps, "plank", frame_size=tuple(track.frame_size),
+                                           world_landmarks=world, t=t[m] - t[m][0])
+                out.append((f"{ex.id}@{a:.1f}s", kind, report))
+    return out
+
+
+@pytest.fixture(scope="module")
+def windows():
+    return _windows()
+
+
+def test_a_clip_that_is_all_hold_is_one_hold_from_its_start_to_its_end(windows):
+    assert {k for _, k, _ in windows} == {"correct", "sag", "pike"}, "expected all three kinds of clip"
+    for name, kind, report in windows:
+        holds = [(s.start_s, s.end_s) for s in report.segments]
+        assert len(holds) == 1, f"{name} ({kind}): holds {holds}"
+        start, end = holds[0]
+        assert start <= 1.0, f"{name} ({kind}): the hold starts {start:.1f} s into a clip that is all hold"
+        assert end >= CLIP_S - 0.5, f"{name} ({kind}): the hold ends {CLIP_S - end:.1f} s before the clip"
+
+
+def test_a_clip_that_is_all_hold_gets_the_verdict_of_its_shape(windows):
+    want = {"correct": ("ok", "ok"), "sag": ("fault", "ok"), "pike": ("ok", "fault")}
+    wrong = []
+    for name, kind, report in windows:
+        (hold,) = report.segments
+        got = (hold.fault("hips_sag").verdict, hold.fault("hips_pike").verdict)
+        if got != want[kind]:
+            wrong.append(f"{name} {kind}: sag {got[0]}, pike {got[1]}")
+    assert len(wrong) <= 0.05 * len(windows), wrong
+    sags = [r for _, k, r in windows if k == "sag"]
+    assert all(r.segments[0].fault("hips_sag").verdict == "fault" for r in sags), "a sagging clip judged not sagging"
