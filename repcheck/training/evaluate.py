@@ -250,7 +250,8 @@ def score_report(clip: LabelledClip, report: Any) -> dict[str, Any]:
             bounds.append({"kind": f.kind, "exercise": spec.id, "video": clip.video.name, "view": clip.view,
                            "segment": i + 1,
                            "start_err_s": round(f.start_s - seg["start_s"], 3),
-                           "end_err_s": round(f.end_s - seg["end_s"], 3)})
+                           "end_err_s": round(f.end_s - seg["end_s"], 3),
+                           "side_ok": None if not seg.get("side") else f.side == seg["side"]})
         for fs in spec.faults:
             lab = (seg.get("faults") or {}).get(fs.id, {}).get("label")
             if lab is None:
@@ -415,7 +416,9 @@ def _boundary_summary(bounds: list[dict[str, Any]]) -> dict[str, Any]:
                 "max_s": round(float(errs.max()), 3),
                 "within_0_5_s": round(float(np.mean(errs.max(axis=1) <= 0.5)), 4),
                 "within_1_s": round(float(np.mean(errs.max(axis=1) <= 1.0)), 4),
-                "worst": {k: worst.get(k) for k in ("video", "segment", "start_err_s", "end_err_s")}}
+                "worst": {k: worst.get(k) for k in ("video", "segment", "start_err_s", "end_err_s")},
+                "sides_judged": sum(b.get("side_ok") is not None for b in bs),
+                "wrong_side": sum(b.get("side_ok") is False for b in bs)}
 
     out = {}
     for kind in sorted({b["kind"] for b in bounds}):
@@ -441,7 +444,8 @@ def _boundary_line(title: str, b: dict[str, Any]) -> str:
     worst = f" (worst {w['video']} #{w['segment']})" if w.get("video") else ""
     return (f"{title} n={b['n']}, mean |start| {b['start_mae_s']:.2f} s, mean |end| {b['end_mae_s']:.2f} s, "
             f"max {b['max_s']:.2f} s{worst}, within 0.5 s {100 * b['within_0_5_s']:.0f} %, "
-            f"within 1 s {100 * b['within_1_s']:.0f} %")
+            f"within 1 s {100 * b['within_1_s']:.0f} %"
+            + (f", wrong side {b['wrong_side']}/{b['sides_judged']}" if b.get("sides_judged") else ""))
 
 
 def format_table(result: dict[str, Any]) -> str:
