@@ -141,9 +141,10 @@ class TestOtherSignals:
     def test_bridge_extension_at_the_top_matches_truth_across_views(self):
         """Rendered bridge training sets through the real MediaPipe (side to 45° oblique, high camera): the
         top of each rep reads within 5° of the true angle (after the set-wide offset of MediaPipe's hip
-        point) for ≥ 85 % of reps, and the offset differs by view by < 4° (measured 90 %, 3.1°; the
-        image angle in the body's plane alone: 82 %, 6.9° — the plain image angle 75 %, 6.5°). Without
-        world landmarks the image angle is used."""
+        point) for ≥ 85 % of reps, and the offset differs by view — 30° and 45° split into the head and the
+        feet end — by < 3.5° (measured 90 %, 2.7°; with one world/image weight for every view 88 %, 3.8°: the
+        feet end read 5.4° at 30° and 45°, side-on 2.4°; the image angle in the body's plane alone: 82 %,
+        6.9° — the plain image angle 75 %, 6.5°). Without world landmarks the image angle is used."""
         from repcheck.training.dataset import default_training_dir, load_examples
 
         root = default_training_dir() / "synthetic"
@@ -156,12 +157,13 @@ class TestOtherSignals:
             for g in ex.segments:
                 m = (sig.t >= g.start_s) & (sig.t <= g.end_s)
                 err.append(np.nanmax(sig["hip_extension_deg"][m]) - g.faults["lower_back_arch"]["value"])
-                views.append(ex.provenance["job"]["view"])
+                yaw = ex.provenance["params"]["camera"]["yaw_deg"]
+                views.append(ex.provenance["job"]["view"] + ("+" if yaw > 10 else "-" if yaw < -10 else ""))
         err, views = np.asarray(err), np.asarray(views)
         off = np.median(err)
         assert np.mean(np.abs(err - off) <= 5.0) >= 0.85
         by_view = [np.mean(err[views == v]) for v in set(views)]
-        assert max(by_view) - min(by_view) < 4.0
+        assert max(by_view) - min(by_view) < 3.5, np.round(by_view, 1)
         no_world = compute_signals(dataclasses.replace(exs[0].track, world=None), "glute_bridge")
         np.testing.assert_allclose(no_world["hip_extension_deg"], no_world["hip_extension_img_deg"])
 
