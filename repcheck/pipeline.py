@@ -112,9 +112,10 @@ def analyze_track(
     """
     spec = get_exercise(exercise)
     signals = compute_signals(track, spec)
-    segments, _info = find_segments(signals, spec)
+    segments, info = find_segments(signals, spec)
     results, timeline = judge_segments(signals, segments, spec, models=models)
-    warnings = _warnings(spec, signals, segments, results)
+    # the segmenter's own warnings (e.g. a stretch of the set it cannot read) after the generic ones
+    warnings = _warnings(spec, signals, segments, results) + list(info.get("warnings", ()))
     sig = dict(signals.values)
     sig.update({f"quality_{k}": v for k, v in signals.quality.items()})
     sig["t"] = signals.t

@@ -141,9 +141,10 @@ class TestOtherSignals:
     def test_bridge_extension_at_the_top_matches_truth_across_views(self):
         """Rendered bridge training sets through the real MediaPipe (side to 45° oblique, high camera): the
         top of each rep reads within 5° of the true angle (after the set-wide offset of MediaPipe's hip
-        point) for ≥ 85 % of reps, and the offset differs by view by < 4° (measured 90 %, 3.1°; the
-        image angle in the body's plane alone: 82 %, 6.9° — the plain image angle 75 %, 6.5°). Without
-        world landmarks the image angle is used."""
+        point) for ≥ 85 % of reps, and the offset differs by view — 30° and 45° split into the head and the
+        feet end — by < 3.5° (measured 90 %, 2.7°; with one world/image weight for every view 88 %, 3.8°: the
+        feet end read 5.4° at 30° and 45°, side-on 2.4°; the image angle in the body's plane alone: 82 %,
+        6.9° — the plain image angle 75 %, 6.5°). Without world landmarks the image angle is used."""
         from repcheck.training.dataset import default_training_dir, load_examples
 
         root = default_training_dir() / "synthetic"
@@ -156,12 +157,13 @@ class TestOtherSignals:
             for g in ex.segments:
                 m = (sig.t >= g.start_s) & (sig.t <= g.end_s)
                 err.append(np.nanmax(sig["hip_extension_deg"][m]) - g.faults["lower_back_arch"]["value"])
-                views.append(ex.provenance["job"]["view"])
+                yaw = ex.provenance["params"]["camera"]["yaw_deg"]
+                views.append(ex.provenance["job"]["view"] + ("+" if yaw > 10 else "-" if yaw < -10 else ""))
         err, views = np.asarray(err), np.asarray(views)
         off = np.median(err)
         assert np.mean(np.abs(err - off) <= 5.0) >= 0.85
         by_view = [np.mean(err[views == v]) for v in set(views)]
-        assert max(by_view) - min(by_view) < 4.0
+        assert max(by_view) - min(by_view) < 3.5, np.round(by_view, 1)
         no_world = compute_signals(dataclasses.replace(exs[0].track, world=None), "glute_bridge")
         np.testing.assert_allclose(no_world["hip_extension_deg"], no_world["hip_extension_img_deg"])
 
@@ -192,6 +194,33 @@ class TestOtherSignals:
                     image_err.append(np.nanmax(image[m]) - true)
         assert np.max(np.abs(plane_err)) < 4.0
         assert np.max(np.abs(image_err)) > 6.0
+
+    def test_bridge_plane_angle_undoes_a_high_camera(self):
+        """Exact projections of arched (+25°) and incomplete (−32°) reps filmed by a phone held high (pitched
+        33–45° down, 6 seeds): heights shrink by the cosine of the pitch, which flattens every bend (reps read
+        up to 7.2° nearer the straight line); with the pitch read from the world floor's tilt each rep's top is
+        within 3° of the truth (measured ≤ 2.0°)."""
+        from repcheck.features import _plane_hip_extension, _world_pitch_deg
+
+        flat_err, plane_err = [], []
+        for seed in range(6):
+            for fault, sev in (("lower_back_arch", 1.0), ("incomplete_extension", 0.8)):
+                track, motion = synth_track("glute_bridge", fault, sev, seed=seed, reps=2, view="high", noise=False)
+                d = track.world[:, LM["left_hip"], :3] - track.world[:, LM["right_hip"], :3]  # exact here
+                yaw = float(np.nanmedian(np.degrees(np.arctan2(np.abs(d[:, 0]), np.abs(d[:, 2])))))
+                pitch = _world_pitch_deg(track.world)
+                assert 25.0 <= pitch <= 50.0
+                w, h = track.frame_size
+                P = track.image[:, :, :2] * np.array([w, h], float)
+                P[..., 1] *= -1
+                flat, plane = _plane_hip_extension(P, yaw), _plane_hip_extension(P, yaw, pitch)
+                for g in motion.segments:
+                    m = (track.t >= g["start_s"]) & (track.t <= g["end_s"])
+                    true = g["faults"]["lower_back_arch"]["value"]
+                    flat_err.append(np.nanmax(flat[m]) - true)
+                    plane_err.append(np.nanmax(plane[m]) - true)
+        assert np.max(np.abs(plane_err)) < 3.0, np.round(plane_err, 1)
+        assert np.max(np.abs(flat_err)) > 5.0
 
     def test_bridge_extension_from_the_feet_end_at_45_degrees(self):
         """The two rendered training sets filmed 45° off side-on from the feet end (the view 13 of the 15

@@ -278,3 +278,41 @@ def test_rendered_plank_sagging_late_until_the_recording_ends_is_one_hold_to_its
     found = [(round(s.start_s, 2), round(s.end_s, 2)) for s in r.segments]
     assert len(r.segments) == 1 and r.segments[0].end_s == pytest.approx(cut.t[-1], abs=0.5), found
     assert r.segments[0].fault("hips_sag").verdict == "fault", found
+
+
+def test_bridge_set_warns_about_a_stretch_it_cannot_read():
+    """A rendered bridge set (real MediaPipe output, 2 reps) whose last 3 s read the trunk raised above the
+    hips (sitting up, or MediaPipe misreading the body — on a held-out 45° set it put the shoulder points
+    on the feet for 8 s and two of three reps were lost): both reps are still found, and the report says
+    for how long and when the hips read folded instead of staying silent. The untouched set has no such
+    warning."""
+    import dataclasses
+
+    from repcheck.training.dataset import default_training_dir, load_examples
+
+    root = default_training_dir() / "synthetic"
+    exs = [e for e in load_examples(root, exercise="glute_bridge") if e.id == "glute_bridge-0000053"] \
+        if root.exists() else []
+    if not exs:
+        pytest.skip("glute_bridge-0000053 not in training_data/synthetic")
+    track = exs[0].track
+    clean = analyze_track(track, "glute_bridge")
+    assert len(clean.segments) == 2
+    assert not any("folded" in w for w in clean.warnings), clean.warnings
+    # 3 s more after the set, the trunk raised above the hips
+    t0 = np.asarray(track.t, float)
+    dt = float(np.median(np.diff(t0)))
+    extra = int(round(3.0 / dt))
+    t = np.concatenate([t0, t0[-1] + dt * np.arange(1, extra + 1)])
+    late = np.arange(t.size) >= t0.size
+    img = np.concatenate([np.asarray(track.image, float), np.repeat(np.asarray(track.image, float)[-1:], extra, 0)])
+    world = np.concatenate([np.asarray(track.world, float), np.repeat(np.asarray(track.world, float)[-1:], extra, 0)])
+    for arr, up in ((img, np.array([0.0, -0.15])), (world, np.array([0.0, -0.5]))):  # y down in both
+        hip = 0.5 * (arr[late, LM["left_hip"], :2] + arr[late, LM["right_hip"], :2])
+        for side in ("left", "right"):
+            arr[late, LM[f"{side}_shoulder"], :2] = hip + up
+    r = analyze_track(dataclasses.replace(track, image=img, world=world, t=t), "glute_bridge")
+    assert len(r.segments) == 2
+    warn = [w for w in r.warnings if "folded" in w]
+    assert len(warn) == 1, r.warnings
+    assert "for 3.0 s" in warn[0] or "for 2.9 s" in warn[0], warn
