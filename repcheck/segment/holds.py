@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..exercises import ExerciseSpec, get_exercise
-from ..features import HIP_OFF_FLOOR_CM, Signals
+from ..features import HIP_OFF_FLOOR_CM, Signals, despike
 from .common import Segment
 from .common import runs as _runs
 
@@ -191,6 +191,13 @@ HOLD_TOP_SLOPE_SHARE = 0.25
 #: sample (0.25 s) half-way down, which read as the start of the fall (h-plank-2300006 of a third dev set:
 #: the hold ended 0.93 s late). Before the fall is the hold, which holds still for longer.
 HOLD_TOP_PAUSE_S = 0.4
+#: Where the rise into a hold ends (:func:`_eased_end`), a sample standing this far (cm) from the median of itself
+#: and its two neighbours is a landmark glitch (:func:`repcheck.features.despike`; a one-sample 17 cm hip spike
+#: inside a rendered 45° pike, plank-0300012). Not a running median of 3 there: it flattens the top of the hips'
+#: rise into a sag onto the sample before it (the sag falls faster than the hips rose), which started sagging holds
+#: a sample early (training sags -0.04 -> +0.04 s on average). The top of the rise stood 1-2 cm above that median
+#: on the rendered tracks (training and five dev sets: the same bounds for any limit from 2 to 100 cm).
+HOLD_SPIKE_CM = 5.0
 
 
 #: Holds that need straight legs (a forearm plank is on the toes; knees on the floor is not a plank): the
@@ -730,7 +737,10 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
     # The fall only down to a resting level below the hold's own: a deep sag's hips wander 5-8 cm inside
     # the hold (45° views), which is not getting down (the end of such a hold is the knees going down); a
     # deep sag's rise into the hold is clear (it sags after the rise), so the rise is always looked for
-    a1 = _eased_end(y, a0, look, forward=True, t=signals.t) if start else None
+    # (on the despiked signal, not its running median: see ``HOLD_SPIKE_CM``; from the far side of the first slow
+    # step: see :func:`_eased_end`)
+    a1 = _eased_end(despike(np.asarray(signals.values[name], float), HOLD_SPIKE_CM), a0, look, forward=True,
+                    t=signals.t, far=True) if start else None
     # the fall is looked for back from the hold's found end, not from the last sample above the resting
     # band: a sag setting in late in a hold (the person tiring) holds the hips within that band of the lying
     # level, and looking back from where they enter it read the sag's onset as getting down (a 16 s hold
@@ -762,7 +772,7 @@ def _last_rest_before_rise(y: np.ndarray, a: int, b: int, last: int, rest: float
 
 def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
                min_rise: float = HOLD_REFINE_MIN_DROP, t: np.ndarray | None = None,
-               pause_s: float | None = None) -> float | None:
+               pause_s: float | None = None, far: bool = False) -> float | None:
     """Where the rise into a hold ends (``forward``) / the fall out of it starts, as a fractional index.
 
     The rise runs from the lowest point within ``look`` samples of ``i0`` toward the highest point within
@@ -771,7 +781,8 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     crossings of ``REP_ONSET_LEVELS`` of the rise by ``REP_ONSET_EXTRAP`` of their spacing. None when
     the rise is smaller than ``min_rise`` (default ``HOLD_REFINE_MIN_DROP``) or has NaN in it. ``t`` (shape
     (T,), s), when given, makes the rates per second rather than per sample; with ``t``, ``pause_s`` (s)
-    makes the start of a fall (not ``forward``) where it has been slow for that long at least.
+    makes the start of a fall (not ``forward``) where it has been slow for that long at least. ``far`` takes the
+    top at the far side of the first slow step where the signal is no lower there (see below).
     """
     n = y.size
     z = y if forward else y[::-1]
@@ -811,6 +822,15 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     slow = np.flatnonzero(slow)
     if slow.size:
         top_i = base_i + steep + int(slow[0])
+        # ``far``: the rise ends somewhere inside its first slow step (0.2-0.3 s at 4 samples/s), not at the step's
+        # near side: the end extrapolated from the ease levels is never past the top, so a top at the near side put
+        # the bound up to a step inside the hold. On the true hip offset of the dev renders sampled as analysed,
+        # correct and sagging holds started 0.13-0.15 s early (median) that way, 0.01-0.06 s from the far side;
+        # MediaPipe's readings: training starts -0.09 -> -0.01 s on average. (Not for the legs straightening out of
+        # kneeling, nor the fall out of a hold: those bounds were unbiased on the dev renders or the fast path
+        # (MediaPipe's knee reading lags) and went 0.1 s late / early.)
+        if far and top_i + 1 < n and np.isfinite(z[top_i + 1]) and z[top_i + 1] >= z[top_i]:
+            top_i += 1
     rise = z[top_i] - z[base_i]
     if not rise > min_rise:
         return None
