@@ -285,6 +285,30 @@ class TestFindHolds:
         assert len(segs) == 1
         assert segs[0].start_s == pytest.approx(3.5, abs=0.3)
 
+    @pytest.mark.parametrize("sag_cm", [0.0, 18.0])
+    def test_hold_starts_where_getting_up_ends_not_a_sample_early(self, sag_cm):
+        """Getting up from lying (an eased 1.5 s rise of the hips) sampled at 4/s, 0.3 s and 0.2 s apart as from a
+        10 fps video, its end falling anywhere between two samples; then held, or sagging 18 cm over 0.75 s right
+        away. The hold starts where the rise ends, on average and within a sample (before: the rise's end was
+        never put past the first slow step's near side, and a running median of 3 flattened the top of a rise
+        into a sag onto the sample before it: -0.13 / -0.23 s on average, down to -0.25 / -0.35 s)."""
+        t = np.cumsum(np.r_[0.0, np.tile([0.3, 0.2], 40)])
+
+        def ease(u: np.ndarray) -> np.ndarray:
+            return 0.5 - 0.5 * np.cos(np.pi * np.clip(u, 0.0, 1.0))
+
+        errors = []
+        for t0 in 3.0 + np.arange(0.0, 0.5, 0.05):
+            up, sag = ease((t - t0 + 1.5) / 1.5), sag_cm * ease((t - t0) / 0.75)
+            floor = 3.0 + 24.0 * up - sag
+            segs, _ = find_holds(_signals(t, in_plank=np.clip((floor - 8.0) / 6.0, 0.0, 1.0),
+                                          plank_posture=np.ones(t.size), hip_floor_cm=floor,
+                                          hip_offset_cm=-15.0 + 20.0 * up - sag,
+                                          knee_floor_angle_deg=np.full(t.size, 172.0)), "plank")
+            assert len(segs) == 1
+            errors.append(segs[0].start_s - t0)
+        assert abs(np.mean(errors)) <= 0.1 and np.max(np.abs(errors)) <= 0.25, np.round(errors, 2)
+
     def test_fully_sagged_plank_still_found(self):
         """At severity 1 the hips hang near the floor (like lying down): the posture fallback finds it."""
         track, motion = synth_track("plank", "hips_sag", 1.0, seed=5, seconds=10)
