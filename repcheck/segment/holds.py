@@ -142,7 +142,8 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         for pa, pb, after, straight in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw,
                                                             merge_gap_s=merge_gap_s):
             if after != "inside":  # (got in from kneeling: not before the legs are straight)
-                pa = _line_reached_start(signals, spec, pa, pb, lo=straight if after == "kneeling" else None)
+                pa = _line_reached_start(signals, spec, pa, pb, lo=straight if after == "kneeling" else None,
+                                         rising=after != "kneeling")
             if pb == b and not sag_held:  # not ended by the knees going down: maybe by lying down again
                 pb = _lying_again_end(signals, spec, pa, pb)
             # the legs also straighten when lying down on the belly after the knees went down: a stretch
@@ -492,9 +493,18 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     if merge_gap_s is not None:
         score = np.nan_to_num(np.asarray(signals.values[spec.driver], float), nan=0.0)
 
+        # ... nor, soon after the hold's start, one with the body in position by the hold's own measure (the score
+        # at ``HOLD_EXIT``, not ``HOLD_ENTER``) on both sides of it: a bend sooner after the start than the shortest
+        # hold (``spec.min_hold_s``) cannot be the knees going down to end one, or what came before would be no
+        # hold. At 45° MediaPipe reads the legs of a deep sag 15-25° bent while the hips sink into it, the strict
+        # score sinking with the hips to 0.3-0.55: h-plank-2600010 of a sixth dev set (45° deep sags) started 2.35 s
+        # late, after the dip; fast-path 45° seed 311 (deep sag) +1.8 s. Later in a hold the knees going down from a
+        # deep sag and the legs straightening again lying prone read the same as such a dip (h-plank-2400014 of a
+        # fourth dev set): there it still ends the hold.
         def brief(r0: int, r1: int) -> bool:
-            return (a < r0 and r1 < b and t[r1] - t[r0] < merge_gap_s and score[r0 - 1] >= HOLD_ENTER
-                    and float(np.max(score[r1 + 1 : r1 + 1 + k])) >= HOLD_ENTER)
+            level = HOLD_EXIT if t[r0] - t[a] < spec.min_hold_s else HOLD_ENTER
+            return (a < r0 and r1 < b and t[r1] - t[r0] < merge_gap_s and score[r0 - 1] >= level
+                    and float(np.max(score[r1 + 1 : r1 + 1 + k])) >= level)
 
         bends = [(r0, r1) for r0, r1 in bends if not brief(r0, r1)]
         # ... nor is a brief bend followed by another bend with no getting up in between: knees that went down
@@ -619,19 +629,37 @@ HOLD_LINE_CM = 5.0
 HOLD_LINE_PIKE_CM = 15.0
 
 
-def _line_reached_start(signals: Signals, spec: ExerciseSpec, a: int, b: int, *, lo: int | None = None) -> int:
-    """Move a hold's start ``a`` (sample index; the hold ends at ``b``) back to where the hips reached the line.
+def _line_reached_start(signals: Signals, spec: ExerciseSpec, a: int, b: int, *, lo: int | None = None,
+                        rising: bool = False) -> int:
+    """Move a hold's start ``a`` (sample index; the hold ends at ``b``) to where the hips reached the line.
 
-    Only where the hips at ``a`` are at least ``HOLD_LINE_PIKE_CM`` above the body line (``HOLD_LINE``) and
+    Back, where the hips at ``a`` are at least ``HOLD_LINE_PIKE_CM`` above the body line (``HOLD_LINE``) and
     the samples before ``a`` rise without a pause (no step down by ``HOLD_STILL_CM`` or more) from below
     ``HOLD_LINE_CM``: the start becomes the sample nearest the crossing of ``HOLD_LINE_CM``, but not
     before ``HOLD_REFINE_LOOK_S`` ahead of ``a`` nor before ``lo`` (sample index: a hold got into from kneeling
-    starts no earlier than the legs are straight). Returns ``a`` otherwise.
+    starts no earlier than the legs are straight). Forward, with ``rising`` (a hold not got into from kneeling),
+    where the hips at ``a`` are still below ``HOLD_LINE_CM`` and go on rising, every step faster than the
+    stillness limit (``HOLD_STILL_CM`` per ``HOLD_STILL_S``), up to it within ``HOLD_REFINE_LOOK_S``: getting up
+    from lying is not over. At oblique views MediaPipe's hip reading above the elbow–ankle floor line (the refining
+    signal, :func:`_refine_hold`) stalled for a sample or two half-way up while the hips' offset from the body line
+    went on rising (h-plank-2400008, 2600010 of a fourth and sixth dev set: starts 1.02 / 0.65 s early). (Not from
+    kneeling: the knees carry the hips to a few cm under the line, the legs straightening marks the start, and a
+    pike ramping in from there rises on without a pause: fast-path piked planks started 0.3 s late.) Returns ``a``
+    otherwise.
     """
     name = HOLD_LINE.get(spec.driver)
     if name is None or name not in signals.values:
         return a
     y = np.asarray(signals.values[name], float)
+    if rising and y[a] < HOLD_LINE_CM:
+        t = signals.t
+        last = min(b, a + int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
+        j = a
+        while j < last and y[j] < HOLD_LINE_CM and (y[j + 1] - y[j]) / (t[j + 1] - t[j]) > HOLD_STILL_CM / HOLD_STILL_S:
+            j += 1
+        if j > a and y[j - 1] < HOLD_LINE_CM <= y[j]:
+            return int(j if (HOLD_LINE_CM - y[j - 1]) / (y[j] - y[j - 1]) >= 0.5 else j - 1)
+        return a
     if not y[a] >= HOLD_LINE_PIKE_CM:
         return a
     first = max(0, a - int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
