@@ -346,6 +346,18 @@ class TestFindHolds:
         assert len(segs) == 1 and segs[0].start_s == pytest.approx(3.5, abs=0.5), found
         assert segs[0].end_s == pytest.approx(end_s, abs=0.5), found
 
+    @pytest.mark.parametrize("fault,severity,seed", [(None, 0.0, 326), ("hips_sag", 0.9, 311)])
+    def test_45_degree_hold_got_into_from_kneeling_starts_when_the_body_is_up(self, fault, severity, seed):
+        """Fast-path 45° planks got into from kneeling, at 4 samples/s: a correct one whose hips rise only 9 cm
+        while the held reading jitters by up to 2 cm a sample (before the two-step rate: +2.7 s, the top of the
+        rise read in the jitter), and a deep sag whose legs read bent while the hips sink into it (before the early
+        dip rule: +1.8 s)."""
+        from repcheck.pose import at_sample_rate
+
+        track, motion = synth_track("plank", fault, severity, seed=seed, seconds=8, view="oblique45")
+        assert motion.info["get_in"] == "kneeling"
+        _assert_one_hold(at_sample_rate(track, 4.0), motion.segments[0], start_tol=0.5, end_tol=0.5)
+
     def test_fully_sagged_plank_still_found(self):
         """At severity 1 the hips hang near the floor (like lying down): the posture fallback finds it."""
         track, motion = synth_track("plank", "hips_sag", 1.0, seed=5, seconds=10)

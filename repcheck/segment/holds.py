@@ -810,7 +810,8 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     the rise is smaller than ``min_rise`` (default ``HOLD_REFINE_MIN_DROP``) or has NaN in it. ``t`` (shape
     (T,), s), when given, makes the rates per second rather than per sample; with ``t``, ``pause_s`` (s)
     makes the start of a fall (not ``forward``) where it has been slow for that long at least. ``far`` takes the
-    top at the far side of the first slow step where the signal is no lower there (see below).
+    top at the far side of the first slow step where the signal is no lower there, and the rise's steepest rate
+    over two steps (for an unsmoothed signal; see below).
     """
     n = y.size
     z = y if forward else y[::-1]
@@ -837,7 +838,19 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
         return None
     # (a pike ramping in right after getting up is cut off at the body line: :func:`_line_reached_start`)
     steep = int(np.argmax(v))
-    slow = v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep]
+    rate = v[steep]
+    if far and v.size >= 2:
+        # ``far`` reads an unsmoothed signal: its steepest rate is taken over two steps (0.5 s at 4 samples/s),
+        # where the jitter of a held reading (up and down again) cancels and a rise does not. At 45° MediaPipe's
+        # hip reading moves up to 12-14 cm/s from one sample to the next in a still hold (99th percentile / max
+        # over the rendered training holds); a step of that beat the 10 cm/s of a kneeling get-in's 9 cm rise
+        # and put the top of the rise 2.7 s late (fast-path 45° plank seed 326).
+        zz = z[base_i : top_i + 1]
+        tt = tz[base_i : top_i + 1] if t is not None else np.arange(zz.size, dtype=float)
+        v2 = (zz[2:] - zz[:-2]) / (tt[2:] - tt[:-2])
+        steep = int(np.argmax(v2))
+        rate = v2[steep]
+    slow = v[steep:] < HOLD_TOP_SLOPE_SHARE * rate
     # the fall out of a hold (looked at backward), with ``pause_s``: below the upper ease level
     # (``HOLD_EASE_LEVELS``) of the fall, slow for that long at least (or up to the top): a one-step stall of
     # the reading in the middle of the fall is not where it started, a slow step near its top is. (Not for
