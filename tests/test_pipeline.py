@@ -316,3 +316,24 @@ def test_bridge_set_warns_about_a_stretch_it_cannot_read():
     warn = [w for w in r.warnings if "folded" in w]
     assert len(warn) == 1, r.warnings
     assert "for 3.0 s" in warn[0] or "for 2.9 s" in warn[0], warn
+
+
+@pytest.mark.slow
+def test_rendered_45_degree_deep_sag_is_one_hold_from_getting_up(tmp_path):
+    """A 45° plank got into from lying that sags deep at once (0.78), rendered and read by the real MediaPipe at
+    the plank's 4 samples/s: one hold from where the body got up, the sag judged. The hip reading above the
+    floor line stalled half-way up, and MediaPipe read the legs 15-25° bent for 0.75 s while the hips sank into
+    the sag: the hold started after that dip (+2.35 s), then at the stall (-0.65 s); now -0.15 s."""
+    from repcheck.pose import PoseSettings, extract_pose
+    from repcheck.synth.clip import render_clip
+
+    path = render_clip("plank", fault="hips_sag", severity=0.78, seconds=6.0, seed=2600010, view="oblique45",
+                       size=(480, 270), fps=10, out=tmp_path / "deep_sag_45.mp4")
+    truth = json.loads(path.with_suffix(".json").read_text())["segments"][0]
+    track = extract_pose(path, settings=PoseSettings(workers=1), cache_dir=tmp_path / "pose", exercise="plank")
+    r = analyze_track(track, "plank")
+    found = [(round(s.start_s, 2), round(s.end_s, 2)) for s in r.segments]
+    assert len(r.segments) == 1, (found, truth)
+    assert r.segments[0].start_s == pytest.approx(truth["start_s"], abs=0.5), (found, truth)
+    assert r.segments[0].end_s == pytest.approx(truth["end_s"], abs=0.5), (found, truth)
+    assert r.segments[0].fault("hips_sag").verdict == "fault", found

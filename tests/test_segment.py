@@ -285,6 +285,79 @@ class TestFindHolds:
         assert len(segs) == 1
         assert segs[0].start_s == pytest.approx(3.5, abs=0.3)
 
+    @pytest.mark.parametrize("sag_cm", [0.0, 18.0])
+    def test_hold_starts_where_getting_up_ends_not_a_sample_early(self, sag_cm):
+        """Getting up from lying (an eased 1.5 s rise of the hips) sampled at 4/s, 0.3 s and 0.2 s apart as from a
+        10 fps video, its end falling anywhere between two samples; then held, or sagging 18 cm over 0.75 s right
+        away. The hold starts where the rise ends, on average and within a sample (before: the rise's end was
+        never put past the first slow step's near side, and a running median of 3 flattened the top of a rise
+        into a sag onto the sample before it: -0.13 / -0.23 s on average, down to -0.25 / -0.35 s)."""
+        t = np.cumsum(np.r_[0.0, np.tile([0.3, 0.2], 40)])
+
+        def ease(u: np.ndarray) -> np.ndarray:
+            return 0.5 - 0.5 * np.cos(np.pi * np.clip(u, 0.0, 1.0))
+
+        errors = []
+        for t0 in 3.0 + np.arange(0.0, 0.5, 0.05):
+            up, sag = ease((t - t0 + 1.5) / 1.5), sag_cm * ease((t - t0) / 0.75)
+            floor = 3.0 + 24.0 * up - sag
+            segs, _ = find_holds(_signals(t, in_plank=np.clip((floor - 8.0) / 6.0, 0.0, 1.0),
+                                          plank_posture=np.ones(t.size), hip_floor_cm=floor,
+                                          hip_offset_cm=-15.0 + 20.0 * up - sag,
+                                          knee_floor_angle_deg=np.full(t.size, 172.0)), "plank")
+            assert len(segs) == 1
+            errors.append(segs[0].start_s - t0)
+        assert abs(np.mean(errors)) <= 0.1 and np.max(np.abs(errors)) <= 0.25, np.round(errors, 2)
+
+    def test_hold_got_up_from_lying_starts_when_the_hips_reach_the_line_past_a_stalled_reading(self):
+        """MediaPipe's hip reading above the elbow-ankle floor line stalled for a step half-way up while the hips'
+        offset from the body line rose on (readings of a rendered 45° plank got into from lying at 4 samples/s,
+        h-plank-2600010; true start 3.65 s): the hold starts where the hips reach the line (before: 3.0 s)."""
+        t = np.cumsum(np.r_[0.0, np.tile([0.3, 0.2], 30)])
+        floor = np.r_[[4.1] * 7, 3.6, 7.6, 12.9, 17.4, 21.3, 21.8, 22.6, 24.0, 26.0, [26.5] * 45]
+        offset = np.r_[[-15.0] * 7, -15.1, -13.4, -8.1, -5.2, -1.2, 1.3, 3.8, 5.6, 7.1, [7.0] * 45]
+        segs, _ = find_holds(_signals(t, in_plank=np.clip((floor - 8.0) / 6.0, 0.0, 1.0),
+                                      plank_posture=np.ones(t.size), hip_floor_cm=floor, hip_offset_cm=offset,
+                                      knee_floor_angle_deg=np.full(t.size, 172.0)), "plank")
+        assert len(segs) == 1 and segs[0].start_s == pytest.approx(3.65, abs=0.25), segs
+
+    @pytest.mark.parametrize("dip_s,end_s", [(4.75, 11.5), (8.75, 8.5)])
+    def test_a_knee_dip_as_a_deep_sag_sets_in_does_not_split_the_hold(self, dip_s, end_s):
+        """At 45° MediaPipe read a deep sag's legs 15-25° bent for 0.75 s while the hips sank into it right after
+        getting up, the strict score sinking with them to 0.3 (readings of a rendered clip at 4 samples/s,
+        h-plank-2600010): within the shortest hold of the start that is not the knees going down, which would
+        leave no hold before it (before: the hold started after the dip, 2.35 s late). The same dip later in the
+        held sag reads as the knees going down and lying prone (h-plank-2400014): it still ends the hold."""
+        t = np.arange(0, 13.0, 0.25)
+
+        def ease(u: np.ndarray) -> np.ndarray:
+            return 0.5 - 0.5 * np.cos(np.pi * np.clip(u, 0.0, 1.0))
+
+        up, sag, down = ease((t - 1.75) / 1.75), ease((t - 3.5) / 1.25), ease((t - 11.5) / 1.0)
+        floor = 3.5 + 22.5 * up - 15.0 * sag - 7.5 * down  # got up from lying, sagging at once, lying down at 11.5 s
+        score = np.clip((floor - 8.0) / 6.0, 0.05, 0.9)
+        knee = np.full(t.size, 170.0) - 6.0 * sag
+        dip = (t >= dip_s) & (t < dip_s + 0.75)
+        knee[dip], score[dip] = [153.6, 152.4, 151.1], [0.33, 0.31, 0.36]
+        segs, _ = find_holds(_signals(t, in_plank=score, plank_posture=np.where(dip, 0.74, 0.9), hip_floor_cm=floor,
+                                      hip_offset_cm=-15.0 + 22.0 * up - 13.0 * sag - 9.0 * down,
+                                      knee_floor_angle_deg=knee), "plank")
+        found = [(round(x.start_s, 2), round(x.end_s, 2)) for x in segs]
+        assert len(segs) == 1 and segs[0].start_s == pytest.approx(3.5, abs=0.5), found
+        assert segs[0].end_s == pytest.approx(end_s, abs=0.5), found
+
+    @pytest.mark.parametrize("fault,severity,seed", [(None, 0.0, 326), ("hips_sag", 0.9, 311)])
+    def test_45_degree_hold_got_into_from_kneeling_starts_when_the_body_is_up(self, fault, severity, seed):
+        """Fast-path 45° planks got into from kneeling, at 4 samples/s: a correct one whose hips rise only 9 cm
+        while the held reading jitters by up to 2 cm a sample (before the two-step rate: +2.7 s, the top of the
+        rise read in the jitter), and a deep sag whose legs read bent while the hips sink into it (before the early
+        dip rule: +1.8 s)."""
+        from repcheck.pose import at_sample_rate
+
+        track, motion = synth_track("plank", fault, severity, seed=seed, seconds=8, view="oblique45")
+        assert motion.info["get_in"] == "kneeling"
+        _assert_one_hold(at_sample_rate(track, 4.0), motion.segments[0], start_tol=0.5, end_tol=0.5)
+
     def test_fully_sagged_plank_still_found(self):
         """At severity 1 the hips hang near the floor (like lying down): the posture fallback finds it."""
         track, motion = synth_track("plank", "hips_sag", 1.0, seed=5, seconds=10)

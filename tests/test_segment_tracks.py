@@ -43,10 +43,22 @@ def test_plank_holds_bounded_on_rendered_sets_at_the_analysis_rate():
     """Holds got into from kneeling or lying and left knees first or onto the belly, 4 samples/s."""
     s = _summary("plank")
     assert s["counts_exact"] == s["clips"], s["wrong_counts"]
-    assert s["within_1_s"] >= 0.98 and s["within_0_5_s"] >= 0.95, s["worst"][:5]  # 1.0 / 0.986 (72 sets)
-    assert s["max_s"] <= 0.8, s["worst"][:3]  # 0.51 s measured (0.86 before the fall out of a hold was looked
+    assert s["within_1_s"] >= 0.98 and s["within_0_5_s"] >= 0.95, s["worst"][:5]  # 1.0 / 1.0 (72 sets)
+    assert s["max_s"] <= 0.8, s["worst"][:3]  # 0.48 s measured (0.86 before the fall out of a hold was looked
     # for from where the hips leave it, and a hold got into from kneeling started at the legs straightening;
     # 2.47 s before a one-sample hip spike stopped reading as the top of the fall out of a 45° pike)
+
+
+def test_plank_holds_start_where_getting_up_ends_on_rendered_sets():
+    """No systematic early start: the found start minus the true one is -0.01 s on average over the 72 rendered
+    holds (-0.09 s, mean |start| 0.15 s, while the rise into a hold ended at the near side of its first slow
+    sample step and a running median of 3 flattened the top of a rise into a sag)."""
+    examples = load_examples(DATA, exercise="plank") if DATA.exists() else []
+    if len(examples) < 10:
+        pytest.skip(f"too few rendered plank examples in {DATA}")
+    starts = [s["start_err_s"] for ex in examples for s in score_example(ex)["segments"] if s["found"]]
+    assert abs(sum(starts) / len(starts)) <= 0.05, sorted(starts)[:5]
+    assert sum(abs(x) for x in starts) / len(starts) <= 0.13, sorted(starts, key=abs)[-5:]  # 0.116 s measured
 
 
 def test_locked_rotation_reps_counted_and_bounded_on_rendered_sets():

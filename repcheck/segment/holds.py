@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..exercises import ExerciseSpec, get_exercise
-from ..features import HIP_OFF_FLOOR_CM, Signals
+from ..features import HIP_OFF_FLOOR_CM, Signals, despike
 from .common import Segment
 from .common import runs as _runs
 
@@ -142,7 +142,8 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         for pa, pb, after, straight in _straight_leg_pieces(signals, spec, a, b, a_min=a_raw,
                                                             merge_gap_s=merge_gap_s):
             if after != "inside":  # (got in from kneeling: not before the legs are straight)
-                pa = _line_reached_start(signals, spec, pa, pb, lo=straight if after == "kneeling" else None)
+                pa = _line_reached_start(signals, spec, pa, pb, lo=straight if after == "kneeling" else None,
+                                         rising=after != "kneeling")
             if pb == b and not sag_held:  # not ended by the knees going down: maybe by lying down again
                 pb = _lying_again_end(signals, spec, pa, pb)
             # the legs also straighten when lying down on the belly after the knees went down: a stretch
@@ -191,6 +192,13 @@ HOLD_TOP_SLOPE_SHARE = 0.25
 #: sample (0.25 s) half-way down, which read as the start of the fall (h-plank-2300006 of a third dev set:
 #: the hold ended 0.93 s late). Before the fall is the hold, which holds still for longer.
 HOLD_TOP_PAUSE_S = 0.4
+#: Where the rise into a hold ends (:func:`_eased_end`), a sample standing this far (cm) from the median of itself
+#: and its two neighbours is a landmark glitch (:func:`repcheck.features.despike`; a one-sample 17 cm hip spike
+#: inside a rendered 45° pike, plank-0300012). Not a running median of 3 there: it flattens the top of the hips'
+#: rise into a sag onto the sample before it (the sag falls faster than the hips rose), which started sagging holds
+#: a sample early (training sags -0.04 -> +0.04 s on average). The top of the rise stood 1-2 cm above that median
+#: on the rendered tracks (training and five dev sets: the same bounds for any limit from 2 to 100 cm).
+HOLD_SPIKE_CM = 5.0
 
 
 #: Holds that need straight legs (a forearm plank is on the toes; knees on the floor is not a plank): the
@@ -485,9 +493,18 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     if merge_gap_s is not None:
         score = np.nan_to_num(np.asarray(signals.values[spec.driver], float), nan=0.0)
 
+        # ... nor, soon after the hold's start, one with the body in position by the hold's own measure (the score
+        # at ``HOLD_EXIT``, not ``HOLD_ENTER``) on both sides of it: a bend sooner after the start than the shortest
+        # hold (``spec.min_hold_s``) cannot be the knees going down to end one, or what came before would be no
+        # hold. At 45° MediaPipe reads the legs of a deep sag 15-25° bent while the hips sink into it, the strict
+        # score sinking with the hips to 0.3-0.55: h-plank-2600010 of a sixth dev set (45° deep sags) started 2.35 s
+        # late, after the dip; fast-path 45° seed 311 (deep sag) +1.8 s. Later in a hold the knees going down from a
+        # deep sag and the legs straightening again lying prone read the same as such a dip (h-plank-2400014 of a
+        # fourth dev set): there it still ends the hold.
         def brief(r0: int, r1: int) -> bool:
-            return (a < r0 and r1 < b and t[r1] - t[r0] < merge_gap_s and score[r0 - 1] >= HOLD_ENTER
-                    and float(np.max(score[r1 + 1 : r1 + 1 + k])) >= HOLD_ENTER)
+            level = HOLD_EXIT if t[r0] - t[a] < spec.min_hold_s else HOLD_ENTER
+            return (a < r0 and r1 < b and t[r1] - t[r0] < merge_gap_s and score[r0 - 1] >= level
+                    and float(np.max(score[r1 + 1 : r1 + 1 + k])) >= level)
 
         bends = [(r0, r1) for r0, r1 in bends if not brief(r0, r1)]
         # ... nor is a brief bend followed by another bend with no getting up in between: knees that went down
@@ -612,19 +629,37 @@ HOLD_LINE_CM = 5.0
 HOLD_LINE_PIKE_CM = 15.0
 
 
-def _line_reached_start(signals: Signals, spec: ExerciseSpec, a: int, b: int, *, lo: int | None = None) -> int:
-    """Move a hold's start ``a`` (sample index; the hold ends at ``b``) back to where the hips reached the line.
+def _line_reached_start(signals: Signals, spec: ExerciseSpec, a: int, b: int, *, lo: int | None = None,
+                        rising: bool = False) -> int:
+    """Move a hold's start ``a`` (sample index; the hold ends at ``b``) to where the hips reached the line.
 
-    Only where the hips at ``a`` are at least ``HOLD_LINE_PIKE_CM`` above the body line (``HOLD_LINE``) and
+    Back, where the hips at ``a`` are at least ``HOLD_LINE_PIKE_CM`` above the body line (``HOLD_LINE``) and
     the samples before ``a`` rise without a pause (no step down by ``HOLD_STILL_CM`` or more) from below
     ``HOLD_LINE_CM``: the start becomes the sample nearest the crossing of ``HOLD_LINE_CM``, but not
     before ``HOLD_REFINE_LOOK_S`` ahead of ``a`` nor before ``lo`` (sample index: a hold got into from kneeling
-    starts no earlier than the legs are straight). Returns ``a`` otherwise.
+    starts no earlier than the legs are straight). Forward, with ``rising`` (a hold not got into from kneeling),
+    where the hips at ``a`` are still below ``HOLD_LINE_CM`` and go on rising, every step faster than the
+    stillness limit (``HOLD_STILL_CM`` per ``HOLD_STILL_S``), up to it within ``HOLD_REFINE_LOOK_S``: getting up
+    from lying is not over. At oblique views MediaPipe's hip reading above the elbow–ankle floor line (the refining
+    signal, :func:`_refine_hold`) stalled for a sample or two half-way up while the hips' offset from the body line
+    went on rising (h-plank-2400008, 2600010 of a fourth and sixth dev set: starts 1.02 / 0.65 s early). (Not from
+    kneeling: the knees carry the hips to a few cm under the line, the legs straightening marks the start, and a
+    pike ramping in from there rises on without a pause: fast-path piked planks started 0.3 s late.) Returns ``a``
+    otherwise.
     """
     name = HOLD_LINE.get(spec.driver)
     if name is None or name not in signals.values:
         return a
     y = np.asarray(signals.values[name], float)
+    if rising and y[a] < HOLD_LINE_CM:
+        t = signals.t
+        last = min(b, a + int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
+        j = a
+        while j < last and y[j] < HOLD_LINE_CM and (y[j + 1] - y[j]) / (t[j + 1] - t[j]) > HOLD_STILL_CM / HOLD_STILL_S:
+            j += 1
+        if j > a and y[j - 1] < HOLD_LINE_CM <= y[j]:
+            return int(j if (HOLD_LINE_CM - y[j - 1]) / (y[j] - y[j - 1]) >= 0.5 else j - 1)
+        return a
     if not y[a] >= HOLD_LINE_PIKE_CM:
         return a
     first = max(0, a - int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
@@ -730,7 +765,10 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
     # The fall only down to a resting level below the hold's own: a deep sag's hips wander 5-8 cm inside
     # the hold (45° views), which is not getting down (the end of such a hold is the knees going down); a
     # deep sag's rise into the hold is clear (it sags after the rise), so the rise is always looked for
-    a1 = _eased_end(y, a0, look, forward=True, t=signals.t) if start else None
+    # (on the despiked signal, not its running median: see ``HOLD_SPIKE_CM``; from the far side of the first slow
+    # step: see :func:`_eased_end`)
+    a1 = _eased_end(despike(np.asarray(signals.values[name], float), HOLD_SPIKE_CM), a0, look, forward=True,
+                    t=signals.t, far=True) if start else None
     # the fall is looked for back from the hold's found end, not from the last sample above the resting
     # band: a sag setting in late in a hold (the person tiring) holds the hips within that band of the lying
     # level, and looking back from where they enter it read the sag's onset as getting down (a 16 s hold
@@ -762,7 +800,7 @@ def _last_rest_before_rise(y: np.ndarray, a: int, b: int, last: int, rest: float
 
 def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
                min_rise: float = HOLD_REFINE_MIN_DROP, t: np.ndarray | None = None,
-               pause_s: float | None = None) -> float | None:
+               pause_s: float | None = None, far: bool = False) -> float | None:
     """Where the rise into a hold ends (``forward``) / the fall out of it starts, as a fractional index.
 
     The rise runs from the lowest point within ``look`` samples of ``i0`` toward the highest point within
@@ -771,7 +809,9 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     crossings of ``REP_ONSET_LEVELS`` of the rise by ``REP_ONSET_EXTRAP`` of their spacing. None when
     the rise is smaller than ``min_rise`` (default ``HOLD_REFINE_MIN_DROP``) or has NaN in it. ``t`` (shape
     (T,), s), when given, makes the rates per second rather than per sample; with ``t``, ``pause_s`` (s)
-    makes the start of a fall (not ``forward``) where it has been slow for that long at least.
+    makes the start of a fall (not ``forward``) where it has been slow for that long at least. ``far`` takes the
+    top at the far side of the first slow step where the signal is no lower there, and the rise's steepest rate
+    over two steps (for an unsmoothed signal; see below).
     """
     n = y.size
     z = y if forward else y[::-1]
@@ -798,7 +838,19 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
         return None
     # (a pike ramping in right after getting up is cut off at the body line: :func:`_line_reached_start`)
     steep = int(np.argmax(v))
-    slow = v[steep:] < HOLD_TOP_SLOPE_SHARE * v[steep]
+    rate = v[steep]
+    if far and v.size >= 2:
+        # ``far`` reads an unsmoothed signal: its steepest rate is taken over two steps (0.5 s at 4 samples/s),
+        # where the jitter of a held reading (up and down again) cancels and a rise does not. At 45° MediaPipe's
+        # hip reading moves up to 12-14 cm/s from one sample to the next in a still hold (99th percentile / max
+        # over the rendered training holds); a step of that beat the 10 cm/s of a kneeling get-in's 9 cm rise
+        # and put the top of the rise 2.7 s late (fast-path 45° plank seed 326).
+        zz = z[base_i : top_i + 1]
+        tt = tz[base_i : top_i + 1] if t is not None else np.arange(zz.size, dtype=float)
+        v2 = (zz[2:] - zz[:-2]) / (tt[2:] - tt[:-2])
+        steep = int(np.argmax(v2))
+        rate = v2[steep]
+    slow = v[steep:] < HOLD_TOP_SLOPE_SHARE * rate
     # the fall out of a hold (looked at backward), with ``pause_s``: below the upper ease level
     # (``HOLD_EASE_LEVELS``) of the fall, slow for that long at least (or up to the top): a one-step stall of
     # the reading in the middle of the fall is not where it started, a slow step near its top is. (Not for
@@ -811,6 +863,15 @@ def _eased_end(y: np.ndarray, i0: int, look: int, *, forward: bool,
     slow = np.flatnonzero(slow)
     if slow.size:
         top_i = base_i + steep + int(slow[0])
+        # ``far``: the rise ends somewhere inside its first slow step (0.2-0.3 s at 4 samples/s), not at the step's
+        # near side: the end extrapolated from the ease levels is never past the top, so a top at the near side put
+        # the bound up to a step inside the hold. On the true hip offset of the dev renders sampled as analysed,
+        # correct and sagging holds started 0.13-0.15 s early (median) that way, 0.01-0.06 s from the far side;
+        # MediaPipe's readings: training starts -0.09 -> -0.01 s on average. (Not for the legs straightening out of
+        # kneeling, nor the fall out of a hold: those bounds were unbiased on the dev renders or the fast path
+        # (MediaPipe's knee reading lags) and went 0.1 s late / early.)
+        if far and top_i + 1 < n and np.isfinite(z[top_i + 1]) and z[top_i + 1] >= z[top_i]:
+            top_i += 1
     rise = z[top_i] - z[base_i]
     if not rise > min_rise:
         return None
