@@ -34,7 +34,8 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
                         angle (``hip_extension_world_deg``, NaN without world landmarks), both measured in
                         the body's own plane (the camera's foreshortening undone; its yaw read from the world
                         hip line); the image angle alone where the world one is missing.
-``hip_lift_cm``         hip height above the ankles relative to its low baseline over the set (roll).
+``hip_lift_cm``         hip height above the feet's running level relative to its low baseline over the set (roll;
+                        :func:`_roll_hip_lift`).
 ``thorax_extension``    angle (degrees) of the hip→head line below the horizontal: rises as the upper
                         back extends over the roller and the head drops (upper back roll driver).
 ``head_drop_cm``        head height below the hip in the image (cm, y down): rises as the upper back extends
@@ -111,6 +112,12 @@ STANDARD_CM: dict[str, float] = {
     "shoulder_width": 36.0,  # left to right shoulder landmark
     "hip_width": 24.0,  # left to right hip landmark
 }
+#: Upper back roll: the feet's height, the floor reference of ``hip_lift_cm``, is their running median over
+#: this long (s; :func:`_roll_hip_lift`) — longer than a rep (3–5.5 s rendered), so MediaPipe's feet riding up
+#: with the hips do not pass. Rep-level error rms of the rep's 90th percentile (benchmarks/roll_lift.py,
+#: training / dev-rb): per-sample feet 1.49 / 1.41 cm, 5 s 1.25 / 1.18, 8 s 1.25 / 1.15, 12 s 1.19 / 1.52
+#: (a 45° dev set's skeleton shift slipped through), one level for the set 1.23 / 1.25.
+ROLL_FLOOR_WINDOW_S = 8.0
 #: Gaps (NaN runs) up to this long are bridged by linear interpolation (brief: ≤ ~0.5 s).
 MAX_GAP_S = 0.5
 #: Savitzky–Golay window (s): long enough to remove MediaPipe's 0.5–1 px jitter at 30 fps, short
@@ -953,6 +960,49 @@ def _world_hip_extension(world: np.ndarray, yaw_deg: float = 0.0, pitch_deg: flo
     return _plane_hip_extension(W, yaw_deg, pitch_deg)
 
 
+def _roll_hip_lift(hip_y: np.ndarray, foot_y: np.ndarray, scale: float, t: np.ndarray, fps: float) -> np.ndarray:
+    """Upper back roll: the hips' rise (cm of a standard body) above their low level over the set.
+
+    The feet stay flat on the floor through the roll, so their height is the floor reference. MediaPipe's
+    foot points, though, ride up with the hips: regressed on the true per-sample lift (dev renders with a
+    lift over 4 cm) the median of the six foot points rose by −0.14…+0.26 of it side-on and obliquely and by
+    0.80 of it at 45° from the feet end, where the hip point alone followed it at 0.74–1.14 — so a lift read
+    against the feet sample by sample came out 0.23–1.05 of the truth. The feet's level is taken instead as
+    their running median over ``ROLL_FLOOR_WINDOW_S`` (longer than a rep, so a rep's drag does not pass,
+    while the whole skeleton's slow shifts in MediaPipe's reading — up to 4 cm as the arms cross over the
+    chest, training set 0000028 — and a body shuffled along the mat between reps still do).
+
+    Parameters
+    ----------
+    hip_y, foot_y : ndarray of shape (T,)
+        Image height (pixels, y up) of the hip point and of the feet's median point; NaN allowed.
+    scale : float
+        Pixels per cm of a standard body.
+    t : ndarray of shape (T,)
+        Sample times (s).
+    fps : float
+        Analysis rate (samples/s).
+
+    Returns
+    -------
+    ndarray of shape (T,)
+        cm above the set's 10th percentile of the hips' height over the feet's level.
+    """
+    from scipy.ndimage import median_filter
+
+    hip = smooth(bridge_gaps(hip_y / scale, t), fps)
+    foot = bridge_gaps(foot_y / scale, t)
+    ok = np.isfinite(foot)
+    if not ok.any():
+        return np.full_like(hip, np.nan)
+    n = max(1, int(round(ROLL_FLOOR_WINDOW_S * fps))) | 1
+    level = median_filter(foot[ok], size=n, mode="nearest")
+    floor = np.interp(np.arange(foot.size), np.flatnonzero(ok), level)
+    hf = hip - floor
+    base = np.nanpercentile(hf, 10) if np.isfinite(hf).any() else np.nan
+    return hf - base
+
+
 # ---------------------------------------------------------------------------------------- main
 def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) -> Signals:
     """Measure every per-sample signal of a set.
@@ -1146,9 +1196,7 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     values["skeleton_jump_cm"] = _skeleton_jump(pts, scale)  # (plank; unsmoothed: a jump is the point)
 
     # baselines over the set (exercise-specific meaning, computed for all)
-    hf = values["hip_above_feet_cm"]
-    base = np.nanpercentile(hf, 10) if np.isfinite(hf).any() else np.nan
-    values["hip_lift_cm"] = hf - base
+    values["hip_lift_cm"] = _roll_hip_lift(hip[:, 1], foot_y, scale, t, fps)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         top_elbow = (np.fmax(P[:, LM["left_elbow"], 1], P[:, LM["right_elbow"], 1]) - knee[:, 1]) / scale

@@ -254,6 +254,52 @@ class TestOtherSignals:
 
         assert rep_lifts("lower_back_arch", 1.0) > rep_lifts(None, 0.0) + 5.0
 
+    @pytest.mark.parametrize("view", ["side", "oblique45"])
+    def test_roll_hip_lift_when_the_feet_ride_up_with_the_hips(self, view):
+        """MediaPipe's foot points rise with the hips (regressed on the true lift: up to 0.26 of it side-on and
+        obliquely, 0.80 at 45° from the feet end, dev renders). Exact projections of arched reps (12 cm) with
+        the feet dragged up by 0.8 of the hips' rise: each rep's lift (its 90th percentile) still reads at
+        least 0.75 of the undragged reading (measured 0.86–1.14; read against the feet sample by sample
+        0.34)."""
+        track, motion = synth_track("upper_back_roll", "lower_back_arch", 1.0, seed=3, reps=3, view=view,
+                                    noise=False)
+        img = track.image.copy()
+        hip_y = 0.5 * (img[:, LM["left_hip"], 1] + img[:, LM["right_hip"], 1])
+        rise = np.nanpercentile(hip_y, 90) - hip_y  # image y grows downward: >= 0 where the hips are up
+        for n in ("left_ankle", "right_ankle", "left_heel", "right_heel", "left_foot_index", "right_foot_index"):
+            img[:, LM[n], 1] -= 0.8 * np.clip(rise, 0.0, None)
+        clean = compute_signals(track, "upper_back_roll")["hip_lift_cm"]
+        dragged = compute_signals(dataclasses.replace(track, image=img), "upper_back_roll")["hip_lift_cm"]
+        for g in motion.segments:
+            m = (track.t >= g["start_s"]) & (track.t <= g["end_s"])
+            a, b = np.nanpercentile(clean[m], 90), np.nanpercentile(dragged[m], 90)
+            assert a > 8.0 and b >= 0.75 * a, (a, b)
+
+    def test_roll_hip_lift_matches_truth_across_views(self):
+        """Rendered roll training sets through the real MediaPipe (side to 45° oblique, high camera): each
+        rep's lift (its 90th percentile, the judge's statistic) reads within 2.5 cm of the true lift (after the
+        set-wide median offset) for ≥ 95 % of reps (measured 97.6 %; 94.0 % read against the feet sample by
+        sample), and no correct rep (true < 3 cm) reads over 7 cm (measured 6.5; 9.6 before).
+        ``benchmarks/roll_lift.py`` prints the table per view."""
+        from repcheck.training.dataset import default_training_dir, load_examples
+        from repcheck.training.train import is_mediapipe
+
+        root = default_training_dir() / "synthetic"
+        exs = [e for e in load_examples(root, exercise="upper_back_roll") if is_mediapipe(e)] \
+            if root.exists() else []
+        if len(exs) < 10:
+            pytest.skip("rendered upper_back_roll examples not in training_data/synthetic")
+        err, true = [], []
+        for ex in exs:
+            sig = compute_signals(ex.track, "upper_back_roll")
+            for g in ex.segments:
+                m = (sig.t >= g.start_s) & (sig.t <= g.end_s)
+                true.append(g.faults["lower_back_arch"]["value"])
+                err.append(np.nanpercentile(sig["hip_lift_cm"][m], 90) - true[-1])
+        err, true = np.asarray(err), np.asarray(true)
+        assert np.mean(np.abs(err - np.median(err)) <= 2.5) >= 0.95
+        assert np.max((true + err)[true < 3.0]) < 7.0
+
     def test_rotation_sign_follows_the_side(self):
         track, motion = synth_track("lumbar_locked_rotation", seed=2, reps=6)
         sig = compute_signals(track, "lumbar_locked_rotation")
