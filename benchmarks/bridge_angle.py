@@ -19,97 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
-os.environ.setdefault("GLOG_minloglevel", "2")
+from _rep_measure import ROOT, clip_sets, rep_errors, table, training_sets
 
-import numpy as np  # noqa: E402
-
-from repcheck.exercises import get_exercise  # noqa: E402
-from repcheck.features import compute_signals  # noqa: E402
-from repcheck.landmarks import PoseTrack  # noqa: E402
-from repcheck.pose import at_sample_rate  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
+EXERCISE, FAULT = "glute_bridge", "lower_back_arch"
 SIGNALS = ("hip_extension_deg", "hip_extension_img_deg", "hip_extension_world_deg")
-
-
-def _view_name(camera: dict) -> str:
-    """The view with the yaw's end: ``oblique45+`` (toward the head) / ``oblique45-`` (toward the feet)."""
-    view, yaw = str(camera.get("view")), float(camera.get("yaw_deg") or 0.0)
-    return view + ("+" if yaw > 10 else "-" if yaw < -10 else "")
-
-
-def _training_sets(root: Path) -> list[tuple[str, str, PoseTrack, list[tuple[float, float, float]]]]:
-    from repcheck.training.dataset import load_examples
-
-    out = []
-    for ex in load_examples(root, exercise="glute_bridge"):
-        cam = ex.provenance.get("params", {}).get("camera", {})
-        reps = [(s.start_s, s.end_s, float(s.faults["lower_back_arch"]["value"])) for s in ex.segments]
-        out.append((ex.id, _view_name(cam), ex.track, reps))
-    return out
-
-
-def _clip_sets(folder: Path) -> list[tuple[str, str, PoseTrack, list[tuple[float, float, float]]]]:
-    from repcheck.pose import extract_pose
-
-    out = []
-    for js in sorted(folder.glob("*glute_bridge-*.json")):
-        mp4 = js.with_suffix(".mp4")
-        if not mp4.exists():
-            continue
-        truth = json.loads(js.read_text())
-        reps = [(s["start_s"], s["end_s"], float(s["faults"]["lower_back_arch"]["value"]))
-                for s in truth["segments"]]
-        out.append((js.stem, _view_name(truth["params"]["camera"]), extract_pose(mp4, exercise="glute_bridge"),
-                    reps))
-    return out
-
-
-def rep_errors(sets: list, outlier: float, stat: str = "max") -> list[dict]:
-    """One row per true rep: id, view, true value and each signal's top-of-rep error (degrees).
-
-    ``stat``: the rep's reading — ``"max"`` (its top, the judge's evidence value) or ``"p90"`` (its 90th
-    percentile, one of the classifiers' features)."""
-    spec = get_exercise("glute_bridge")
-    rows = []
-    for id_, view, track, reps in sets:
-        sig = compute_signals(at_sample_rate(track, spec.analysis_fps), spec)
-        for s, e, true in reps:
-            m = (sig.t >= s) & (sig.t <= e)
-            row = {"id": id_, "view": view, "true": true}
-            for k in SIGNALS:
-                v = sig[k][m]
-                top = (np.nanmax(v) if stat == "max" else np.nanpercentile(v, 90)) if np.isfinite(v).any() else np.nan
-                err = float(top - true)
-                row[k] = err if abs(err) <= outlier else np.nan
-                row[k + "__outlier"] = bool(np.isfinite(err) and abs(err) > outlier)
-            rows.append(row)
-    return rows
-
-
-def table(rows: list[dict]) -> str:
-    views = sorted({r["view"] for r in rows})
-    lines = [f"{'signal':24s} " + " ".join(f"{v:>15s}" for v in views) + "   spread   rms  n>5°  outliers"]
-    for k in SIGNALS:
-        err = np.array([r[k] for r in rows], float)
-        ok = np.isfinite(err)
-        if not ok.any():
-            continue
-        cells, means = [], []
-        for v in views:
-            ev = np.array([r[k] for r in rows if r["view"] == v], float)
-            ev = ev[np.isfinite(ev)]
-            cells.append(f"{ev.mean():+5.1f}±{ev.std():3.1f} n{ev.size:<2d}" if ev.size else f"{'-':>15s}")
-            if ev.size:
-                means.append(ev.mean())
-        c = err[ok] - err[ok].mean()
-        lines.append(f"{k:24s} " + " ".join(f"{x:>15s}" for x in cells)
-                     + f"   {max(means) - min(means):5.1f}  {np.sqrt(np.mean(c ** 2)):4.2f}  {(np.abs(c) > 5).sum():4d}"
-                     + f"  {sum(r[k + '__outlier'] for r in rows):8d}")
-    return "\n".join(lines)
 
 
 def main() -> None:
@@ -121,10 +36,11 @@ def main() -> None:
                     help="the rep's reading: its top (max) or its 90th percentile")
     ap.add_argument("--json", default=None, help="write the per-rep rows here")
     a = ap.parse_args()
-    sets = _clip_sets(Path(a.clips)) if a.clips else _training_sets(Path(a.data))
-    rows = rep_errors(sets, a.outlier, a.stat)
+    sets = (clip_sets(Path(a.clips), EXERCISE, FAULT) if a.clips
+            else training_sets(Path(a.data), EXERCISE, FAULT, mediapipe_only=False))
+    rows = rep_errors(sets, EXERCISE, SIGNALS, a.outlier, a.stat)
     print(f"{len(sets)} clips, {len(rows)} reps; {a.stat} of the rep's reading − true top (degrees), mean ± sd by view")
-    print(table(rows))
+    print(table(rows, SIGNALS, "view", big=5.0, unit="°"))
     if a.json:
         Path(a.json).write_text(json.dumps(rows, indent=1, default=float))
 
