@@ -182,38 +182,28 @@ def _driver(signals: Signals, spec: ExerciseSpec) -> tuple[str, np.ndarray]:
     return name, np.asarray(signals.values[name], float)
 
 
-def _onset_sides(x: np.ndarray, votes: list[np.ndarray], peaks: np.ndarray, wlen: int) -> np.ndarray:
-    """Side sign (+1 left, −1 right, 0 unknown) of each rep, read where it leaves rest.
+def _onset_rises(x: np.ndarray, peaks: np.ndarray, wlen: int) -> list[np.ndarray]:
+    """Samples of each rotation rep's own rise where its side is read (see :func:`_onset_sides`).
 
-    MediaPipe swaps the left and right labels now and then once the shoulders are stacked (near a
-    rotation's top); where the rep leaves its resting level the labels are still right. Each reading of
-    ``votes`` gives the sign of its median over its first ``ROTATION_FIRST_CLEAR`` clear samples on the rise
-    before the peak, from its foot (``ROTATION_FOOT_TOL``; within half of ``wlen`` before the peak) once it
-    is ``ROTATION_REST_SHARE`` of the way up; the side is the majority (ties: the first reading's sign over
-    that rise).
+    Back from the peak to the rise's foot (``ROTATION_FOOT_TOL``; within half of ``wlen`` before the peak,
+    not before the previous peak), then from where the rise is ``ROTATION_REST_SHARE`` of the way up from
+    there to the peak.
 
     Parameters
     ----------
     x : ndarray of shape (T,)
         Gap-free driver.
-    votes : list of ndarray of shape (T,)
-        Signed readings, + for a rep to the left (NaN allowed).
     peaks : ndarray of int, shape (K,)
     wlen : int
         Prominence window in samples.
 
     Returns
     -------
-    ndarray of shape (K,)
+    list of ndarray of int
+        K arrays of sample indices, in time order, each ending at its peak.
     """
     half = max(1, wlen // 2)
-    out = np.zeros(peaks.size)
-
-    def sign_over(v: np.ndarray, idx: np.ndarray) -> float:
-        w = v[idx] if idx.size else np.zeros(0)
-        w = w[np.isfinite(w)]
-        return float(np.sign(np.median(w))) if w.size else 0.0
-
+    out = []
     for k, p in enumerate(peaks):
         lo = max(0, p - half, int(peaks[k - 1]) if k > 0 else 0)
         seg = x[lo : p + 1]
@@ -231,12 +221,52 @@ def _onset_sides(x: np.ndarray, votes: list[np.ndarray], peaks: np.ndarray, wlen
                 break
         # ... from where it is ``ROTATION_REST_SHARE`` of the way up from there
         full = np.arange(foot, p + 1)
-        full = full[x[full] >= x[foot] + ROTATION_REST_SHARE * (x[p] - x[foot])]
-        level, count = ROTATION_FIRST_CLEAR
+        out.append(full[x[full] >= x[foot] + ROTATION_REST_SHARE * (x[p] - x[foot])])
+    return out
+
+
+def _first_clear(v: np.ndarray, rise: np.ndarray) -> np.ndarray:
+    """The first ``ROTATION_FIRST_CLEAR`` samples of ``rise`` (indices) where the reading ``v`` (shape (T,))
+    is clearly off level."""
+    level, count = ROTATION_FIRST_CLEAR
+    return rise[np.abs(np.nan_to_num(v[rise])) >= level][:count]
+
+
+def _onset_sides(x: np.ndarray, votes: list[np.ndarray], peaks: np.ndarray, wlen: int) -> np.ndarray:
+    """Side sign (+1 left, −1 right, 0 unknown) of each rep, read where it leaves rest.
+
+    MediaPipe swaps the left and right labels now and then once the shoulders are stacked (near a
+    rotation's top); where the rep leaves its resting level the labels are more often right. Each reading of
+    ``votes`` gives the sign of its median over its first ``ROTATION_FIRST_CLEAR`` clear samples on the rep's
+    own rise (:func:`_onset_rises`); the side is the majority (ties: the first reading's sign over that
+    rise). Where MediaPipe mirrors the whole upper body from the onset on (labels, depth and face together;
+    ``ROTATION_SIDE_VOTES``), every reading votes for the wrong side.
+
+    Parameters
+    ----------
+    x : ndarray of shape (T,)
+        Gap-free driver.
+    votes : list of ndarray of shape (T,)
+        Signed readings, + for a rep to the left (NaN allowed).
+    peaks : ndarray of int, shape (K,)
+    wlen : int
+        Prominence window in samples.
+
+    Returns
+    -------
+    ndarray of shape (K,)
+    """
+    out = np.zeros(peaks.size)
+
+    def sign_over(v: np.ndarray, idx: np.ndarray) -> float:
+        w = v[idx] if idx.size else np.zeros(0)
+        w = w[np.isfinite(w)]
+        return float(np.sign(np.median(w))) if w.size else 0.0
+
+    for k, full in enumerate(_onset_rises(x, peaks, wlen)):
         m = 0.0
         for v in votes:
-            clear = full[np.abs(np.nan_to_num(v[full])) >= level][:count]
-            m += sign_over(v, clear)
+            m += sign_over(v, _first_clear(v, full))
         if m == 0.0 and votes:
             m = sign_over(np.asarray(votes[0], float), full)
         out[k] = np.sign(m)
