@@ -4,15 +4,15 @@ The segmenter reads each rep's side (:func:`repcheck.segment.reps._onset_sides`)
 labels where the rep leaves rest: the shoulder line's tilt and which wrist / elbow is higher. Rendered clips
 (``repcheck synth``, the ``render_*`` scripts) store the true projected landmarks beside the video
 (``CLIP.json`` ``landmarks``), so each voting sample can be checked: were MediaPipe's shoulder, elbow and
-wrist labels swapped there? A wrong side whose voting samples are mostly swapped is MediaPipe mirroring the
-upper body (labels, depth and the face turn together, measured on the dev sets; a side-on view cannot tell
+wrist labels swapped there? A wrong side whose readings were mostly taken on swapped labels is MediaPipe
+mirroring the upper body (labels, depth and the face turn together, measured on the dev sets; a side-on view cannot tell
 the two mirror images apart from the landmarks); one with the labels right is a reading the segmenter got
 wrong (the view's tilt, a reading taken at the wrong place).
 
     python benchmarks/rotation_sides.py /work/dev-rotbh /work/dev-hips
     python benchmarks/rotation_sides.py /work/main/benchmarks/heldout --json sides.json   # report only
 
-Prints one line per wrong side (votes, share of mirrored voting samples) and wrong / judged sides per view
+Prints one line per wrong side (votes, share of readings taken on swapped labels) and wrong / judged sides per view
 and per cause. Clips come from the pose cache (``repcheck evaluate`` fills it).
 """
 
@@ -30,7 +30,7 @@ import numpy as np
 from repcheck.exercises import get_exercise
 from repcheck.features import compute_signals, fill_gaps
 from repcheck.landmarks import LM
-from repcheck.pose import extract_pose
+from repcheck.pose import PoseTrack, at_sample_rate, extract_pose
 from repcheck.segment import find_segments
 from repcheck.segment.reps import ROTATION_SIDE_VOTES, _first_clear, _onset_rises, _side_votes
 from repcheck.training.evaluate import _match
@@ -38,8 +38,11 @@ from repcheck.training.evaluate import _match
 EXERCISE = "lumbar_locked_rotation"
 #: Left / right landmark pairs whose labels the side readings use.
 PAIRS = {g: (LM[f"left_{g}"], LM[f"right_{g}"]) for g in ("shoulder", "elbow", "wrist")}
-#: A wrong side counts as MediaPipe's mirror when at least this share of its voting samples had the pairs'
-#: labels swapped (majority of the three pairs per sample).
+#: The pair each reading of ``ROTATION_SIDE_VOTES`` is taken from.
+READING_PAIR = {"thorax_rotation": "shoulder", "wrist_lr_cm": "wrist", "elbow_lr_cm": "elbow"}
+#: A reading was taken on mirrored labels when its pair's labels were swapped in at least half of its voting
+#: samples; a rep was read on MediaPipe's mirror when this share of its readings or more were (the majority
+#: of the vote).
 MIRRORED_SHARE = 0.5
 
 
@@ -64,10 +67,20 @@ def swapped(mp_xy: np.ndarray, true_xy: np.ndarray) -> np.ndarray:
     return np.stack(cols, axis=1)
 
 
-def score_clip(video: Path, truth: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each true rep of one rendered clip: its true and found side, the votes and their mirrored share."""
+def score_clip(video: Path, truth: dict[str, Any], track: PoseTrack | None = None) -> list[dict[str, Any]]:
+    """Each true rep of one rendered clip: its true and found side, the votes and their mirrored share.
+
+    Parameters
+    ----------
+    video : Path
+        The rendered clip (its pose comes from the cache, or ``track``).
+    truth : dict
+        The clip's ground truth (``CLIP.json``), with ``landmarks`` of shape (n_frames, 33, 3).
+    track : PoseTrack, optional
+        MediaPipe's track of the clip, thinned here to the exercise's analysis rate.
+    """
     spec = get_exercise(EXERCISE)
-    track = extract_pose(video, exercise=spec)
+    track = extract_pose(video, exercise=spec) if track is None else at_sample_rate(track, spec.analysis_fps)
     signals = compute_signals(track, spec)
     segs, info = find_segments(signals, spec)
     true_lm = np.asarray(truth["landmarks"], float)
@@ -94,11 +107,12 @@ def score_clip(video: Path, truth: dict[str, Any]) -> list[dict[str, Any]]:
         for name, v in zip(ROTATION_SIDE_VOTES, votes, strict=False):
             clear = _first_clear(v, rise)
             readings[name] = round(float(np.median(v[clear])), 1) if clear.size else None
-            mirrored.append(sw[clear].sum(axis=1) >= 2)
-        m = np.concatenate(mirrored) if mirrored else np.zeros(0, bool)
+            if clear.size:
+                col = list(PAIRS).index(READING_PAIR[name])
+                mirrored.append(float(sw[clear, col].mean()) >= 0.5)
         rows.append({"video": video.name, "view": view, "arms": arms, "segment": i + 1, "truth": tr["side"],
                      "found": seg.side, "side_ok": seg.side == tr["side"], "votes": readings,
-                     "mirrored_share": round(float(m.mean()), 2) if m.size else None})
+                     "mirrored_share": round(float(np.mean(mirrored)), 2) if mirrored else None})
     return rows
 
 
