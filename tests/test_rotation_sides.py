@@ -4,7 +4,7 @@ The side is read from MediaPipe's left/right labels where the rep leaves rest
 (:func:`repcheck.segment.reps._onset_sides`). Where MediaPipe mirrors the upper body there (its shoulder,
 elbow and wrist labels swapped against the rendered body's true landmarks, depth and face turn with them;
 a side-on view cannot tell the two mirror images apart from the landmarks), no reading of the labels can
-give the side: 26 of the 28 wrong sides on the dev renders and 14 of 15 on the held-out clips are such
+give the side: 26 of the 28 wrong sides on the dev renders and all 15 on the held-out clips are such
 mirrors (``benchmarks/rotation_sides.py``). Where the labels are right, the side must be right.
 """
 

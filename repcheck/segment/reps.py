@@ -148,6 +148,17 @@ ROTATION_FIRST_CLEAR = (5.0, 3)
 #: shoulder line's tilt (the support elbow is down, so its shoulder is the lower one from the start), and
 #: which wrist / elbow is the higher one (the free arm opens to the ceiling). MediaPipe's labels, read
 #: where the rep leaves rest (its left/right swaps come with the shoulders stacked near the top).
+#: Where they are wrong it is MediaPipe mirroring the upper body from the onset on: 26 of the 28 wrong sides
+#: of the 16 behind-the-head and 42 reach dev renders, 15 of 15 held-out (``benchmarks/rotation_sides.py``,
+#: labels against the renders' true landmarks); its depth (world and image z of the rising shoulder, the
+#: nose before the ears) and MediaPipe run on the flipped frames (2 sets) turn with the labels, the hips' labels stay
+#: right. A side-on view cannot tell the two mirror images apart from landmarks (near shoulder rising with
+#: the chest turning to the camera, or the far one with the chest turning away), so no choice among these
+#: readings fixes it: reading earlier on the rise (from the foot) helped the 8 behind-the-head sets it was
+#: chosen on (10 → 7 of 31) and harmed 8 fresh ones (7 → 10 of 32); sides made constant within the true
+#: blocks of same-side reps (the routine's order) 25 → 24 of 360; the shoulder tilt relative to the hip line
+#: (the view's tilt taken out) 25 → 25. Mirrors come in runs of reps. Behind the head, side-on views: 15 of
+#: 40 reps wrong; reach: 8 of 64 side-on, 3 of 76 oblique (dev renders).
 ROTATION_SIDE_VOTES = ("thorax_rotation", "wrist_lr_cm", "elbow_lr_cm")
 #: Rotation rep bounds (:func:`_rep_bounds`): ``rotation_open`` leaves its rest 0.3–0.5 s after the body
 #: starts to turn (median truth-to-5 %-crossing 0.51 s at the start, 0.31 s at the end, rendered training
