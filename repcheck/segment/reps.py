@@ -154,6 +154,17 @@ ROTATION_FIRST_CLEAR = (5.0, 3)
 #: shoulder line's tilt (the support elbow is down, so its shoulder is the lower one from the start), and
 #: which wrist / elbow is the higher one (the free arm opens to the ceiling). MediaPipe's labels, read
 #: where the rep leaves rest (its left/right swaps come with the shoulders stacked near the top).
+#: Where they are wrong it is MediaPipe mirroring the upper body from the onset on: 26 of the 28 wrong sides
+#: of the 16 behind-the-head and 42 reach dev renders, 15 of 15 held-out (``benchmarks/rotation_sides.py``,
+#: labels against the renders' true landmarks); its depth (world and image z of the rising shoulder, the
+#: nose before the ears) and MediaPipe run on the flipped frames (2 sets) turn with the labels, the hips' labels stay
+#: right. A side-on view cannot tell the two mirror images apart from landmarks (near shoulder rising with
+#: the chest turning to the camera, or the far one with the chest turning away), so no choice among these
+#: readings fixes it: reading earlier on the rise (from the foot) helped the 8 behind-the-head sets it was
+#: chosen on (10 → 7 of 31) and harmed 8 fresh ones (7 → 10 of 32); sides made constant within the true
+#: blocks of same-side reps (the routine's order) 25 → 24 of 360; the shoulder tilt relative to the hip line
+#: (the view's tilt taken out) 25 → 25. Mirrors come in runs of reps. Behind the head, side-on views: 15 of
+#: 40 reps wrong; reach: 8 of 64 side-on, 3 of 76 oblique (dev renders).
 ROTATION_SIDE_VOTES = ("thorax_rotation", "wrist_lr_cm", "elbow_lr_cm")
 #: Rotation rep bounds (:func:`_rep_bounds`): ``rotation_open`` leaves its rest 0.3–0.5 s after the body
 #: starts to turn (median truth-to-5 %-crossing 0.51 s at the start, 0.31 s at the end, rendered training
@@ -188,38 +199,28 @@ def _driver(signals: Signals, spec: ExerciseSpec) -> tuple[str, np.ndarray]:
     return name, np.asarray(signals.values[name], float)
 
 
-def _onset_sides(x: np.ndarray, votes: list[np.ndarray], peaks: np.ndarray, wlen: int) -> np.ndarray:
-    """Side sign (+1 left, −1 right, 0 unknown) of each rep, read where it leaves rest.
+def _onset_rises(x: np.ndarray, peaks: np.ndarray, wlen: int) -> list[np.ndarray]:
+    """Samples of each rotation rep's own rise where its side is read (see :func:`_onset_sides`).
 
-    MediaPipe swaps the left and right labels now and then once the shoulders are stacked (near a
-    rotation's top); where the rep leaves its resting level the labels are still right. Each reading of
-    ``votes`` gives the sign of its median over its first ``ROTATION_FIRST_CLEAR`` clear samples on the rise
-    before the peak, from its foot (``ROTATION_FOOT_TOL``; within half of ``wlen`` before the peak) once it
-    is ``ROTATION_REST_SHARE`` of the way up; the side is the majority (ties: the first reading's sign over
-    that rise).
+    Back from the peak to the rise's foot (``ROTATION_FOOT_TOL``; within half of ``wlen`` before the peak,
+    not before the previous peak), then from where the rise is ``ROTATION_REST_SHARE`` of the way up from
+    there to the peak.
 
     Parameters
     ----------
     x : ndarray of shape (T,)
         Gap-free driver.
-    votes : list of ndarray of shape (T,)
-        Signed readings, + for a rep to the left (NaN allowed).
     peaks : ndarray of int, shape (K,)
     wlen : int
         Prominence window in samples.
 
     Returns
     -------
-    ndarray of shape (K,)
+    list of ndarray of int
+        K arrays of sample indices, in time order, each ending at its peak.
     """
     half = max(1, wlen // 2)
-    out = np.zeros(peaks.size)
-
-    def sign_over(v: np.ndarray, idx: np.ndarray) -> float:
-        w = v[idx] if idx.size else np.zeros(0)
-        w = w[np.isfinite(w)]
-        return float(np.sign(np.median(w))) if w.size else 0.0
-
+    out = []
     for k, p in enumerate(peaks):
         lo = max(0, p - half, int(peaks[k - 1]) if k > 0 else 0)
         seg = x[lo : p + 1]
@@ -237,12 +238,52 @@ def _onset_sides(x: np.ndarray, votes: list[np.ndarray], peaks: np.ndarray, wlen
                 break
         # ... from where it is ``ROTATION_REST_SHARE`` of the way up from there
         full = np.arange(foot, p + 1)
-        full = full[x[full] >= x[foot] + ROTATION_REST_SHARE * (x[p] - x[foot])]
-        level, count = ROTATION_FIRST_CLEAR
+        out.append(full[x[full] >= x[foot] + ROTATION_REST_SHARE * (x[p] - x[foot])])
+    return out
+
+
+def _first_clear(v: np.ndarray, rise: np.ndarray) -> np.ndarray:
+    """The first ``ROTATION_FIRST_CLEAR`` samples of ``rise`` (indices) where the reading ``v`` (shape (T,))
+    is clearly off level."""
+    level, count = ROTATION_FIRST_CLEAR
+    return rise[np.abs(np.nan_to_num(v[rise])) >= level][:count]
+
+
+def _onset_sides(x: np.ndarray, votes: list[np.ndarray], peaks: np.ndarray, wlen: int) -> np.ndarray:
+    """Side sign (+1 left, −1 right, 0 unknown) of each rep, read where it leaves rest.
+
+    MediaPipe swaps the left and right labels now and then once the shoulders are stacked (near a
+    rotation's top); where the rep leaves its resting level the labels are more often right. Each reading of
+    ``votes`` gives the sign of its median over its first ``ROTATION_FIRST_CLEAR`` clear samples on the rep's
+    own rise (:func:`_onset_rises`); the side is the majority (ties: the first reading's sign over that
+    rise). Where MediaPipe mirrors the whole upper body from the onset on (labels, depth and face together;
+    ``ROTATION_SIDE_VOTES``), every reading votes for the wrong side.
+
+    Parameters
+    ----------
+    x : ndarray of shape (T,)
+        Gap-free driver.
+    votes : list of ndarray of shape (T,)
+        Signed readings, + for a rep to the left (NaN allowed).
+    peaks : ndarray of int, shape (K,)
+    wlen : int
+        Prominence window in samples.
+
+    Returns
+    -------
+    ndarray of shape (K,)
+    """
+    out = np.zeros(peaks.size)
+
+    def sign_over(v: np.ndarray, idx: np.ndarray) -> float:
+        w = v[idx] if idx.size else np.zeros(0)
+        w = w[np.isfinite(w)]
+        return float(np.sign(np.median(w))) if w.size else 0.0
+
+    for k, full in enumerate(_onset_rises(x, peaks, wlen)):
         m = 0.0
         for v in votes:
-            clear = full[np.abs(np.nan_to_num(v[full])) >= level][:count]
-            m += sign_over(v, clear)
+            m += sign_over(v, _first_clear(v, full))
         if m == 0.0 and votes:
             m = sign_over(np.asarray(votes[0], float), full)
         out[k] = np.sign(m)
