@@ -216,10 +216,15 @@ EXERCISES: dict[str, ExerciseSpec] = {
             kind="reps",
             driver="thorax_rotation",
             per_side=True,
+            # Sides (benchmarks/rotation_sides.py, dev renders): wrong where MediaPipe mirrored the upper body
+            # at the rep's onset — hand behind the head 15 of 40 reps side-on, 1 of 20 oblique; arm reaching
+            # 8 of 64 side-on, 3 of 76 oblique.
             camera="Phone 2–4 m away, side-on or up to 45° behind you (toward your feet), not in front. Hips "
             "lifting off the heels shows from the side and from behind; from in front the hip points ride up "
             "with the turning trunk, so hips_move is not judged there. A sideways hip shift or hip rotation "
-            "shows only from behind or 45° behind and is not judged yet.",
+            "shows only from behind or 45° behind and is not judged yet. 30-45° behind also tells the sides "
+            "apart best: side-on, the pose model mirrors the upper body in some reps (a third of them with "
+            "the hand behind the head) and the rep's side comes out wrong.",
             min_rep_s=1.5,
             max_rep_s=12.0,
             faults=(
