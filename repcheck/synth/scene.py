@@ -500,6 +500,10 @@ CAMERA_VIEWS: dict[str, tuple[float, bool, tuple[float, float]]] = {
     "oblique45": (45.0, False, (0.25, 1.0)),
     "head_end": (60.0, False, (0.25, 1.0)),
     "feet_end": (-60.0, False, (0.25, 1.0)),
+    # directly behind a kneeling or lying person (toward the feet), the placement the lumbar locked
+    # rotation's camera advice names for a sideways hip shift or hip rotation; added last so the
+    # shipped data's seeds (which never draw it) render as before
+    "behind": (-90.0, False, (0.25, 1.0)),
     "floor": (0.0, False, (0.05, 0.2)),
     "high": (0.0, False, (1.4, 1.8)),
 }
