@@ -301,6 +301,8 @@ class Signals:
         ``view_deg`` (0 = side-on, 90 = head-on / from behind), ``trunk_to_camera_deg`` (degrees the
         hips→shoulders line points toward the camera: positive when the camera stands on the head's side
         of side-on, in front of a kneeling or leaning person; negative behind; see :func:`trunk_to_camera`),
+        ``end_on_deg`` (0 = side-on, 90 = from the feet's or head's end of a kneeling or lying body, from
+        the world landmarks; NaN without them; see :func:`camera_end_on`),
         ``in_frame`` (0..1 share of the key landmarks inside the frame), ``detected`` (1 where a person was
         found).
     body_scale : float
@@ -524,6 +526,44 @@ def _choose_side(vis_left: np.ndarray, vis_right: np.ndarray, detected: np.ndarr
             cur = "left"
         side[i] = cur
     return side.astype(str)
+
+
+def camera_end_on(world: np.ndarray | None) -> np.ndarray:
+    """Degrees the camera stands round from side-on toward the end of a kneeling or lying body, per sample.
+
+    Seen side-on the hip line (left→right hip) points into depth and the thighs of a body kneeling
+    sat back lie across the image; seen from the feet's or the head's end it is the other way round.
+    MediaPipe's world landmarks (metres, x across the image, z into depth) give both directions; the
+    reading is the mean of the hip line's angle out of depth and the thigh's (hips→knees midpoints)
+    angle into depth, in the horizontal (x, z) plane: 0 side-on, 90 end-on. Unsigned (front or behind:
+    see :func:`trunk_to_camera`); meaningless for a standing body, whose thighs are vertical.
+
+    Parameters
+    ----------
+    world : ndarray of shape (T, 33, 4) or None
+        World landmarks (metres, hip-centred).
+
+    Returns
+    -------
+    ndarray of shape (T,)
+        Degrees, 0..90; NaN where a landmark is missing or without world landmarks.
+
+    Notes
+    -----
+    Rendered locked rotation sets through MediaPipe, set medians: side-on, other side and high 2-17°
+    (23 training sets), 30° oblique 4-26° (10 training / held-out), 45° behind or in front 12-50°
+    (17), 60° behind (``feet_end``) 27-62° (8 dev sets), directly behind 62-82° (8 dev sets).
+    """
+    if world is None or not np.isfinite(np.asarray(world, float)[..., 2]).any():
+        return np.full(0 if world is None else np.asarray(world).shape[0], np.nan)
+    W = np.asarray(world, float)[:, :, :3]
+    hip_line = W[:, LM["left_hip"]] - W[:, LM["right_hip"]]
+    thigh = 0.5 * (W[:, LM["left_knee"]] + W[:, LM["right_knee"]] - W[:, LM["left_hip"]] - W[:, LM["right_hip"]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        across = np.degrees(np.arctan2(np.abs(hip_line[:, 0]), np.abs(hip_line[:, 2])))
+        along = np.degrees(np.arctan2(np.abs(thigh[:, 2]), np.abs(thigh[:, 0])))
+    return 0.5 * (across + along)
 
 
 def trunk_to_camera(image: np.ndarray, world: np.ndarray | None, frame_size: tuple[int, int]) -> np.ndarray:
@@ -1240,6 +1280,8 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     quality["view_deg"] = smooth(bridge_gaps(view_deg, t), fps)
     toward = trunk_to_camera(track.image, track.world, track.frame_size)
     quality["trunk_to_camera_deg"] = smooth(bridge_gaps(toward, t), fps)
+    end_on = camera_end_on(track.world)
+    quality["end_on_deg"] = smooth(bridge_gaps(end_on, t), fps) if end_on.shape == t.shape else np.full(T, np.nan)
     quality["in_frame"] = in_frame.astype(float)
     quality["detected"] = detected.astype(float)
     return Signals(t=t, values=values, side=side, quality=quality, body_scale=scale, raw=raw)

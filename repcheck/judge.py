@@ -423,7 +423,8 @@ def unsure_reason(signals: Signals, seg: Segment, spec: ExerciseSpec, fault: Fau
 
     The reasons, in the order checked: the fault's landmarks not visible in most of the segment, its
     measure missing, a head-on camera, a camera in front of the person beyond the fault's
-    ``max_front_deg``, the person partly out of frame. Training leaves such segments out too.
+    ``max_front_deg``, a camera toward the body's end beyond its ``max_end_on_deg``, the person partly out
+    of frame. Training leaves such segments out too.
     """
     sl = slice(seg.start_i, seg.end_i + 1)
     what = "hold" if seg.kind == "hold" else "rep"
@@ -448,6 +449,13 @@ def unsure_reason(signals: Signals, seg: Segment, spec: ExerciseSpec, fault: Fau
             return (f"camera in front of the person (trunk turned {placement:.0f}° toward it, more than "
                     f"{fault.max_front_deg:.0f}°): {fault.title.lower()} cannot be judged; film from the side "
                     "or from behind")
+    end_on = signals.quality.get("end_on_deg")
+    if fault.max_end_on_deg is not None and end_on is not None and np.isfinite(end_on).any():
+        placement = float(np.nanmedian(end_on))
+        if placement > fault.max_end_on_deg:
+            return (f"camera at the end of the body ({placement:.0f}° round from side-on, more than "
+                    f"{fault.max_end_on_deg:.0f}°): {fault.title.lower()} cannot be judged; film from the side "
+                    "or up to 45° behind")
     inf = signals.quality["in_frame"][sl]
     if inf.size and np.median(inf) < MIN_IN_FRAME:
         return f"person partly out of frame during the {what}: keep the whole body in view"
