@@ -448,7 +448,7 @@ def unsure_reason(signals: Signals, seg: Segment, spec: ExerciseSpec, fault: Fau
         if placement > fault.max_front_deg:
             return (f"camera in front of the person (trunk turned {placement:.0f}° toward it, more than "
                     f"{fault.max_front_deg:.0f}°): {fault.title.lower()} cannot be judged; film from the side "
-                    "or from behind")
+                    "or up to 45° behind")
     end_on = signals.quality.get("end_on_deg")
     if fault.max_end_on_deg is not None and end_on is not None and np.isfinite(end_on).any():
         placement = float(np.nanmedian(end_on))

@@ -315,7 +315,7 @@ def test_locked_rotation_hips_move_from_45_degrees_in_front_is_unsure_with_the_r
     for f in faults:
         assert f.verdict == "unsure" and f.probability is None, f.evidence
         assert "in front of the person" in f.evidence["reason"]
-        assert "film from the side or from behind" in f.evidence["reason"]
+        assert "film from the side or up to 45° behind" in f.evidence["reason"]
 
 
 @pytest.mark.parametrize("clip", ["lumbar_locked_rotation-0000049", "lumbar_locked_rotation-0000041"])
