@@ -5,7 +5,8 @@ refined on the hips (getting up / lowering) and, for the plank, start no later t
 body line (hips going on up into a pike are the hold's fault, not getting up), and are cut where the legs
 bend toward the floor (knees going down to the floor ends a plank, also a deep sag whose hips are as low as
 lying down), or where the hips start back down toward the level they had lying before the hold (a deep
-sag lowered straight onto the belly). Windows and rates are per second of the samples' own times
+sag lowered straight onto the belly; got in from kneeling, toward a rest at the hold's end lower than they
+held). Windows and rates are per second of the samples' own times
 (samples taken from a video at another rate are unevenly spaced).
 """
 
