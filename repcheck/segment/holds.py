@@ -5,7 +5,8 @@ refined on the hips (getting up / lowering) and, for the plank, start no later t
 body line (hips going on up into a pike are the hold's fault, not getting up), and are cut where the legs
 bend toward the floor (knees going down to the floor ends a plank, also a deep sag whose hips are as low as
 lying down), or where the hips start back down toward the level they had lying before the hold (a deep
-sag lowered straight onto the belly). Windows and rates are per second of the samples' own times
+sag lowered straight onto the belly; got in from kneeling, toward a rest at the hold's end lower than they
+held). Windows and rates are per second of the samples' own times
 (samples taken from a video at another rate are unevenly spaced).
 """
 
@@ -573,13 +574,47 @@ HOLD_LIE_MIN_DROP_CM = 1.0
 #: the floor line (``hip_floor_cm``; :data:`repcheck.features.HIP_OFF_FLOOR_CM`: lying reads 2–9 cm, a
 #: plank 20–30).
 HOLD_LIE_FLOOR_CM = HIP_OFF_FLOOR_CM
+#: A hold got into from kneeling has no lying level before it: there the lying level is where the hips come
+#: to rest at the hold's end (still, ``HOLD_STILL_CM`` over ``HOLD_STILL_S``, with the strict score below
+#: ``HOLD_EXIT`` as lying on the belly reads), when that rest is this far (cm) below the hold's median level
+#: at least: as low as the hips go, and lower than they held, is lying. Rendered deep sags got in from kneeling
+#: and lowered straight onto the belly dropped 4.6 and 6.0 cm (hip offset) from the held sag to lying
+#: (h-plank-2600007 of a sixth dev set, 30° camera 0.36 m high; h-plank-2700008 of the floor-camera dev set,
+#: lens 7 cm high) and ran on to the end of the recording, 2.5 and 2.8 s late; a held sag moves the hip point
+#: 1-2 cm (breathing, sway, MediaPipe jitter: ``HOLD_STILL_CM``). A sag deepening by that much and then held
+#: to the end of the recording reads the same (see :func:`_late_sag_end`: the readings cannot tell it from
+#: lying).
+HOLD_LIE_AFTER_DROP_CM = HOLD_STILL_CM
+
+
+def _lying_level_after(signals: Signals, spec: ExerciseSpec, y: np.ndarray, floor: np.ndarray, a: int,
+                       b: int) -> float | None:
+    """The lying level (of ``y``, cm) where a hold ``a..b`` (sample indices, inclusive) got into without lying
+    before it ends with the hips resting on the floor, lower than they held (``HOLD_LIE_AFTER_DROP_CM``);
+    None otherwise."""
+    k = max(2, int(round(HOLD_STILL_S * _sample_rate(signals))))
+    if b - a + 1 < 2 * k or spec.driver not in signals.values:
+        return None
+    tail = slice(b - k + 1, b + 1)
+    x = np.asarray(signals.values[spec.driver], float)[tail]
+    w = y[tail]
+    with np.errstate(invalid="ignore"):
+        resting = (np.isfinite(w).all() and float(w.max() - w.min()) < HOLD_STILL_CM
+                   and bool(np.all(x < HOLD_EXIT)) and bool(np.all(floor[tail] < HOLD_LIE_FLOOR_CM)))
+    if not resting:
+        return None
+    lie = float(np.median(w))
+    if not float(np.nanmedian(y[a : b + 1])) >= lie + HOLD_LIE_AFTER_DROP_CM:
+        return None
+    return lie
 
 
 def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> int:
     """End a hold ``a..b`` (sample indices, inclusive) where the hips start their way down to lying again.
 
-    Applies only to a hold got into from lying (``HOLD_LIE``: prone on the forearms with the hips on the
-    floor within ``HOLD_REFINE_LOOK_S`` × 2 before ``a``) whose last samples are back at that lying level (within
+    Applies to a hold got into from lying (``HOLD_LIE``: prone on the forearms with the hips on the
+    floor within ``HOLD_REFINE_LOOK_S`` × 2 before ``a``; otherwise the level the hips rest at in the hold's
+    last samples, :func:`_lying_level_after`) whose last samples are back at that lying level (within
     ``HOLD_LIE_TOL_CM``) and the lowest of the hold; the hold then ends where the last way down (at least
     ``HOLD_LIE_MIN_DROP_CM``) starts, extrapolated from its steep part (:func:`_eased_end`). Returns the
     (possibly earlier) end index. Used where no leg bend ends the hold (:func:`_straight_leg_pieces`): a deep
@@ -593,9 +628,13 @@ def _lying_again_end(signals: Signals, spec: ExerciseSpec, a: int, b: int) -> in
     pre = slice(max(0, a - 2 * look), a)
     with np.errstate(invalid="ignore"):
         lying = (floor[pre] < HOLD_LIE_FLOOR_CM) & (posture[pre] >= HOLD_EXIT)
-    if not lying.any():
-        return b
-    lie = float(np.nanmedian(y[pre][lying]))
+    if lying.any():
+        lie = float(np.nanmedian(y[pre][lying]))
+    else:  # got in from kneeling: lying is where the hips come to rest at the end, if that is lying
+        after = _lying_level_after(signals, spec, y, floor, a, b)
+        if after is None:
+            return b
+        lie = after
     held = float(np.nanmedian(y[a : b + 1]))
     if not held > lie + HOLD_LIE_TOL_CM:  # held no higher than lying: not a lying level
         return b
