@@ -442,20 +442,18 @@ def unsure_reason(signals: Signals, seg: Segment, spec: ExerciseSpec, fault: Fau
         {"front", "behind"} & set(fault.views)
     ):
         return f"camera looks head-on: {fault.title.lower()} cannot be judged; film from the side"
-    front = signals.quality.get("trunk_to_camera_deg")
-    if fault.max_front_deg is not None and front is not None and np.isfinite(front).any():
-        placement = float(np.nanmedian(front))
-        if placement > fault.max_front_deg:
-            return (f"camera in front of the person (trunk turned {placement:.0f}° toward it, more than "
-                    f"{fault.max_front_deg:.0f}°): {fault.title.lower()} cannot be judged; film from the side "
-                    "or up to 45° behind")
-    end_on = signals.quality.get("end_on_deg")
-    if fault.max_end_on_deg is not None and end_on is not None and np.isfinite(end_on).any():
-        placement = float(np.nanmedian(end_on))
-        if placement > fault.max_end_on_deg:
-            return (f"camera at the end of the body ({placement:.0f}° round from side-on, more than "
-                    f"{fault.max_end_on_deg:.0f}°): {fault.title.lower()} cannot be judged; film from the side "
-                    "or up to 45° behind")
+    placements = (("trunk_to_camera_deg", fault.max_front_deg, "camera in front of the person (trunk turned {:.0f}° "
+                   "toward it, more than {:.0f}°)"),
+                  ("end_on_deg", fault.max_end_on_deg, "camera at the end of the body ({:.0f}° round from side-on, "
+                   "more than {:.0f}°)"))
+    for key, limit, where in placements:
+        reading = signals.quality.get(key)
+        if limit is None or reading is None or not np.isfinite(reading).any():
+            continue
+        placement = float(np.nanmedian(reading))  # the set's placement: the camera does not move
+        if placement > limit:
+            return (f"{where.format(placement, limit)}: {fault.title.lower()} cannot be judged; film from the "
+                    "side or up to 45° behind")
     inf = signals.quality["in_frame"][sl]
     if inf.size and np.median(inf) < MIN_IN_FRAME:
         return f"person partly out of frame during the {what}: keep the whole body in view"
