@@ -784,6 +784,8 @@ def _train_models(examples, *, config, exercises, out_dir, data_hash, log) -> di
                 f"AUC {_fmt(m['auc'])}  {m['n']} {unit} ({m['n_fault']} faulty, {entry['n_groups']} groups, "
                 f"{entry['n_splits']} folds)  threshold {rep['threshold']:.2f}"
                 + (f"  recall(clear) {m['recall_clear']:.3f}" if m.get("recall_clear") is not None else "")
+                + ("" if rep["choice"]["best"] == rep["model"] else
+                   f"  ({rep['choice']['best']} fitted better by less than one standard error)")
                 + ("" if agreement is None or agreement["used"] else
                    f"  (fast path left out: it reads {agreement['bias_fast']:+.1f} vs MediaPipe "
                    f"{agreement['bias_mediapipe']:+.1f} {fs.unit_kind})"))
