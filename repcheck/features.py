@@ -557,13 +557,33 @@ def camera_end_on(world: np.ndarray | None) -> np.ndarray:
     if world is None or not np.isfinite(np.asarray(world, float)[..., 2]).any():
         return np.full(0 if world is None else np.asarray(world).shape[0], np.nan)
     W = np.asarray(world, float)[:, :, :3]
-    hip_line = W[:, LM["left_hip"]] - W[:, LM["right_hip"]]
     thigh = 0.5 * (W[:, LM["left_knee"]] + W[:, LM["right_knee"]] - W[:, LM["left_hip"]] - W[:, LM["right_hip"]])
+    return 0.5 * (_hip_line_out_of_depth_deg(W) + _axis_angle_deg(thigh, 2, 0))
+
+
+def _axis_angle_deg(v: np.ndarray, toward: int, from_: int) -> np.ndarray:
+    """Unsigned angle (degrees, 0..90) of directions ``v`` (shape (T, 3)) from axis ``from_`` toward axis
+    ``toward``: arctan(|v[toward]| / |v[from_]|); NaN where ``v`` is."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        across = np.degrees(np.arctan2(np.abs(hip_line[:, 0]), np.abs(hip_line[:, 2])))
-        along = np.degrees(np.arctan2(np.abs(thigh[:, 2]), np.abs(thigh[:, 0])))
-    return 0.5 * (across + along)
+        return np.degrees(np.arctan2(np.abs(v[:, toward]), np.abs(v[:, from_])))
+
+
+def _hip_line_out_of_depth_deg(W: np.ndarray) -> np.ndarray:
+    """Angle (degrees) of the world left→right hip line out of the camera's depth axis, per sample: 0 when the
+    camera looks at the body side-on (the hip line points into depth), 90 from the body's end.
+
+    Parameters
+    ----------
+    W : ndarray of shape (T, 33, >=3)
+        World landmarks (metres; x across the image, z into depth).
+    """
+    return _axis_angle_deg(W[:, LM["left_hip"], :3] - W[:, LM["right_hip"], :3], 0, 2)
+
+
+def _set_median_deg(a: np.ndarray, cap: float, scale: float = 1.0) -> float:
+    """The set's median of a per-sample angle times ``scale``, at most ``cap``; 0 where no sample has one."""
+    return float(min(scale * np.nanmedian(a), cap)) if np.isfinite(a).any() else 0.0
 
 
 def trunk_to_camera(image: np.ndarray, world: np.ndarray | None, frame_size: tuple[int, int]) -> np.ndarray:
@@ -857,13 +877,8 @@ def _world_yaw_deg(world: np.ndarray | None) -> float:
     """
     if world is None:
         return 0.0
-    W = np.asarray(world, float)
-    d = W[:, LM["left_hip"], :3] - W[:, LM["right_hip"], :3]
-    with np.errstate(invalid="ignore"):
-        a = np.degrees(np.arctan2(np.abs(d[:, 0]), np.abs(d[:, 2])))
-    if not np.isfinite(a).any():
-        return 0.0
-    return float(min(BRIDGE_YAW_FROM_WORLD * np.nanmedian(a), BRIDGE_MAX_YAW_DEG))
+    return _set_median_deg(_hip_line_out_of_depth_deg(np.asarray(world, float)), BRIDGE_MAX_YAW_DEG,
+                           scale=BRIDGE_YAW_FROM_WORLD)
 
 
 def _world_pitch_deg(world: np.ndarray | None) -> float:
@@ -893,12 +908,8 @@ def _world_pitch_deg(world: np.ndarray | None) -> float:
     sh = 0.5 * (W[:, LM["left_shoulder"]] + W[:, LM["right_shoulder"]])
     heel = 0.5 * (W[:, LM["left_heel"]] + W[:, LM["right_heel"]])
     across = (W[:, LM["left_shoulder"]] - W[:, LM["right_shoulder"]]) + (W[:, LM["left_heel"]] - W[:, LM["right_heel"]])
-    n = np.cross(heel - sh, across)
-    with np.errstate(invalid="ignore"):
-        a = np.degrees(np.arctan2(np.abs(n[:, 2]), np.abs(n[:, 1])))
-    if not np.isfinite(a).any():
-        return 0.0
-    return float(min(np.nanmedian(a), BRIDGE_MAX_PITCH_DEG))
+    floor_up = np.cross(heel - sh, across)
+    return _set_median_deg(_axis_angle_deg(floor_up, 2, 1), BRIDGE_MAX_PITCH_DEG)
 
 
 def _plane_hip_extension(P: np.ndarray, yaw_deg: float, pitch_deg: float = 0.0) -> np.ndarray:
