@@ -208,7 +208,8 @@ class SetReport:
     def summary(self) -> str:
         """Readable text: one line per rep/hold with its verdicts, then warnings."""
         v = self.video
-        head = f"{self.exercise}: {len(self.segments)} {'hold' if self._is_hold else 'rep'}(s)"
+        n, kind = len(self.segments), "hold" if self._is_hold else "rep"
+        head = f"{self.exercise}: {n} {kind}{'' if n == 1 else 's'}"
         if v.get("duration_s") is not None:
             head += f" in {v['duration_s']:.1f} s of video"
         lines = [head]
@@ -226,11 +227,17 @@ class SetReport:
                 if f.verdict == "fault":
                     lines.append(f"      → {f.cue}")
         if not self.segments:
-            lines.append("  no rep or hold found")
+            lines.append(f"  no {kind} found")
         for w in self.warnings:
             lines.append(f"  warning: {w}")
         return "\n".join(lines)
 
     @property
     def _is_hold(self) -> bool:
-        return bool(self.segments) and self.segments[0].kind == "hold"
+        """Whether the set's segments are holds (from its segments, else from its exercise's kind)."""
+        if self.segments:
+            return self.segments[0].kind == "hold"
+        from .exercises import EXERCISES
+
+        spec = EXERCISES.get(self.exercise)
+        return spec is not None and spec.kind == "hold"

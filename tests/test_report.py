@@ -64,14 +64,16 @@ def test_dataframe_has_one_row_per_segment_and_fault():
 
 def test_summary_names_verdicts_cues_and_warnings():
     text = _report().summary()
-    assert "plank: 1 hold(s)" in text
+    assert text.startswith("plank: 1 hold\n") or text.startswith("plank: 1 hold in ")
     assert "hips_sag=FAULT 91%" in text
     assert "hips_pike=unsure" in text
     assert "Tuck your tail." in text
     assert "warning: ankles not visible" in text
 
 
-def test_empty_set_says_nothing_was_found():
+def test_empty_set_says_nothing_was_found_in_the_exercise_s_own_words():
     r = SetReport(exercise="plank", video={}, segments=[], timeline={"t": np.array([])})
-    assert "no rep or hold found" in r.summary()
+    assert r.summary().splitlines()[:2] == ["plank: 0 holds", "  no hold found"]
     assert json.loads(r.to_json())["segments"] == []
+    reps = SetReport(exercise="glute_bridge", video={}, segments=[], timeline={"t": np.array([])})
+    assert reps.summary().splitlines()[:2] == ["glute_bridge: 0 reps", "  no rep found"]

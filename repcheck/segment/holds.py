@@ -134,8 +134,11 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         if t[b] - t[a] < (min(min_hold, MIN_CUT_HOLD_S) if cut else min_hold):
             continue
         a_raw, b_raw, long_enough = a, b, t[b] - t[a] >= min_hold
+        # a recording that starts with the body already in position and the hips on or above the line: the
+        # hold was got into before it, and hips rising from there are the hold's pike, not getting up
+        held_from_start = a == 0 and x[0] >= enter and _on_the_line(signals, spec, 0)
         for name in HOLD_REFINE.get(spec.driver, ()):
-            a, b = _refine_hold(signals, name, a, b)
+            a, b = _refine_hold(signals, name, a, b, start=not held_from_start)
         for name, lowest in HOLD_REFINE_END.get(spec.driver, ()):
             if name in signals.values and np.nanmedian(signals.values[name][a : b + 1]) >= lowest:
                 a, b = _refine_hold(signals, name, a, b, start=False)
@@ -666,6 +669,23 @@ HOLD_LINE_CM = 5.0
 #: ... looked for only where the hips at the found start are this high (cm): clearly in a pike (its
 #: boundary, 10 cm, plus 5), above every correct or sagging rendered plank's reading there (at most 13.8).
 HOLD_LINE_PIKE_CM = 15.0
+
+
+def _on_the_line(signals: Signals, spec: ExerciseSpec, i: int) -> bool:
+    """Whether the hips at sample ``i`` are on or above the body line (``HOLD_LINE`` at least
+    ``HOLD_LINE_CM``).
+
+    A clip cut inside a hold (public plank datasets cut them so: a few seconds, no getting in) whose first
+    sample is in position with the hips that high has no getting up in it: the hips rising from there go
+    into a pike. Refining such a start on the hips' rise started 3 s windows cut from rendered piked holds
+    0.4-1.1 s late (5 of 130 windows; ``tests/test_plank_clips_cut_to_the_hold.py``). Lying on the belly and
+    kneeling do not pass: lying, the hips sit below the shoulder–ankle line (the shoulders are propped on the
+    forearms); kneeling, the in-position score is low (legs bent).
+    """
+    name = HOLD_LINE.get(spec.driver)
+    if name is None or name not in signals.values:
+        return False
+    return bool(np.asarray(signals.values[name], float)[i] >= HOLD_LINE_CM)
 
 
 def _line_reached_start(signals: Signals, spec: ExerciseSpec, a: int, b: int, *, lo: int | None = None,
