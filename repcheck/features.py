@@ -14,7 +14,7 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 -------------------------------------------------------------------------
 ``hip_offset_cm``       hip above (+) / below (−) the shoulder–ankle line (plank).
 ``in_plank``            0..1 score of being in a forearm plank (body near horizontal, legs straight,
-                        shoulders propped up on the forearms, hips off the floor).
+                        shoulders propped up on the forearms or the hips piked high, hips off the floor).
 ``plank_posture``       the same without the hips-off-the-floor term (a fully sagged plank and lying
                         prone on the forearms look alike; :func:`repcheck.segment.find_holds` falls back
                         to it when no hold is found with ``in_plank``).
@@ -192,6 +192,13 @@ MIN_SCALE_FRAC = 0.0002
 #: the floor). Lying prone: 2–4 cm on synthetic ground truth, up to 9 cm with MediaPipe's higher hip
 #: point; a correct plank 20–30 cm.
 HIP_OFF_FLOOR_CM = 11.0
+#: Hip height (cm) above the elbow–toe floor line that counts as propped up in a forearm plank as well as the
+#: shoulders standing up on the forearms. Piking the hips steeply (hip offset past ~35 cm, a hip angle of
+#: ~110°) swings the upper arms back and lowers the shoulders to 13-23 cm above the floor line (from ~35), where
+#: the shoulders' term alone read "not propped" and the plank posture fell to 0.2-0.5: fast-path pikes of
+#: 37-48 cm lost their holds from 30° and 45° oblique (no hold, or cut 5-11 s short). Lying prone or a deep
+#: sag keeps the hips below 15 cm and a held plank at 20-30 cm; a 20 cm pike reads ~38 cm, a 30 cm one ~48.
+PIKE_PROPPED_CM = 40.0
 #: Sat-back level of the locked rotation's hip height: this percentile over the set. Sitting on the heels is
 #: the lowest the hips go, and much of a set is spent there (rest between reps, the rep's start and end):
 #: the body is at rest (``rotation_open`` ≤ ``ROTATION_AT_REST_PCT``) in 38-44 % of the samples (10th
@@ -1149,6 +1156,8 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     s_h = _sigmoid((35.0 - tilt) / 5.0)
     s_l = np.where(np.isfinite(knee_floor), _sigmoid((knee_floor - 140.0) / 8.0), 0.5)
     s_e = np.where(np.isfinite(floor_line_off), _sigmoid((floor_line_off - 12.0) / 4.0), 0.5)
+    # a steep pike props the body on the hips as much as on the shoulders: see ``PIKE_PROPPED_CM``
+    s_e = np.fmax(s_e, np.where(np.isfinite(hip_floor), _sigmoid((hip_floor - PIKE_PROPPED_CM) / 4.0), 0.0))
     plank_posture = s_h * s_l * s_e
     plank_posture[~np.isfinite(tilt)] = np.nan
     # hips off the floor: lying prone on the forearms puts the hip landmark 2–4 cm above the floor line

@@ -463,6 +463,9 @@ def _plank_lying_offset(body: BodyShape, st: dict, p0: dict) -> float:
 
 #: Ways into the plank (probabilities): from kneeling on the forearms (knees lift as the legs straighten),
 #: or from lying prone (hips lifted with straight legs, the current ``prone`` path).
+#: Hip offset (m above the shoulder–ankle line) of the steepest pike (severity 1): a hip angle of ~120°. Dev
+#: renders of steeper pikes (``benchmarks/plank_steep.py``) raise it for their clips only.
+PLANK_PIKE_MAX_M = 0.30
 _PLANK_WAYS_IN = {"kneeling": 0.55, "prone": 0.45}
 #: Ways out: knees to the floor first, then the hips down to lie prone (``knees_prone``) or back over
 #: the heels (``knees_sit``); or straight down onto the belly with straight legs (``belly``).
@@ -585,7 +588,7 @@ def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.nda
     if s_sag > 0:
         target = tuck - s_sag * (tuck + 0.20)
     else:
-        target = tuck + s_pike * (0.30 - tuck)
+        target = tuck + s_pike * (PLANK_PIKE_MAX_M - tuck)
     s_any = max(s_sag, s_pike)
     breath = _breath(t, rng)
     offset_hold = tuck + f * (target - tuck) + _wander(t, rng, 0.006, 1.5) + 0.003 * breath
