@@ -70,7 +70,6 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``wrist_lr_cm``, ``elbow_lr_cm``  left minus right wrist / elbow height (cm): + when the left arm is the
                         higher one (the free arm of a rotation to the left); MediaPipe's labels, read at a
                         rep's onset (:func:`repcheck.segment.reps._onset_sides`).
-``hip_drift_cm``        hip displacement from its rest position relative to the knees (locked rotation).
 ``hip_rise_cm``         hips lifting off the heels (locked rotation), cm: the hip's height above the floor the
                         shins lie on, from its sat-back level. Two readings of that floor — the knees and the
                         feet (median of ankles, heels, toes) — each from its own set level
@@ -266,7 +265,6 @@ FAULT_LANDMARKS: dict[str, tuple[str, ...]] = {
     "hip_height": ("shoulders", "hips", "ankles"),
     "hip_extension_deg": ("shoulders", "hips", "knees"),
     "hip_lift_cm": ("hips", "ankles"),
-    "hip_drift_cm": ("hips", "knees"),
     "hip_rise_cm": ("hips", "knees"),
     "thorax_extension": ("shoulders", "head"),
     "thorax_rotation": ("shoulders",),
@@ -1245,7 +1243,6 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
         "thorax_extension": thorax_ext,
         "head_bend_deg": head_bend,
         "thorax_rotation": thorax_rot,
-        "hip_knee_dx_cm": hk[:, 0],
         "hip_knee_dy_cm": hk[:, 1],
         "body_tilt_deg": tilt,
         "knee_angle_deg": knee_angle,
@@ -1275,15 +1272,6 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     rest_rot = _rest_level(values["thorax_rotation"], fps, at_rest=body_at_rest)
     values["thorax_rotation"] = values["thorax_rotation"] - rest_rot
     rot = np.abs(values["thorax_rotation"])
-    if np.isfinite(rot).any():
-        rest = rot <= np.nanpercentile(rot, 30)
-        bx = np.nanmedian(values["hip_knee_dx_cm"][rest])
-        by = np.nanmedian(values["hip_knee_dy_cm"][rest])
-    else:
-        bx = by = np.nan
-    dx = values["hip_knee_dx_cm"] - bx
-    dy = values["hip_knee_dy_cm"] - by
-    values["hip_drift_cm"] = np.hypot(dx, dy)
     values["hip_rise_cm"] = _hip_rise(values["hip_knee_dy_cm"], values["hip_above_feet_cm"])
     values["thorax_rotation_abs"] = rot
     swaps = _shoulder_swaps(thorax_rot)

@@ -418,11 +418,15 @@ def _held_still(signals: Signals, spec: ExerciseSpec, i: int, j: int) -> bool:
     if j - i < 1:
         return False
     for name in HOLD_REFINE.get(spec.driver, ()):
-        if name in signals.values:
-            w = _median3(np.asarray(signals.values[name], float))[i : j + 1]
-            if not (np.isfinite(w).all() and float(w.max() - w.min()) < HOLD_STILL_CM):
-                return False
+        if name in signals.values and not _still(_median3(np.asarray(signals.values[name], float))[i : j + 1]):
+            return False
     return _legs_still(signals, spec, i, j)
+
+
+def _still(w: np.ndarray) -> bool:
+    """Whether a stretch ``w`` of the refining signal (shape (n,), cm; at least one sample) moves less than
+    ``HOLD_STILL_CM`` from its lowest to its highest sample, with no sample missing."""
+    return w.size > 0 and bool(np.all(np.isfinite(w))) and float(w.max() - w.min()) < HOLD_STILL_CM
 
 
 def _legs_still(signals: Signals, spec: ExerciseSpec, i: int, j: int) -> bool:
@@ -780,11 +784,9 @@ def _refine_hold(signals: Signals, name: str, a: int, b: int, *, start: bool = T
     fps = _sample_rate(signals)
     look = max(1, int(round(HOLD_REFINE_LOOK_S * fps)))
     k = max(1, int(round(HOLD_STILL_S * fps)))
-    yf = np.nan_to_num(y, nan=np.inf)
 
     def still(i: int, j: int) -> bool:  # the signal moves less than the limit over samples i..j-1
-        w = yf[max(i, 0) : j]
-        return w.size > 0 and bool(np.all(np.isfinite(w))) and float(w.max() - w.min()) < HOLD_STILL_CM
+        return _still(y[max(i, 0) : j])
     n = y.size
     a0, b0 = a, b
     fall_out = False  # the hold's level is clearly above the resting level after it

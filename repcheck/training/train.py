@@ -289,7 +289,7 @@ def choose_threshold(y: np.ndarray, p: np.ndarray, target_recall: float = 0.95,
 
 def binary_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, Any]:
     """Precision, recall, F1, AUC, Brier score, log loss and the confusion counts at ``threshold``."""
-    from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+    from sklearn.metrics import brier_score_loss, roc_auc_score
 
     y = np.asarray(y).astype(int)
     p = np.asarray(p, dtype=float)
@@ -307,7 +307,7 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, 
         "precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4),
         "auc": round(float(roc_auc_score(y, p)), 4) if both else None,
         "brier": round(float(brier_score_loss(y, p)), 4),
-        "log_loss": round(float(log_loss(y, np.clip(p, 1e-6, 1 - 1e-6), labels=[0, 1])), 4),
+        "log_loss": round(float(_row_log_loss(y, p).mean()), 4),
         "confusion": {"tp": tp, "fp": fp, "fn": fn, "tn": tn},
     }
 
@@ -337,6 +337,8 @@ def _fit_final(name: str, data: FaultData, seed: int, n_splits: int):
 
 
 def _row_log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Per-row log loss (nats) of probabilities ``p`` for labels ``y`` (both shape (n,)), ``p`` clipped to
+    [1e-6, 1 - 1e-6]: its mean is scikit-learn's ``log_loss``."""
     p = np.clip(np.asarray(p, float), 1e-6, 1 - 1e-6)
     return -(np.asarray(y) * np.log(p) + (1 - np.asarray(y)) * np.log(1 - p))
 
