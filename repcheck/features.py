@@ -503,6 +503,46 @@ def _offset_from_line(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray
     return np.einsum("ij,ij->i", p - a, n)
 
 
+def _fold_deg(a: np.ndarray | float) -> np.ndarray | float:
+    """Angles of undirected lines (degrees) folded to [-90, 90)."""
+    return (np.asarray(a) + 90.0) % 180.0 - 90.0
+
+
+def _line_angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Image angle (degrees, [-90, 90), + rising to the right) of the lines a→b, per sample; points of shape
+    (T, 2) in pixels, y down; NaN where a point is missing."""
+    d = b - a
+    return _fold_deg(np.degrees(np.arctan2(-d[:, 1], d[:, 0])))
+
+
+#: Samples whose elbow→foot line lies within this of the image horizontal have the forearms and toes (or
+#: knees) on the floor — lying, kneeling on the forearms or in the plank — and show the floor's direction; a
+#: standing or sitting body's elbow→foot line is near vertical (60-90°).
+PLANK_FLOOR_MAX_DEG = 40.0
+#: ... when at least this many samples do (else the image horizontal is the floor).
+PLANK_FLOOR_MIN_SAMPLES = 4
+
+
+def _floor_angle_deg(elbows: np.ndarray, foot: np.ndarray) -> float:
+    """The floor's direction in the image (degrees, as :func:`_line_angle_deg`) for a forearm plank set.
+
+    The median angle of the elbow→foot line over the samples where it lies within ``PLANK_FLOOR_MAX_DEG`` of
+    the horizontal; 0 with fewer than ``PLANK_FLOOR_MIN_SAMPLES`` of them. It takes out a phone that is not
+    level (propped against something, rolled 10-25°), which tilts every body line by as much: fast-path planks
+    filmed rolled 15° lost 3 of 24 holds, rolled 25° 14 of 24 (the body tilt term of the plank posture). Seen
+    45° obliquely the floor line also tilts 8-11° by perspective (rendered deep sags), the opposite way to the
+    body line.
+
+    Parameters
+    ----------
+    elbows, foot : ndarray of shape (T, 2)
+        Elbow and foot points (pixels, y down); NaN allowed.
+    """
+    a = _line_angle_deg(elbows, foot)
+    near = a[np.isfinite(a) & (np.abs(a) < PLANK_FLOOR_MAX_DEG)]
+    return float(np.median(near)) if near.size >= PLANK_FLOOR_MIN_SAMPLES else 0.0
+
+
 def _angle_deg(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Unsigned angle between 2-D vectors, degrees."""
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -1141,8 +1181,12 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     hip_offset = np.where(np.isfinite(off_ankle), off_ankle, off_knee)
 
     # forearm plank score
-    body = foot - sh
-    tilt = np.degrees(np.arctan2(np.abs(body[:, 1]), np.abs(body[:, 0])))  # 0 = horizontal
+    # the body's tilt from the image horizontal or from the floor as the image shows it, whichever is less: a
+    # phone leaning 10-25° tilts the whole picture (see :func:`_floor_angle_deg`), while seen 45° obliquely
+    # the floor line and a sagging body tilt opposite ways by perspective (+10° and -20°), where the floor is
+    # the worse reference
+    body_angle = _line_angle_deg(sh, foot)
+    tilt = np.fmin(np.abs(body_angle), np.abs(_fold_deg(body_angle - _floor_angle_deg(pts["elbows"], foot))))
     # knee angle on the floor side of the leg: below 180 where the knee bends toward the floor (kneeling),
     # above 180 where MediaPipe puts the knee above the hip–ankle line (a straight leg cannot bend that way:
     # at 45° views it mislocates the knee of a piked plank by 30–50°, which read as the knees going down)
