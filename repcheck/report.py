@@ -38,6 +38,21 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+#: Words of a measure's unit that flip for a negative value (:func:`in_words`).
+_OPPOSITE_SIDES = ((" above ", " below "), (" past ", " short of "))
+
+
+def in_words(value: float, unit: str) -> str:
+    """A signed measurement in words: a negative value of a unit measured above / past a line reads as that
+    much below / short of it (``-9.7, "cm above the shoulder–ankle line"`` → ``"9.7 cm below the
+    shoulder–ankle line"``); other units keep their sign."""
+    for side, other in _OPPOSITE_SIDES:
+        if value < 0 and side in f" {unit} ":
+            value, unit = -value, f" {unit} ".replace(side, other, 1).strip()
+            break
+    return f"{value:.1f} {unit}".strip()
+
+
 @dataclass(frozen=True)
 class FaultResult:
     """The judgement of one fault on one segment.
@@ -64,6 +79,22 @@ class FaultResult:
     intervals: list[tuple[float, float]] = field(default_factory=list)
     evidence: dict[str, Any] = field(default_factory=dict)
     cue: str = ""
+
+    def measured(self) -> str | None:
+        """The measured value in words (:func:`in_words`), e.g. ``"9.7 cm below the shoulder–ankle line"``;
+        None without a value."""
+        value = self.evidence.get("value")
+        if value is None or not np.isfinite(float(value)):
+            return None
+        return in_words(float(value), str(self.evidence.get("unit") or ""))
+
+    def limit(self) -> str | None:
+        """The fault's boundary in short words, e.g. ``"3.0 cm below"`` (``in_words`` up to the line's name);
+        None without one."""
+        boundary = self.evidence.get("boundary")
+        if boundary is None:
+            return None
+        return in_words(float(boundary), str(self.evidence.get("unit") or "")).split(" the ")[0]
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(

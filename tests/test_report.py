@@ -77,3 +77,17 @@ def test_empty_set_says_nothing_was_found_in_the_exercise_s_own_words():
     assert json.loads(r.to_json())["segments"] == []
     reps = SetReport(exercise="glute_bridge", video={}, segments=[], timeline={"t": np.array([])})
     assert reps.summary().splitlines()[:2] == ["glute_bridge: 0 reps", "  no rep found"]
+
+
+def test_a_sag_is_measured_in_words_as_below_the_line():
+    """The trainer reads "9.7 cm below the shoulder–ankle line (limit: 3.0 cm below)", not "-9.7 cm above"."""
+    sag = FaultResult("hips_sag", 0.99, "fault", evidence={
+        "value": -9.71, "unit": "cm above the shoulder–ankle line", "boundary": -3.0})
+    assert sag.measured() == "9.7 cm below the shoulder–ankle line"
+    assert sag.limit() == "3.0 cm below"
+    short = FaultResult("incomplete_extension", 0.9, "fault", evidence={
+        "value": -18.0, "unit": "degrees past the shoulder–hip–knee line", "boundary": -10.0})
+    assert short.measured() == "18.0 degrees short of the shoulder–hip–knee line"
+    lift = FaultResult("hips_move", 0.2, "ok", evidence={"value": 2.0, "unit": "cm the hips rise off the heels"})
+    assert lift.measured() == "2.0 cm the hips rise off the heels" and lift.limit() is None
+    assert FaultResult("hips_move", None, "unsure", evidence={"reason": "hips not visible"}).measured() is None

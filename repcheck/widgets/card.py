@@ -155,10 +155,11 @@ class EvidenceCard(widgets.VBox):
                  + (verdict_badge(f.verdict, f.probability) if self.show_verdict else "") + "</h4>"]
         if self.show_verdict and f.probability is not None:
             parts.append(f"<div>Probability of the fault: <b>{f.probability:.2f}</b></div>")
-        if ev.get("value") is not None:
-            limit = f" (limit {ev['boundary']:g})" if ev.get("boundary") is not None else ""
-            parts.append(f"<div>Measured: <b>{float(ev['value']):.1f}</b> {html.escape(str(ev.get('unit', '')))}"
-                         f"{limit}</div>")
+        measured = f.measured()
+        if measured is not None:
+            number, _, words = measured.partition(" ")
+            limit = f" (limit: {html.escape(f.limit())})" if f.limit() is not None else ""
+            parts.append(f"<div>Measured: <b>{html.escape(number)}</b> {html.escape(words)}{limit}</div>")
         if ev.get("worst_s") is not None:
             parts.append(f"<div>Worst moment: {float(ev['worst_s']):.1f} s</div>")
         if f.verdict == "unsure" and ev.get("reason"):
