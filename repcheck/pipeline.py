@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from .exercises import JUDGED_EXERCISES, ExerciseSpec, get_exercise
 from .features import FAULT_LANDMARKS, compute_signals
 from .judge import FaultModel, judge_segments, load_models
 from .landmarks import PoseTrack, as_landmarks
-from .report import SetReport
+from .report import SegmentResult, SetReport
 from .segment import find_segments
 
 __all__ = ["analyze", "analyze_track", "analyze_landmarks"]
@@ -87,6 +88,39 @@ def _warnings(spec: ExerciseSpec, signals, segments, results) -> list[str]:
     return out
 
 
+def _holds_to_the_recording_end(results: list[SegmentResult], t: np.ndarray,
+                                video: dict[str, Any]) -> list[SegmentResult]:
+    """Holds the recording ends inside run to its last frame.
+
+    A hold whose last sample is the set's last analysed sample was still going when the recording stopped; the
+    frames after that sample (up to one analysis interval: 0.25 s of the plank's 4 samples/s, 8 % of a 3 s clip)
+    were not read. Its end, and the end of every fault interval reaching that sample, move to the last frame's
+    time (``(frames - 1) / fps`` of the video); tracks without video facts keep their sample times.
+
+    Parameters
+    ----------
+    results : list of SegmentResult
+    t : ndarray of shape (T,)
+        Analysed sample times (s).
+    video : dict
+        The report's ``video`` field (``frames``, ``fps``).
+    """
+    frames, fps = video.get("frames"), video.get("fps")
+    if not results or not t.size or not frames or not fps:
+        return results
+    last_t, last_frame_t = float(t[-1]), (int(frames) - 1) / float(fps)
+    if last_frame_t <= last_t:
+        return results
+    out = []
+    for seg in results:
+        if seg.kind == "hold" and abs(seg.end_s - last_t) < 1e-6:
+            faults = [replace(f, intervals=[(a, last_frame_t if abs(b - last_t) < 1e-6 else b) for a, b in f.intervals])
+                      for f in seg.faults]
+            seg = replace(seg, end_s=last_frame_t, faults=faults)
+        out.append(seg)
+    return out
+
+
 def analyze_track(
     track: PoseTrack,
     exercise: str | ExerciseSpec,
@@ -114,6 +148,8 @@ def analyze_track(
     signals = compute_signals(track, spec)
     segments, info = find_segments(signals, spec)
     results, timeline = judge_segments(signals, segments, spec, models=models)
+    video_facts = _video_dict(track, video)
+    results = _holds_to_the_recording_end(results, signals.t, video_facts)
     # the segmenter's own warnings (e.g. a stretch of the set it cannot read) after the generic ones
     warnings = _warnings(spec, signals, segments, results) + list(info.get("warnings", ()))
     sig = dict(signals.values)
@@ -121,7 +157,7 @@ def analyze_track(
     sig["t"] = signals.t
     return SetReport(
         exercise=spec.id,
-        video=_video_dict(track, video),
+        video=video_facts,
         segments=results,
         timeline=timeline,
         warnings=warnings,
