@@ -67,6 +67,10 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
                         alone: the arms then show the hand being placed. Taking the higher of each pair makes
                         MediaPipe's left/right swaps irrelevant, and one
                         noisy reading moves the mean by a quarter only.
+``hand_at_head``        1 in every sample of a locked rotation set read as done with the free hand behind the
+                        head (``ROTATION_HAND_AT_HEAD_CM``: ``rotation_open`` then reads the nose and the
+                        shoulder line only, which leave rest with the turn; the segmenter's bounds follow,
+                        :func:`repcheck.segment.reps._rotation_bound_terms`), else 0.
 ``wrist_lr_cm``, ``elbow_lr_cm``  left minus right wrist / elbow height (cm): + when the left arm is the
                         higher one (the free arm of a rotation to the left); MediaPipe's labels, read at a
                         rep's onset (:func:`repcheck.segment.reps._onset_sides`).
@@ -1279,6 +1283,7 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     values["thorax_rotation_size"] = _rotation_size(thorax_rot, rest_rot, t, fps, elbow=top_elbow) \
         if swaps.sum() >= SWAP_MIN_COUNT else rot.copy()  # a stray swap changes nothing
     values["rotation_open"] = _rotation_open(dict(open_readings, shoulders=values["thorax_rotation_size"]))
+    values["hand_at_head"] = np.full(T, float(hand_at_head))
     for g in ("wrist", "elbow"):
         values[f"{g}_lr_cm"] = smooth(bridge_gaps(
             (P[:, LM[f"left_{g}"], 1] - P[:, LM[f"right_{g}"], 1]) / scale, t), fps)
