@@ -150,7 +150,8 @@ ROTATION_ELBOW_UP_CM = 15.0
 #: stacking the shoulders, not the turn coming back. It split a held rep in two in 2 of 10 fresh rendered
 #: behind-the-head sets (seeds 2900001-10): counts exact 7 → 9 of 10 (13.5 cm and up: 8, the second split's
 #: nose stood 12 cm up), bounds within 0.5 s 85 → 88 %; dev-rotbh 87 → 90 % (8-20 cm alike), dev-rotbh2
-#: unchanged; reach sets keep the elbow.
+#: unchanged; 10 more fresh sets (seeds 2900011-20): counts 10 of 10 as before, 82 → 85 %, wrong sides
+#: 15 → 13 of 40. Reach sets keep the elbow.
 ROTATION_HEAD_UP_CM = 11.0
 #: Full-rep spans (standard body) of the readings of ``rotation_open``: the free wrist goes from hanging
 #: under the chest to reaching for the ceiling, about 1.8 arm lengths (shoulder–wrist ≈ 57 cm); the free

@@ -200,7 +200,9 @@ ROTATION_HAND_AT_HEAD_EXTRAP = 0.7
 #: rest beyond it is not part of the rep. Both bounds within 0.5 s, 8 behind-the-head dev sets (dev-rotbh,
 #: 31 reps): 74 → 87 %, mean signed end error +0.25 → +0.03 s (start −0.02 → +0.07 s), ends off by more than
 #: 0.5 s 5 → 1. Extrapolation 0.5 / 0.9: 87-90 / 81-84 %; lag 0.3 / 0.4 s: 87 / 87 %; with the run past
-#: the base: 87 %, ends +0.10 s. Sets with the arm reaching are unchanged.
+#: the base: 87 %, ends +0.10 s. Confirmed on 8 + 20 sets not tuned on (dev-rotbh2; seeds 2900001-20):
+#: 75 → 94 %, ends +0.26 → +0.02 s; 82 → 85 % and 70 → 82 %, ends +0.12 → −0.09 and +0.18 → 0.00 s (their
+#: starts came +0.23 and +0.11 s late on average, from +0.07 / −0.04). Sets with the arm reaching are unchanged.
 ROTATION_HAND_AT_HEAD_LAG = (0.1, 0.35)
 
 
