@@ -67,6 +67,10 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
                         alone: the arms then show the hand being placed. Taking the higher of each pair makes
                         MediaPipe's left/right swaps irrelevant, and one
                         noisy reading moves the mean by a quarter only.
+``hand_at_head``        1 in every sample of a locked rotation set read as done with the free hand behind the
+                        head (``ROTATION_HAND_AT_HEAD_CM``: ``rotation_open`` then reads the nose and the
+                        shoulder line only, which leave rest with the turn; the segmenter's bounds follow,
+                        :func:`repcheck.segment.reps._rotation_bound_terms`), else 0.
 ``wrist_lr_cm``, ``elbow_lr_cm``  left minus right wrist / elbow height (cm): + when the left arm is the
                         higher one (the free arm of a rotation to the left); MediaPipe's labels, read at a
                         rep's onset (:func:`repcheck.segment.reps._onset_sides`).
@@ -140,6 +144,15 @@ SWAP_MIN_COUNT = 3
 ROTATION_DIP_S = 1.2
 #: ... and only where the higher elbow is at least this high (cm) above its rest at the dip's edges.
 ROTATION_ELBOW_UP_CM = 15.0
+#: With the free hand behind the head the nose is the witness instead (the elbow rides with the head): the
+#: head rides on the turning thorax, so a dip of the shoulder line with the nose this high (cm) above its rest
+#: at the dip's edges (half its 22 cm rise over a rep behind the head, ``ROTATION_OPEN_SPANS``) is MediaPipe
+#: stacking the shoulders, not the turn coming back. It split a held rep in two in 2 of 10 fresh rendered
+#: behind-the-head sets (seeds 2900001-10): counts exact 7 → 9 of 10 (13.5 cm and up: 8, the second split's
+#: nose stood 12 cm up), bounds within 0.5 s 85 → 88 %; dev-rotbh 87 → 90 % (8-20 cm alike), dev-rotbh2
+#: unchanged; 10 more fresh sets (seeds 2900011-20): counts 10 of 10 as before, 82 → 85 %, wrong sides
+#: 15 → 13 of 40. Reach sets keep the elbow.
+ROTATION_HEAD_UP_CM = 11.0
 #: Full-rep spans (standard body) of the readings of ``rotation_open``: the free wrist goes from hanging
 #: under the chest to reaching for the ceiling, about 1.8 arm lengths (shoulder–wrist ≈ 57 cm); the free
 #: elbow about 2.3 upper arms; the nose rises with the thorax turning open about the support arm (cm).
@@ -771,7 +784,7 @@ def _rest_level(x: np.ndarray, fps: float, *, prominence: float = 8.0, tol: floa
 
 
 def _rotation_size(rot: np.ndarray, rest: float, t: np.ndarray, fps: float,
-                   elbow: np.ndarray | None = None) -> np.ndarray:
+                   elbow: np.ndarray | None = None, up_cm: float = ROTATION_ELBOW_UP_CM) -> np.ndarray:
     """Label-free rotation size: ``|rot − rest|`` per sample, despiked, smoothed, short dips closed.
 
     A dip (up to ``ROTATION_DIP_S``) is closed only where the higher elbow stays up through it (at least
@@ -789,7 +802,10 @@ def _rotation_size(rot: np.ndarray, rest: float, t: np.ndarray, fps: float,
         Times (s).
     fps : float
     elbow : ndarray of shape (T,), optional
-        Smoothed height (cm) of the higher elbow above the knees; without it no dip is closed.
+        Smoothed height (cm) of the higher elbow above the knees (with the hand behind the head: the nose's,
+        ``ROTATION_HEAD_UP_CM``); without it no dip is closed.
+    up_cm : float
+        How far (cm) above its rest ``elbow`` must be at the dip's edges.
 
     Returns
     -------
@@ -813,7 +829,7 @@ def _rotation_size(rot: np.ndarray, rest: float, t: np.ndarray, fps: float,
             continue
         edge = min(e[a - 1], e[b])
         inner = e[a:b]
-        if np.isfinite(edge) and edge >= ROTATION_ELBOW_UP_CM and np.all(np.isfinite(inner)) \
+        if np.isfinite(edge) and edge >= up_cm and np.all(np.isfinite(inner)) \
                 and inner.min() >= 0.5 * edge:
             out[a:b] = closed[a:b]
     return np.where(ok, out, np.nan)
@@ -1320,9 +1336,14 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     values["thorax_rotation_abs"] = rot
     swaps = _shoulder_swaps(thorax_rot)
     values["shoulder_swap"] = swaps.astype(float)
-    values["thorax_rotation_size"] = _rotation_size(thorax_rot, rest_rot, t, fps, elbow=top_elbow) \
+    # the witness that the thorax stays turned through a dip: the working elbow up, or the head riding on
+    # the thorax with the hand behind it
+    witness, up_cm = (open_readings["head"], ROTATION_HEAD_UP_CM) if hand_at_head \
+        else (top_elbow, ROTATION_ELBOW_UP_CM)
+    values["thorax_rotation_size"] = _rotation_size(thorax_rot, rest_rot, t, fps, elbow=witness, up_cm=up_cm) \
         if swaps.sum() >= SWAP_MIN_COUNT else rot.copy()  # a stray swap changes nothing
     values["rotation_open"] = _rotation_open(dict(open_readings, shoulders=values["thorax_rotation_size"]))
+    values["hand_at_head"] = np.full(T, float(hand_at_head))
     for g in ("wrist", "elbow"):
         values[f"{g}_lr_cm"] = smooth(bridge_gaps(
             (P[:, LM[f"left_{g}"], 1] - P[:, LM[f"right_{g}"], 1]) / scale, t), fps)

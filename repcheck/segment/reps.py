@@ -183,6 +183,59 @@ ROTATION_PAST_BASE = 0.1
 #: all but one dev set, whose MediaPipe track collapses mid-set). Lag 0.4 s: 92 / 94 / 96 / 89 %; 0.6 s:
 #: 95 / 92 / 96 / 91 %.
 ROTATION_READING_LAG = (0.1, 0.5)
+#: With the free hand behind the head (``hand_at_head``: ``rotation_open`` reads the nose and the shoulder line
+#: only) the reading follows the thorax's eased turn from its first degrees: it crosses 10 % of a rep's rise
+#: 0.36 s after the true start and 0.27 s before the true end (medians, 28 reps of 7 rendered sets,
+#: dev-rotbh), as the readings of the rendered bodies' true landmarks do (0.37 / 0.35 s: a cosine-eased turn
+#: of 1.2-2.2 s covers its first 10 % in 0.2 of its time) with MediaPipe ~0.06 s behind. The constants above
+#: are set for the free arm reaching up, whose hanging wrist and elbow barely rise over the first part of
+#: the turn (true wrist 0.66 / 0.56 s, the mean reading through MediaPipe 0.60 / 0.51 s; 84 reps of
+#: dev-hips and dev-hips3): behind the head they put the ends 0.25 s late on average. So here the onset is
+#: extrapolated as for an eased movement read directly (``REP_ONSET_EXTRAP``'s 0.7; a cosine ease starts
+#: 0.72 of the 20-80 % spacing before its 20 % point) ...
+ROTATION_HAND_AT_HEAD_EXTRAP = 0.7
+#: ... averaged with the 10 % crossing moved out by this lag (s; half the 20-80 % spacing of 0.58-0.66 s,
+#: the eased turn's first 10 %, plus MediaPipe's ~0.06 s), and the bound does not run past the base: the
+#: reading's lowest point lies 0.07 s before the true start and 0.14 s after the true end (medians), so the
+#: rest beyond it is not part of the rep. Both bounds within 0.5 s, 8 behind-the-head dev sets (dev-rotbh,
+#: 31 reps): 74 → 87 %, mean signed end error +0.25 → +0.03 s (start −0.02 → +0.07 s), ends off by more than
+#: 0.5 s 5 → 1. Extrapolation 0.5 / 0.9: 87-90 / 81-84 %; lag 0.3 / 0.4 s: 87 / 87 %; with the run past
+#: the base: 87 %, ends +0.10 s. Confirmed on 8 + 20 sets not tuned on (dev-rotbh2; seeds 2900001-20):
+#: 75 → 94 %, ends +0.26 → +0.02 s; 82 → 85 % and 70 → 82 %, ends +0.12 → −0.09 and +0.18 → 0.00 s (their
+#: starts came +0.23 and +0.11 s late on average, from +0.07 / −0.04). Sets with the arm reaching are unchanged.
+ROTATION_HAND_AT_HEAD_LAG = (0.1, 0.35)
+
+
+def _rotation_bound_terms(signals: Signals, extrap: float,
+                          default: bool = True) -> tuple[float, tuple[float, float], float | None]:
+    """Onset extrapolation, reading lag and run past the base of a locked rotation set's rep bounds.
+
+    With the free hand behind the head ``rotation_open`` reads the nose and the shoulder line, which leave
+    rest with the turn (``ROTATION_HAND_AT_HEAD_EXTRAP``, ``ROTATION_HAND_AT_HEAD_LAG``, no run past the
+    base); with the free arm reaching up its wrist and elbow leave rest late (``REP_ONSET_EXTRAP_BY_DRIVER``,
+    ``ROTATION_READING_LAG``, ``ROTATION_PAST_BASE``).
+
+    Parameters
+    ----------
+    signals : Signals
+        The set's signals (``hand_at_head`` says which readings ``rotation_open`` holds).
+    extrap : float
+        The extrapolation in force (``REP_ONSET_EXTRAP_BY_DRIVER``, or the caller's).
+    default : bool
+        Whether ``extrap`` is the default one (a caller's own is kept).
+
+    Returns
+    -------
+    extrap : float
+    reading_lag : (float, float)
+        Share of the rise and seconds (see :func:`_rep_bounds`).
+    past_base : float or None
+        See :func:`_rep_bounds`.
+    """
+    hand = signals.values.get("hand_at_head")
+    if hand is not None and np.nanmax(hand, initial=0.0) > 0:
+        return (ROTATION_HAND_AT_HEAD_EXTRAP if default else extrap), ROTATION_HAND_AT_HEAD_LAG, None
+    return extrap, ROTATION_READING_LAG, ROTATION_PAST_BASE
 
 
 def _driver(signals: Signals, spec: ExerciseSpec) -> tuple[str, np.ndarray]:
@@ -738,8 +791,9 @@ def find_reps(
     if driver == ROTATION_DRIVER:
         # the reading leaves rest late: bounds from its own rise and MediaPipe's reading lag, into the rest
         # around the rep (which peaks are reps stays decided on the reading's rise and fall, above)
-        lips, rips = _rep_bounds(x_in_position, peaks, wlen, extrap, past_base=ROTATION_PAST_BASE,
-                                 reading_lag=(ROTATION_READING_LAG[0], ROTATION_READING_LAG[1] * fps))
+        r_extrap, (lag_share, lag_s), past_base = _rotation_bound_terms(signals, extrap, onset_extrap is None)
+        lips, rips = _rep_bounds(x_in_position, peaks, wlen, r_extrap, past_base=past_base,
+                                 reading_lag=(lag_share, lag_s * fps))
         lips, rips = _split_overlaps(lips, rips, is_rep)
     segs: list[Segment] = []
     prev_end = -1
