@@ -48,6 +48,22 @@ def repcheck_cache_dir(tmp_path_factory) -> Path:
 
 
 @lru_cache(maxsize=64)
+def analyse_rendered_plank(path: Path, tmp_path: Path, within_s: float):
+    """Analyse a rendered plank clip as a user would and check it is one hold within ``within_s`` of its true
+    bounds (``CLIP.json``); returns ``(hold, truth_segment)`` for the verdict checks."""
+    from repcheck import analyze
+    from repcheck.pose import PoseSettings
+
+    (gt,) = json.loads(Path(path).with_suffix(".json").read_text())["segments"]
+    report = analyze(path, exercise="plank", cache_dir=tmp_path / "cache", settings=PoseSettings(workers=1))
+    found = [(round(s.start_s, 2), round(s.end_s, 2)) for s in report.segments]
+    assert len(report.segments) == 1, (found, (gt["start_s"], gt["end_s"]))
+    (hold,) = report.segments
+    assert hold.start_s == pytest.approx(gt["start_s"], abs=within_s), (found, gt["start_s"])
+    assert hold.end_s == pytest.approx(gt["end_s"], abs=within_s), (found, gt["end_s"])
+    return hold, gt
+
+
 def synth_track(exercise: str, fault: str | None = None, severity: float = 0.0, *, seed: int = 0,
                 fps: float = 10.0, view: str = "side", noise: bool = True, reps: int | None = None,
                 seconds: float | None = None):
