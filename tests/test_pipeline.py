@@ -153,6 +153,11 @@ def test_real_correct_plank(name):
     assert len(r.segments) == 1
     assert r.segments[0].fault("hips_sag").verdict != "fault"
     assert r.video["sha256"] and r.video["width"] == 1280
+    # the clip is all hold: the hold runs from the first frame to the last one, not to the last analysed
+    # sample (at 4 samples/s up to 0.25 s earlier)
+    last_frame_s = (r.video["frames"] - 1) / r.video["fps"]
+    assert r.segments[0].start_s == 0.0
+    assert r.segments[0].end_s == pytest.approx(last_frame_s, abs=1e-6) and r.timeline["t"][-1] <= last_frame_s
 
 
 # ------------------------------------------------------------------------- rendered synthetic clips
