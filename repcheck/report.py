@@ -256,7 +256,9 @@ class SetReport:
             )
             for f in seg.faults:
                 if f.verdict == "fault":
-                    lines.append(f"      → {f.cue}")
+                    measured, limit = f.measured(), f.limit()
+                    evidence = "" if measured is None else measured + ("" if limit is None else f" (limit: {limit})")
+                    lines.append(f"      → {evidence + ': ' if evidence else ''}{f.cue}")
         if not self.segments:
             lines.append(f"  no {kind} found")
         for w in self.warnings:

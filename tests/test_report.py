@@ -12,7 +12,8 @@ from repcheck.report import REPORT_SCHEMA, FaultResult, SegmentResult, SetReport
 def _report(prob: float = 0.91) -> SetReport:
     sag = FaultResult(
         id="hips_sag", probability=prob, verdict="fault", intervals=[(12.0, 18.5)],
-        evidence={"measure": "hip_offset_cm", "value": np.float32(-11.26), "unit": "cm", "worst_s": 15.0},
+        evidence={"measure": "hip_offset_cm", "value": np.float32(-11.26), "unit": "cm above the shoulder–ankle line",
+                  "boundary": -3.0, "worst_s": 15.0},
         cue="Tuck your tail.",
     )
     pike = FaultResult(id="hips_pike", probability=None, verdict="unsure",
@@ -67,7 +68,7 @@ def test_summary_names_verdicts_cues_and_warnings():
     assert text.startswith("plank: 1 hold\n") or text.startswith("plank: 1 hold in ")
     assert "hips_sag=FAULT 91%" in text
     assert "hips_pike=unsure" in text
-    assert "Tuck your tail." in text
+    assert "→ 11.3 cm below the shoulder–ankle line (limit: 3.0 cm below): Tuck your tail." in text
     assert "warning: ankles not visible" in text
 
 
