@@ -8,6 +8,7 @@ A *set* is ``(id, groups, track, reps)``: ``groups`` names the set's camera view
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 from pathlib import Path
@@ -75,6 +76,28 @@ def clip_sets(folder: Path, exercise: str, fault: str) -> list[Set]:
         reps = [(s["start_s"], s["end_s"], float(s["faults"][fault]["value"])) for s in truth["segments"]]
         out.append((js.stem, set_groups(truth["params"]), extract_pose(mp4, exercise=exercise), reps))
     return out
+
+
+def measure_from_cli(doc: str, exercise: str, fault: str, signals: tuple[str, ...], *, data: Path,
+                     outlier: float, unit: str, stat: str,
+                     mediapipe_only: bool = True) -> tuple[list[Set], list[dict], str]:
+    """The rep-measure benchmarks' command line (``--data`` / ``--clips`` / ``--outlier`` / ``--stat`` /
+    ``--json``, defaults given here): loads the sets, measures every true rep (:func:`rep_errors`) and writes
+    the rows to ``--json``. Returns ``(sets, rows, stat)``."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--data", default=str(data), help="training examples folder")
+    ap.add_argument("--clips", default=None, help="folder of rendered clips (mp4 + truth json) instead")
+    ap.add_argument("--outlier", type=float, default=outlier, help=f"errors beyond this ({unit}) counted apart")
+    ap.add_argument("--stat", choices=("p90", "max"), default=stat,
+                    help="the rep's reading: its 90th percentile (the judge's statistic) or its top (max)")
+    ap.add_argument("--json", default=None, help="write the per-rep rows here")
+    a = ap.parse_args()
+    sets = (clip_sets(Path(a.clips), exercise, fault) if a.clips
+            else training_sets(Path(a.data), exercise, fault, mediapipe_only=mediapipe_only))
+    rows = rep_errors(sets, exercise, signals, a.outlier, a.stat)
+    if a.json:
+        Path(a.json).write_text(json.dumps(rows, indent=1, default=float))
+    return sets, rows, a.stat
 
 
 def rep_errors(sets: list[Set], exercise: str, signals: tuple[str, ...], outlier: float,

@@ -17,12 +17,8 @@ Reps whose error is over ``--outlier`` cm (MediaPipe lost the body) are counted 
 
 from __future__ import annotations
 
-import argparse
-import json
-from pathlib import Path
-
 import numpy as np
-from _rep_measure import ROOT, clip_sets, rep_errors, table, training_sets
+from _rep_measure import ROOT, measure_from_cli, table
 
 EXERCISE, FAULT = "upper_back_roll", "lower_back_arch"
 SIGNALS = ("hip_lift_cm",)
@@ -42,23 +38,13 @@ def summary(rows: list[dict]) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", default=str(ROOT / "training_data"), help="training examples folder")
-    ap.add_argument("--clips", default=None, help="folder of rendered clips (mp4 + truth json) instead")
-    ap.add_argument("--outlier", type=float, default=25.0, help="errors beyond this (cm) counted apart")
-    ap.add_argument("--stat", choices=("p90", "max"), default="p90",
-                    help="the rep's reading: its 90th percentile (the judge's statistic) or its top")
-    ap.add_argument("--json", default=None, help="write the per-rep rows here")
-    a = ap.parse_args()
-    sets = clip_sets(Path(a.clips), EXERCISE, FAULT) if a.clips else training_sets(Path(a.data), EXERCISE, FAULT)
-    rows = rep_errors(sets, EXERCISE, SIGNALS, a.outlier, a.stat)
-    print(f"{len(sets)} clips, {len(rows)} reps; {a.stat} of the rep's reading − true hip lift (cm), mean ± sd")
+    sets, rows, stat = measure_from_cli(__doc__, EXERCISE, FAULT, SIGNALS, data=ROOT / "training_data",
+                                        outlier=25.0, unit="cm", stat="p90")
+    print(f"{len(sets)} clips, {len(rows)} reps; {stat} of the rep's reading − true hip lift (cm), mean ± sd")
     print(summary(rows))
     for by in ("view", "height", "arms"):
         print(f"-- by {by}")
         print(table(rows, SIGNALS, by, big=2.0, unit="cm"))
-    if a.json:
-        Path(a.json).write_text(json.dumps(rows, indent=1, default=float))
 
 
 if __name__ == "__main__":
