@@ -4,6 +4,8 @@
   the user's pose cache, and MediaPipe runs at most once per video within a test session.
 - :data:`REAL_DIR` / :func:`real_clip` locate the real clips in ``../shared/data/real`` beside the
   checkout and skip with a reason when they are absent.
+- :func:`rendered_examples` loads the stored rendered training examples of an exercise
+  (``training_data/synthetic``: what MediaPipe returned for rendered videos) or skips when they are absent.
 - :func:`synth_track` builds (and memoises per session) a fast-path synthetic landmark track with its
   ground truth (``repcheck.synth`` motion + ``project_track``), no video, no MediaPipe: milliseconds.
 - The ``rendered_clip`` fixture renders a small synthetic clip (``repcheck.synth.clip.render_clip``)
@@ -48,6 +50,23 @@ def repcheck_cache_dir(tmp_path_factory) -> Path:
 
 
 @lru_cache(maxsize=64)
+def rendered_examples(exercise: str, *, mediapipe_only: bool = False, ids: tuple[str, ...] | None = None,
+                      at_least: int = 10) -> list:
+    """The stored rendered examples of ``exercise`` (``training_data/synthetic``), only ``ids`` when given and
+    only real MediaPipe tracks with ``mediapipe_only``; skips the calling test with fewer than ``at_least``
+    (default 10, or all of ``ids``)."""
+    from repcheck.training.dataset import default_training_dir, load_examples
+    from repcheck.training.train import is_mediapipe
+
+    root = default_training_dir() / "synthetic"
+    exs = load_examples(root, exercise=exercise) if root.exists() else []
+    exs = [e for e in exs if (ids is None or e.id in ids) and (not mediapipe_only or is_mediapipe(e))]
+    need = len(ids) if ids is not None else at_least
+    if len(exs) < need:
+        pytest.skip(f"rendered {exercise} examples {ids or ''} not in {root}")
+    return exs
+
+
 def analyse_rendered_plank(path: Path, tmp_path: Path, within_s: float):
     """Analyse a rendered plank clip as a user would and check it is one hold within ``within_s`` of its true
     bounds (``CLIP.json``); returns ``(hold, truth_segment)`` for the verdict checks."""

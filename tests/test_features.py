@@ -7,7 +7,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from conftest import synth_track
+from conftest import rendered_examples, synth_track
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -145,12 +145,7 @@ class TestOtherSignals:
         feet end — by < 3.5° (measured 90 %, 2.7°; with one world/image weight for every view 88 %, 3.8°: the
         feet end read 5.4° at 30° and 45°, side-on 2.4°; the image angle in the body's plane alone: 82 %,
         6.9° — the plain image angle 75 %, 6.5°). Without world landmarks the image angle is used."""
-        from repcheck.training.dataset import default_training_dir, load_examples
-
-        root = default_training_dir() / "synthetic"
-        exs = load_examples(root, exercise="glute_bridge") if root.exists() else []
-        if len(exs) < 10:
-            pytest.skip("rendered glute_bridge examples not in training_data/synthetic")
+        exs = rendered_examples("glute_bridge")
         err, views = [], []
         for ex in exs:
             sig = compute_signals(ex.track, "glute_bridge")
@@ -226,13 +221,7 @@ class TestOtherSignals:
         """The two rendered training sets filmed 45° off side-on from the feet end (the view 13 of the 15
         held-out errors came from): measured in the body's plane, every rep's top reads within 5° of the
         truth (measured −4.6…+2.2°; the visibility-weighted image angle read one rep 9.7° short)."""
-        from repcheck.training.dataset import default_training_dir, load_examples
-
-        ids = ("glute_bridge-0200059", "glute_bridge-0200068")
-        root = default_training_dir() / "synthetic"
-        exs = [e for e in load_examples(root, exercise="glute_bridge") if e.id in ids] if root.exists() else []
-        if len(exs) < len(ids):
-            pytest.skip(f"{ids} not in training_data/synthetic")
+        exs = rendered_examples("glute_bridge", ids=("glute_bridge-0200059", "glute_bridge-0200068"))
         err = []
         for ex in exs:
             sig = compute_signals(ex.track, "glute_bridge")
@@ -281,14 +270,7 @@ class TestOtherSignals:
         set-wide median offset) for ≥ 95 % of reps (measured 97.6 %; 94.0 % read against the feet sample by
         sample), and no correct rep (true < 3 cm) reads over 7 cm (measured 6.5; 9.6 before).
         ``benchmarks/roll_lift.py`` prints the table per view."""
-        from repcheck.training.dataset import default_training_dir, load_examples
-        from repcheck.training.train import is_mediapipe
-
-        root = default_training_dir() / "synthetic"
-        exs = [e for e in load_examples(root, exercise="upper_back_roll") if is_mediapipe(e)] \
-            if root.exists() else []
-        if len(exs) < 10:
-            pytest.skip("rendered upper_back_roll examples not in training_data/synthetic")
+        exs = rendered_examples("upper_back_roll", mediapipe_only=True)
         err, true = [], []
         for ex in exs:
             sig = compute_signals(ex.track, "upper_back_roll")
@@ -315,12 +297,8 @@ class TestOtherSignals:
         every rep's middle reads larger than the rest between the reps, except in one set filmed from a
         high camera where MediaPipe's shoulder line barely moves with the rotation (real MediaPipe output)."""
         from repcheck.pose import at_sample_rate
-        from repcheck.training.dataset import default_training_dir, load_examples
 
-        root = default_training_dir() / "synthetic"
-        exs = load_examples(root, exercise="lumbar_locked_rotation") if root.exists() else []
-        if len(exs) < 10:
-            pytest.skip("rendered lumbar_locked_rotation examples not in training_data/synthetic")
+        exs = rendered_examples("lumbar_locked_rotation")
         low = []
         for ex in exs:
             sig = compute_signals(at_sample_rate(ex.track, 10.0), "lumbar_locked_rotation")

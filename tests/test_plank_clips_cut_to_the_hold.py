@@ -11,16 +11,13 @@ about the short clip (no getting in, no resting level), not about unseen bodies 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from conftest import rendered_examples
 
 from repcheck import analyze_landmarks
 from repcheck.exercises import get_exercise
-from repcheck.training.dataset import load_examples
 
-DATA = Path(__file__).resolve().parents[1] / "training_data" / "synthetic"
 #: Clip length (s): the real correct plank clips in ``../shared/data/real`` are 2.6 and 3.8 s.
 CLIP_S = 3.0
 #: How far inside a true hold, and how far clear of a boundary (cm), a window must be to have one answer.
@@ -36,9 +33,7 @@ def _windows() -> list[tuple[str, str, object]]:
     """(example id + start, class, report) for every clear window."""
     spec = get_exercise("plank")
     sag, pike = spec.fault("hips_sag").boundary, spec.fault("hips_pike").boundary
-    examples = load_examples(DATA, exercise="plank") if DATA.exists() else []
-    if len(examples) < 10:
-        pytest.skip(f"too few rendered plank examples in {DATA}")
+    examples = rendered_examples("plank")
     out = []
     for ex in examples:
         track = ex.track
