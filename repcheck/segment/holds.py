@@ -681,8 +681,9 @@ def _on_the_line(signals: Signals, spec: ExerciseSpec, i: int) -> bool:
 
     A clip cut inside a hold (public plank datasets cut them so: a few seconds, no getting in) whose first
     sample is in position with the hips that high has no getting up in it: the hips rising from there go
-    into a pike. Refining such a start on the hips' rise started 3 s windows cut from rendered piked holds
-    0.4-1.1 s late (5 of 130 windows; ``tests/test_plank_clips_cut_to_the_hold.py``). Lying on the belly and
+    into a pike. Refining such a start on the hips' rise started 2.5 s windows cut from rendered piked holds
+    0.4-1.1 s late (6 of about 130 windows starting 0.25, 0.75 and 1.3 s into the holds; one of the 121 of
+    ``tests/test_plank_clips_cut_to_the_hold.py``, 0.6 s). Lying on the belly and
     kneeling do not pass: lying, the hips sit below the shoulder–ankle line (the shoulders are propped on the
     forearms); kneeling, the in-position score is low (legs bent).
     """
