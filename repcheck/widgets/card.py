@@ -158,7 +158,8 @@ class EvidenceCard(widgets.VBox):
         measured = f.measured()
         if measured is not None:
             number, _, words = measured.partition(" ")
-            limit = f" (limit: {html.escape(f.limit())})" if f.limit() is not None else ""
+            limit = f.limit()
+            limit = "" if limit is None else f" (limit: {html.escape(limit)})"
             parts.append(f"<div>Measured: <b>{html.escape(number)}</b> {html.escape(words)}{limit}</div>")
         if ev.get("worst_s") is not None:
             parts.append(f"<div>Worst moment: {float(ev['worst_s']):.1f} s</div>")
