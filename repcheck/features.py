@@ -521,6 +521,62 @@ def _fold_deg(a: np.ndarray | float) -> np.ndarray | float:
     return (np.asarray(a) + 90.0) % 180.0 - 90.0
 
 
+#: The two feet further apart than this (cm of the standard body) are not both where MediaPipe put them: in a
+#: plank the feet stay within ~10 cm of each other in the image (hip-width apart, seen from the side to 45°).
+LEGS_APART_CM = 25.0
+#: A leg that goes on from the trunk puts the foot at least this far past the hips along the shoulder→hip line
+#: (cm of the standard body; 70-80 in a plank, ~55 in a 30 cm pike); the other foot, less than half as far, is
+#: folded under the body. Where both fall short MediaPipe has lost both legs, and neither is preferred.
+LEG_REACH_CM = 50.0
+#: The shoulder–hip distance at least this share of its set median: the body's skeleton is whole (rising into a
+#: steep pike from the far side, MediaPipe drew the trunk a quarter of its length and the feet anywhere).
+TRUNK_WHOLE_SHARE = 0.6
+
+
+def _plank_legs(P: np.ndarray, sh: np.ndarray, hip: np.ndarray, knee: np.ndarray, foot: np.ndarray,
+                scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """The knee and foot a plank is measured on: the leg that goes on from the trunk, where MediaPipe puts the
+    other one somewhere else.
+
+    Seen 45° from the head end with the hands under the shoulders (a plank on straight arms), MediaPipe can lay
+    the far leg under the trunk, its foot among the hands, and be sure of it (visibility 0.9; dev render
+    3000012: most of a sagging hold read 17 cm too high, part of it as kneeling). A plank's legs move together,
+    so where the feet are ``LEGS_APART_CM`` apart, one foot reaches ``LEG_REACH_CM`` past the hips along the
+    shoulder→hip line and the other less than half as far, the first leg is the one there. Elsewhere the
+    visibility-weighted pair (``knee``, ``foot``) stands.
+
+    Parameters
+    ----------
+    P : ndarray of shape (T, 33, 2)
+        Image landmarks, pixels, y up; NaN allowed.
+    sh, hip, knee, foot : ndarray of shape (T, 2)
+        The merged shoulder, hip, knee and foot points (pixels).
+    scale : float
+        Pixels per cm of the standard body.
+
+    Returns
+    -------
+    knee, foot : ndarray of shape (T, 2)
+    """
+    trunk = _norm(hip - sh)
+    axis = (hip - sh) / np.maximum(trunk, 1e-9)[:, None]
+    sides = []
+    for s in ("left", "right"):
+        f = _first_finite(P[:, LM[f"{s}_ankle"]], P[:, LM[f"{s}_heel"]], P[:, LM[f"{s}_foot_index"]])
+        sides.append((P[:, LM[f"{s}_knee"]], f, np.sum((f - hip) * axis, axis=1)))
+    (kl, fl, reach_l), (kr, fr, reach_r) = sides
+    with np.errstate(invalid="ignore"):
+        # (not where the trunk itself has collapsed: then MediaPipe has lost the whole body, not one leg)
+        whole = trunk > TRUNK_WHOLE_SHARE * np.nanmedian(trunk) if np.isfinite(trunk).any() else trunk > 0
+        apart = (_norm(fl - fr) / scale > LEGS_APART_CM) & whole
+        left = apart & (reach_l >= LEG_REACH_CM) & (reach_r < 0.5 * reach_l)
+        right = apart & (reach_r >= LEG_REACH_CM) & (reach_l < 0.5 * reach_r)
+    knee, foot = knee.copy(), foot.copy()
+    knee[left], foot[left] = kl[left], fl[left]
+    knee[right], foot[right] = kr[right], fr[right]
+    return knee, foot
+
+
 def _line_angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Image angle (degrees, [-90, 90), + rising to the right) of the lines a→b, per sample; points of shape
     (T, 2) in pixels, y down; NaN where a point is missing."""
@@ -1189,28 +1245,35 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     scale = max(scale, floor)
 
     # ---- geometry
-    # feet: if no ankle/heel/foot point, extrapolate from the knee (see _offset via knees below)
-    off_ankle = _offset_from_line(hip, sh, foot) / scale
-    # shoulder–knee line fallback: for straight legs the hip's offset from it is ~0.75 of that from
-    # the shoulder–ankle line (hip at 37 %, knee at 70 % of the body line), hence the 1/0.75 factor.
-    off_knee = _offset_from_line(hip, sh, knee) / scale / 0.75
-    hip_offset = np.where(np.isfinite(off_ankle), off_ankle, off_knee)
+    def offset_from_body_line(knee: np.ndarray, foot: np.ndarray) -> np.ndarray:
+        # feet: if no ankle/heel/foot point, extrapolate from the knee: for straight legs the hip's offset from
+        # the shoulder–knee line is ~0.75 of that from the shoulder–ankle line (hip at 37 %, knee at 70 % of the
+        # body line), hence the 1/0.75 factor
+        off_ankle = _offset_from_line(hip, sh, foot) / scale
+        off_knee = _offset_from_line(hip, sh, knee) / scale / 0.75
+        return np.where(np.isfinite(off_ankle), off_ankle, off_knee)
+
+    hip_height = offset_from_body_line(knee, foot)  # (bridge)
+    # the plank's legs: the one that goes on from the trunk where MediaPipe puts the other elsewhere
+    knee_p, foot_p = _plank_legs(P, sh, hip, knee, foot, scale)
+    hip_offset = offset_from_body_line(knee_p, foot_p)
 
     # forearm plank score
     # the body's tilt from the image horizontal or from the floor as the image shows it, whichever is less: a
     # phone leaning 10-25° tilts the whole picture (see :func:`_floor_angle_deg`), while seen 45° obliquely
     # the floor line and a sagging body tilt opposite ways by perspective (+10° and -20°), where the floor is
     # the worse reference
-    body_angle = _line_angle_deg(sh, foot)
-    tilt = np.fmin(np.abs(body_angle), np.abs(_fold_deg(body_angle - _floor_angle_deg(pts["elbows"], foot))))
+    body_angle = _line_angle_deg(sh, foot_p)
+    tilt = np.fmin(np.abs(body_angle), np.abs(_fold_deg(body_angle - _floor_angle_deg(pts["elbows"], foot_p))))
     # knee angle on the floor side of the leg: below 180 where the knee bends toward the floor (kneeling),
     # above 180 where MediaPipe puts the knee above the hip–ankle line (a straight leg cannot bend that way:
     # at 45° views it mislocates the knee of a piked plank by 30–50°, which read as the knees going down)
-    knee_angle = _angle_deg(hip - knee, foot - knee)
-    knee_floor = np.where(_offset_from_line(knee, hip, foot) > 0, 360.0 - knee_angle, knee_angle)
+    knee_angle = _angle_deg(hip - knee, foot - knee)  # (bridge: both legs as MediaPipe placed them)
+    knee_angle_p = _angle_deg(hip - knee_p, foot_p - knee_p)
+    knee_floor = np.where(_offset_from_line(knee_p, hip, foot_p) > 0, 360.0 - knee_angle_p, knee_angle_p)
     # the elbows and toes are on the floor in a forearm plank: the elbow–foot line is the floor
-    floor_line_off = _offset_from_line(sh, pts["elbows"], foot) / scale  # shoulder above elbow–foot line
-    hip_floor = _offset_from_line(hip, pts["elbows"], foot) / scale  # hip above the floor line
+    floor_line_off = _offset_from_line(sh, pts["elbows"], foot_p) / scale  # shoulder above elbow–foot line
+    hip_floor = _offset_from_line(hip, pts["elbows"], foot_p) / scale  # hip above the floor line
     s_h = _sigmoid((35.0 - tilt) / 5.0)
     s_l = np.where(np.isfinite(knee_floor), _sigmoid((knee_floor - 140.0) / 8.0), 0.5)
     s_e = np.where(np.isfinite(floor_line_off), _sigmoid((floor_line_off - 12.0) / 4.0), 0.5)
@@ -1224,7 +1287,6 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     in_plank = plank_posture * s_f
 
     # bridge
-    hip_height = hip_offset.copy()
     # the image angle and the world-landmark angle (MediaPipe's 3-D model, depth dropped), both measured in
     # the body's own plane (the view's foreshortening and a raised camera's shear undone,
     # :func:`_plane_hip_extension`); their errors are weakly correlated, so a weighted mean is nearer the

@@ -125,6 +125,27 @@ def test_plank_hold_is_on_toes_and_forearms_with_the_knees_off_the_floor(plank_w
             assert _knee_angle(m, m.duration_s) < 70, m.info
 
 
+def test_a_straight_arm_plank_is_on_the_hands_under_the_shoulders():
+    """``arms="straight"`` (a high plank, for dev renders): hands on the floor under the shoulders, elbows
+    straight, the same hip offset as the forearm plank of the same seed, getting in from kneeling."""
+    sag = {"hips_sag": 0.6}
+    high = make_motion("plank", faults=sag, seconds=6, arms="straight", rng=np.random.default_rng(7))
+    low = make_motion("plank", faults=sag, seconds=6, rng=np.random.default_rng(7))
+    seg = high.segments[0]
+    assert high.info["get_in"] == "kneeling"
+    for t in np.linspace(seg["start_s"] + 0.1, seg["end_s"] - 0.1, 8):
+        sk = high.pose_at(t)
+        for s in ("left", "right"):
+            assert sk.joint_angles()[f"{s}_elbow"] > 170
+            assert sk[f"{s}_wrist"][1] < 0.06  # on the floor
+            assert abs(sk[f"{s}_wrist"][0] - sk[f"{s}_shoulder"][0]) < 0.1  # under the shoulder
+        assert sk["left_shoulder"][1] > 0.5  # an arm's length up (forearms: ~0.37 m)
+    assert seg["faults"]["hips_sag"]["value"] == pytest.approx(low.segments[0]["faults"]["hips_sag"]["value"],
+                                                               abs=1.5)
+    with pytest.raises(ValueError, match="arm variant"):
+        make_motion("plank", arms="behind_head", rng=np.random.default_rng(0))
+
+
 # ----------------------------------------------------------------------------------------------- reps
 REP_FAULTS = {
     "upper_back_roll": "lower_back_arch",

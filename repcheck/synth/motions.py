@@ -328,10 +328,10 @@ def _plank_geometry(body: BodyShape, p: dict, st: dict) -> tuple[np.ndarray, np.
             hi = g
     g = 0.5 * (lo + hi)
     c = math.sqrt(a * a + b * b - 2 * a * b * math.cos(g))
-    ex, ey = float(st["elbow"][0]), float(st["elbow"][1])
+    ex, ey = float(st["support"][0]), float(st["support"][1])
     ax, ay = float(st["ankle"][0]), float(st["ankle"][1])
-    ua = body.upper_arm
-    # shoulder over the elbow, upper arm tilted by beta so that |S - A| = c
+    ua = float(st["arm"])
+    # shoulder over the support point (elbow or hand), the arm tilted by beta so that |S - A| = c
     lo, hi = -1.0, 1.0
     for _ in range(40):
         beta = 0.5 * (lo + hi)
@@ -418,33 +418,44 @@ def _plank_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     sc = body.scale
     ez = st["elbow_z"]
     # chest down, head +x: the person's left is at -z
-    elbow = {s: np.array([st["elbow"][0], st["elbow"][1], -sg * ez]) for s, sg in (("left", 1), ("right", -1))}
-    wrist = {s: elbow[s] + np.array([body.forearm * 0.96, -0.006, sg * 0.06 * sc])
-             for s, sg in (("left", 1), ("right", -1))}
+    if st.get("arms") == "straight":  # hands on the floor under the shoulders, arms straight (IK)
+        elbow = None
+        wrist = {s: np.array([st["support"][0], st["support"][1], -sg * ez]) for s, sg in (("left", 1), ("right", -1))}
+        bend, hand_dir = _lr(-X, -X), _lr(X - 0.15 * Z, X + 0.15 * Z)
+    else:
+        elbow = {s: np.array([st["support"][0], st["support"][1], -sg * ez]) for s, sg in (("left", 1), ("right", -1))}
+        wrist = {s: elbow[s] + np.array([body.forearm * 0.96, -0.006, sg * 0.06 * sc])
+                 for s, sg in (("left", 1), ("right", -1))}
+        bend, hand_dir = _lr(-Y - 0.3 * X, -Y - 0.3 * X), _lr(X + 0.25 * Z, X - 0.25 * Z)
     A = st["ankle"]
     fd, fu = _FOOT_TUCKED
     if p.get("knee", 0.0) > 0 or p.get("sit", 0.0) > 0 or p.get("feet", 0.0) > 0:  # getting in / out
         A, fd, fu, spine, trunk = _plank_kneeling(body, p, st, S, H, spine, trunk)
     ankle = {s: np.array([A[0], A[1], -sg * st["ankle_z"]]) for s, sg in (("left", 1), ("right", -1))}
     limbs = _limb_targets(
-        wrist=wrist, elbow_bend=_lr(-Y - 0.3 * X, -Y - 0.3 * X), elbow=elbow,
-        hand_dir=_lr(X + 0.25 * Z, X - 0.25 * Z), palm_normal=_lr(-Y, -Y),
+        wrist=wrist, elbow_bend=bend, elbow=elbow, hand_dir=hand_dir, palm_normal=_lr(-Y, -Y),
         ankle=ankle, knee_bend=_lr(-Y, -Y), foot_dir=_lr(fd, fd), foot_up=_lr(fu, fu))
     return pose_skeleton(body, spine, limbs, trunk)
 
 
-def _plank_static(body: BodyShape, rng: np.random.Generator) -> dict:
+def _plank_static(body: BodyShape, rng: np.random.Generator, arms: str = "forearms") -> dict:
+    """Fixed points of a plank: the support (elbows on the forearms, or wrists on straight arms) and the
+    feet; ``arm`` is the support-to-shoulder length (m)."""
     sc = body.scale
-    elbow = np.array([0.0, 0.045 * sc * (0.8 + 0.2 * body.girth)])
+    if arms == "straight":  # wrist joint a palm's thickness above the floor, a hair short of a locked elbow
+        support, arm = np.array([0.0, 0.035 * sc]), 0.999 * (body.upper_arm + body.forearm)
+    else:
+        support, arm = np.array([0.0, 0.045 * sc * (0.8 + 0.2 * body.girth)]), body.upper_arm
     fd = np.array([-np.sin(np.radians(20)), -np.cos(np.radians(20))])
     fu = np.array([np.cos(np.radians(20)), -np.sin(np.radians(20))])
     toe = fd * 0.78 * body.foot - fu * 0.045 * sc
     ankle_y = 0.02 - toe[1]
     leg_eff = body.leg_length * 0.998
     trunk = 0.505 * sc * body.trunk
-    ankle_x = elbow[0] - np.sqrt(max((trunk + leg_eff) ** 2 - (body.upper_arm + elbow[1] - ankle_y) ** 2, 0.1))
-    return {"elbow": elbow, "ankle": np.array([ankle_x, ankle_y]), "leg_eff": leg_eff,
-            "elbow_z": 0.14 * sc * body.shoulder_width, "ankle_z": float(rng.uniform(0.05, 0.12)) * sc}
+    ankle_x = support[0] - np.sqrt(max((trunk + leg_eff) ** 2 - (arm + support[1] - ankle_y) ** 2, 0.1))
+    return {"support": support, "arm": arm, "arms": arms, "ankle": np.array([ankle_x, ankle_y]),
+            "leg_eff": leg_eff, "elbow_z": 0.14 * sc * body.shoulder_width,
+            "ankle_z": float(rng.uniform(0.05, 0.12)) * sc}
 
 
 def _plank_lying_offset(body: BodyShape, st: dict, p0: dict) -> float:
@@ -473,13 +484,14 @@ _PLANK_WAYS_OUT = {"knees_prone": 0.4, "knees_sit": 0.35, "belly": 0.25}
 
 
 def _plank_ways_in_and_out(t: np.ndarray, params: dict, vr: np.random.Generator, *, tuck: float, lying: float,
-                           t_in0: float, t_hold0: float, t_hold1: float, leave: float
-                           ) -> tuple[np.ndarray, dict, dict]:
+                           t_in0: float, t_hold0: float, t_hold1: float, leave: float,
+                           kneeling_in: bool = False) -> tuple[np.ndarray, dict, dict]:
     """Rewrite a plank's parameters before ``t_hold0`` and after ``t_hold1`` for the drawn way in and out.
 
     Inside the hold nothing changes. The grid is extended (parameters held at their last value) when the
     way out needs more time than the clip had after the hold. Adds the ``knee``, ``feet``, ``sit`` and
-    ``fold`` parameters (see :func:`_plank_kneeling`) and ``sit_angle``/``sit_trunk``.
+    ``fold`` parameters (see :func:`_plank_kneeling`) and ``sit_angle``/``sit_trunk``. ``kneeling_in``: always
+    get in from kneeling (a plank on straight arms: lying prone on straight arms would be a cobra).
 
     Returns
     -------
@@ -490,6 +502,8 @@ def _plank_ways_in_and_out(t: np.ndarray, params: dict, vr: np.random.Generator,
         ``{"get_in": ..., "get_out": ...}`` for the motion's info.
     """
     get_in = str(vr.choice(list(_PLANK_WAYS_IN), p=list(_PLANK_WAYS_IN.values())))
+    if kneeling_in:  # (drawn all the same, so that every later draw is what it was)
+        get_in = "kneeling"
     get_out = str(vr.choice(list(_PLANK_WAYS_OUT), p=list(_PLANK_WAYS_OUT.values())))
     dk = vr.uniform(0.5, 0.9)  # knees down
     t2 = t_hold1 + dk * vr.uniform(0.6, 1.0)  # then lying down / sitting back starts ...
@@ -548,8 +562,8 @@ def _plank_ways_in_and_out(t: np.ndarray, params: dict, vr: np.random.Generator,
 
 
 def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.ndarray], seconds: float | None,
-                onset: float | None) -> Motion:
-    """A forearm plank: get in, hold ``seconds`` (default 15–35 s), get out.
+                onset: float | None, arms: str = "forearms") -> Motion:
+    """A forearm plank (``arms="straight"``: on the hands): get in, hold ``seconds`` (default 15–35 s), get out.
 
     Ground-truth hold (``segments[0]``): from the moment the body is up on the forearms and toes, legs
     straight and knees off the floor, to the moment it starts leaving that position (the knees start to
@@ -567,7 +581,7 @@ def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.nda
     if hold < 3:
         raise ValueError(f"plank: hold of {hold} s is shorter than the 3 s minimum")
     tuck = float(rng.uniform(0.02, 0.08))
-    st = _plank_static(body, rng)
+    st = _plank_static(body, rng, arms)
     pre, enter, leave, post = rng.uniform(0.8, 2.0), rng.uniform(1.2, 2.5), rng.uniform(1.0, 2.0), rng.uniform(0.6, 1.5)
     t_in0 = pre
     t_hold0 = pre + enter
@@ -614,7 +628,7 @@ def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.nda
     # clip's other random values, and everything inside the hold, stay as they were)
     vr = np.random.default_rng([int(round(1e9 * tuck)), int(round(1e9 * pre)), int(round(1e9 * enter))])
     t, params, ways = _plank_ways_in_and_out(t, params, vr, tuck=tuck, lying=lying, t_in0=t_in0, t_hold0=t_hold0,
-                                             t_hold1=t_hold1, leave=leave)
+                                             t_hold1=t_hold1, leave=leave, kneeling_in=arms == "straight")
     truth_off = _measure_on_grid(hip_offset_cm, _plank_pose, body, t, params, static)
     in_hold = (t >= t_hold0) & (t <= t_hold1)
     hv = truth_off[in_hold]
@@ -1107,10 +1121,11 @@ def make_motion(exercise: str, *, faults: dict[str, float | list[float]] | None 
     fault_onset_s : float, optional
         Plank: seconds after the hold starts when the fault begins to ramp in (fatigue onset).
     arms : str, optional
-        Arm variant. Upper back roll: ``"crossed"`` (default: arms crossed on the chest) or
-        ``"behind_head"`` (hands behind the head, elbows out). Locked rotation, the free arm: ``"reach"``
-        (default: hangs under the chest, opens with the thorax and reaches for the ceiling) or
-        ``"behind_head"`` (hand behind the head, the elbow opens). The defaults are the variants
+        Arm variant. Plank: ``"forearms"`` (default, the routine's plank) or ``"straight"`` (on the hands,
+        arms straight: a high plank; gets in from kneeling only). Upper back roll: ``"crossed"`` (default:
+        arms crossed on the chest) or ``"behind_head"`` (hands behind the head, elbows out). Locked rotation,
+        the free arm: ``"reach"`` (default: hangs under the chest, opens with the thorax and reaches for the
+        ceiling) or ``"behind_head"`` (hand behind the head, the elbow opens). The defaults are the variants
         MediaPipe reads (hands behind the head hide the wrists and MediaPipe misplaces the elbows by
         8-13 % of body height in 30° oblique views).
 
@@ -1126,11 +1141,12 @@ def make_motion(exercise: str, *, faults: dict[str, float | list[float]] | None 
         raise UnknownExerciseError(f"no motion program for {exercise!r}; available: {', '.join(MOTION_EXERCISES)}")
     body = body or BodyShape.standard()
     if arms is not None and arms not in {"upper_back_roll": ("crossed", "behind_head"),
-                                         "lumbar_locked_rotation": ("reach", "behind_head")}.get(exercise, ()):
+                                         "lumbar_locked_rotation": ("reach", "behind_head"),
+                                         "plank": ("forearms", "straight")}.get(exercise, ()):
         raise ValueError(f"unknown arm variant {arms!r} for {exercise}")
     if exercise == "plank":
         sev = _severities(faults, exercise, 1)
-        return _make_plank(body, rng, sev, seconds, fault_onset_s)
+        return _make_plank(body, rng, sev, seconds, fault_onset_s, arms or "forearms")
     if exercise == "lumbar_locked_rotation":
         block = int(rng.integers(3, 6))
         n = _make_reps_common(rng, reps, (6, 10))
