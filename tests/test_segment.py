@@ -183,6 +183,22 @@ class TestFindHolds:
         segs, _ = find_holds(_signals(t, in_plank=x, plank_posture=x, knee_floor_angle_deg=knee), "plank")
         assert [(round(s.start_s), round(s.end_s)) for s in segs] == [(2, 12), (16, 28)]
 
+    @pytest.mark.parametrize("knee_drop_deg,lying_s,holds", [(15.0, 5.0, 1), (40.0, 5.0, 2), (15.0, 12.0, 2)])
+    def test_a_sag_pulled_back_up_does_not_split_a_hold(self, knee_drop_deg, lying_s, holds):
+        """The hips sinking 15 cm below the line and coming back up, the score out of position meanwhile and
+        the knees read 15° bent (a deep sag seen from 45°): one hold. Knees bent as deep as kneeling, or the
+        hips down for longer than ``HOLD_SAG_DIP_MAX_S`` (a rest on the belly), are two."""
+        t = np.arange(0, 30.0, 0.25)
+        dip = (t >= 10.0) & (t < 10.0 + lying_s)
+        x = np.where((t >= 2.0) & (t < 28.0) & ~dip, 0.95, 0.05)
+        knee = np.where(dip, 171.0 - knee_drop_deg, 171.0)
+        hips = np.where(dip, -15.0, 5.0)
+        floor = np.where(dip, 2.0, 25.0)
+        segs, _ = find_holds(_signals(t, in_plank=x, plank_posture=x, knee_floor_angle_deg=knee,
+                                      hip_offset_cm=hips, hip_floor_cm=floor), "plank")
+        assert len(segs) == holds, [(s.start_s, s.end_s) for s in segs]
+        assert segs[0].start_s == pytest.approx(2.0, abs=0.5) and segs[-1].end_s == pytest.approx(28.0, abs=0.5)
+
     @pytest.mark.parametrize("noise_deg,ends_at_knees", [(0.5, True), (4.0, False)])
     def test_a_small_knee_drop_ends_a_steady_hold(self, noise_deg, ends_at_knees):
         """From a deep sag the knees reach the floor by a bend of ~11° only (a high camera read 11.9°): where

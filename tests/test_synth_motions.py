@@ -3,6 +3,8 @@ landmark path (MediaPipe format, noise, dropped frames)."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -11,7 +13,7 @@ from repcheck.exercises import get_exercise
 from repcheck.landmarks import LM
 from repcheck.synth.camera import Camera
 from repcheck.synth.landmark_tracks import MediaPipeNoise, camera_for, project_track
-from repcheck.synth.motions import FAULT_BOUNDARIES, MOTION_EXERCISES, make_motion
+from repcheck.synth.motions import FAULT_BOUNDARIES, MOTION_EXERCISES, make_motion, plank_demonstration
 
 
 def _side_camera(x: float = -0.5, z: float = 3.0) -> Camera:
@@ -144,6 +146,23 @@ def test_a_straight_arm_plank_is_on_the_hands_under_the_shoulders():
                                                                abs=1.5)
     with pytest.raises(ValueError, match="arm variant"):
         make_motion("plank", arms="behind_head", rng=np.random.default_rng(0))
+
+
+def test_a_demonstration_plank_changes_shape_inside_one_hold():
+    """``plank_demonstration``: in position, a sag, back, a pike, back — one 24 s hold, the per-sample truth
+    following the phases, the knees off the floor throughout, both faults in the hold's entries."""
+    m = plank_demonstration(rng=np.random.default_rng(5), sag=0.8, pike=0.7)
+    (seg,) = m.segments
+    h0 = seg["start_s"]
+    assert seg["end_s"] - h0 == pytest.approx(24.0, abs=0.01)
+    value = functools.partial(m.fault_value, measure="hip_offset_cm")
+    assert -3.0 < value(h0 + 2.0) < 10.0 and -3.0 < value(h0 + 11.5) < 10.0 and -3.0 < value(h0 + 21.5) < 10.0
+    assert value(h0 + 7.0) < -12.0  # the sag
+    assert value(h0 + 16.0) > 15.0  # the pike
+    assert seg["faults"]["hips_sag"]["label"] and seg["faults"]["hips_pike"]["label"]
+    assert min(_knee_height(m, t) for t in np.linspace(h0 + 0.1, seg["end_s"] - 0.1, 25)) > 0.08
+    pike_first = plank_demonstration(rng=np.random.default_rng(5), sag=0.8, pike=0.7, sag_first=False)
+    assert pike_first.fault_value(h0 + 7.0, "hip_offset_cm") > 15.0
 
 
 # ----------------------------------------------------------------------------------------------- reps

@@ -12,6 +12,7 @@ held). Windows and rates are per second of the samples' own times
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -121,6 +122,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
             merged[-1][1] = b
         else:
             merged.append([a, b])
+    merged = _through_sag_dips(signals, spec, merged)
     # the hysteresis onset is late by the climb from exit to enter: move each bound out to where the
     # score crosses the midpoint of the two thresholds
     mid = 0.5 * (enter + exit)
@@ -161,6 +163,42 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
                 continue
             segs.append(Segment(len(segs) + 1, "hold", float(t[pa]), float(t[pb]), None, int(pa), int(pb)))
     return segs, {"t": t, "driver": x, "enter": enter, "exit": exit, "raw_runs": raw_runs}
+
+
+def _through_sag_dips(signals: Signals, spec: ExerciseSpec, runs: list[list[int]]) -> list[list[int]]:
+    """Join hold runs (``[start, end]`` sample indices, inclusive, in order) split by a sag or pike the body came
+    back from: a gap shorter than ``HOLD_SAG_DIP_MAX_S`` with the hips off the body line (``HOLD_LINE``: median
+    more than ``HOLD_LINE_CM`` below it or ``HOLD_LINE_PIKE_CM`` above) and the legs never bent as deep as
+    kneeling (``HOLD_KNEEL_DEG`` below their level in the runs, ``HOLD_BEND``).
+
+    Seen from 45°, MediaPipe misplaces the elbows and feet of a plank sagging 15-20 cm, or piked 25 cm, enough
+    for the posture to read as out of position (the shoulders 0-13 cm above the elbow–toe line instead of 20-27):
+    dev renders of holds going correct -> sag -> correct -> pike, 3 of 4 at 45° split at the sag or the pike.
+    The knees going down bend the legs as deep as kneeling; lying down on the belly from a deep sag and getting
+    straight back up within the limit reads like such a sag (not told apart).
+    """
+    line, legs = HOLD_LINE.get(spec.driver), HOLD_BEND.get(spec.driver)
+    if len(runs) < 2 or line not in signals.values or legs not in signals.values:
+        return runs
+    t = signals.t
+    hips = np.asarray(signals.values[line], float)
+    knee = _median3(np.minimum(np.asarray(signals.values[legs], float), 180.0))
+    knee[_legs_lost(signals, spec)] = np.nan
+    out = [list(runs[0])]
+    for a, b in runs[1:]:
+        a0, b0 = out[-1]
+        gap = slice(b0 + 1, a)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            level = float(np.nanmedian(np.r_[knee[a0 : b0 + 1], knee[a : b + 1]]))
+            off = float(np.nanmedian(hips[gap]))
+            lowest = float(np.nanmin(knee[gap])) if np.isfinite(knee[gap]).any() else level
+        if (t[a] - t[b0] < HOLD_SAG_DIP_MAX_S and (off < -HOLD_LINE_CM or off > HOLD_LINE_PIKE_CM)
+                and level - lowest < HOLD_KNEEL_DEG):
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    return out
 
 
 #: Holds whose bounds are refined on a physical signal: the hold starts once that signal has left its
@@ -230,6 +268,10 @@ HOLD_BEND_MIN_S = 0.3
 #: other side, 30°, 45°) the legs before a hold got into from kneeling are bent 31° or more (5th percentile
 #: 36°); lying prone before the hold reads as bent by up to 23° (95th percentile 18°).
 HOLD_KNEEL_DEG = 30.0
+#: A shallower bend inside a hold that the body comes back up from into position within this long (s) is a sag
+#: pulled back up, not the knees going down (:func:`_straight_leg_pieces`); so is a drop out of position that
+#: short with the hips off the line (:func:`_through_sag_dips`).
+HOLD_SAG_DIP_MAX_S = 8.0
 
 
 #: MediaPipe has lost the legs where the knee angle (``HOLD_BEND``) jumps by more than this (degrees) between
@@ -490,6 +532,9 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     spread = 1.4826 * float(np.nanmedian(dev)) if np.isfinite(dev).any() else np.inf
     thr = min(HOLD_BEND_DEG, max(HOLD_BEND_MIN_DEG, HOLD_BEND_NOISE_K * spread))
     bent = np.nan_to_num(lvl - y, nan=0.0) > thr
+
+    def depth(r0: int, r1: int) -> float:  # how deep a bend r0..r1 goes for ``HOLD_BEND_MIN_S`` at least (degrees)
+        return lvl - float(np.sort(np.nan_to_num(y[r0 : r1 + 1], nan=np.inf))[min(k, r1 - r0 + 1) - 1])
     t = signals.t
     bends = [(int(r0), int(r1) - 1) for r0, r1 in _runs(bent)
              if r1 - r0 >= k and r1 - 1 >= a - look and r0 <= b]
@@ -532,6 +577,20 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
                         and np.nanmax(up) - np.nanmin(low) < HOLD_REFINE_MIN_DROP)
 
         bends = [bd for i, bd in enumerate(bends) if not (i + 1 < len(bends) and again(i))]
+
+        # ... nor is a shallow bend (less than kneeling) the body comes back up from into position within
+        # ``HOLD_SAG_DIP_MAX_S``: the hips sank into a deep sag and were pulled back up (a person tiring and
+        # correcting, a trainer showing the fault), and at 45° MediaPipe reads the straight legs of a deep sag
+        # 12-20° bent. The knees going down bend the legs as deep as kneeling, or, from a deep sag, lay the body on
+        # the belly, where it stays (dev renders of holds correct -> sag 15-20 cm for 5 s -> correct -> pike: 3 of
+        # 4 seen from 45° split in two at the sag, the sag itself not judged)
+        def sag_dip(r0: int, r1: int) -> bool:
+            if not (a < r0 and r1 < b and t[r1] - t[r0] < HOLD_SAG_DIP_MAX_S):
+                return False
+            return (depth(r0, r1) < HOLD_KNEEL_DEG and float(np.max(score[max(a, r0 - look) : r0 + 1])) >= HOLD_ENTER
+                    and float(np.max(score[r1 + 1 : r1 + 1 + look])) >= HOLD_ENTER)
+
+        bends = [(r0, r1) for r0, r1 in bends if not sag_dip(r0, r1)]
     pieces: list[tuple[int, int, str, int]] = []
     lo, after, straight = a, "", a
     for r0, r1 in bends:
@@ -545,7 +604,7 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
         up = r1 + 1 if s is None else max(r1 + 1, int(round(s)))
         # as deep as kneeling for ``HOLD_BEND_MIN_S`` at least (one mislocated knee point is not kneeling:
         # lying prone at 45° read 37° bent for one sample, 23-25° around it)
-        kneeling = lvl - float(np.sort(np.nan_to_num(y[r0 : r1 + 1], nan=np.inf))[k - 1]) >= HOLD_KNEEL_DEG
+        kneeling = depth(r0, r1) >= HOLD_KNEEL_DEG
         lo = max(a if a_min is None else a_min, up) if r1 < a and kneeling else max(lo, up)
         # (straight legs for the start of a hold got into from kneeling: within ``HOLD_BEND_DEG`` of the level)
         ok = np.flatnonzero(np.nan_to_num(lvl - y[r0 : r1 + 2], nan=np.inf) <= HOLD_BEND_DEG)

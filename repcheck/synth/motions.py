@@ -561,6 +561,25 @@ def _plank_ways_in_and_out(t: np.ndarray, params: dict, vr: np.random.Generator,
     return t, params, {"get_in": get_in, "get_out": get_out}
 
 
+def _plank_fault_entries(t: np.ndarray, truth_off: np.ndarray, t_hold0: float, t_hold1: float, s_sag: float,
+                         s_pike: float) -> dict[str, dict[str, Any]]:
+    """A plank hold's fault entries from the per-sample hip offset ``truth_off`` (cm, on the grid ``t``, s): the
+    sag's value is the hold's 5th percentile, the pike's its 95th; when each is first past its boundary
+    (``onset_s``) and for what share of the hold (``fraction``)."""
+    in_hold = (t >= t_hold0) & (t <= t_hold1)
+    hv = truth_off[in_hold]
+    faults = {
+        "hips_sag": _fault_entry("plank", "hips_sag", s_sag, float(np.percentile(hv, 5))),
+        "hips_pike": _fault_entry("plank", "hips_pike", s_pike, float(np.percentile(hv, 95))),
+    }
+    for fid, e in faults.items():
+        _m, _u, bnd, d = FAULT_BOUNDARIES[("plank", fid)]
+        bad = (hv < bnd) if d < 0 else (hv > bnd)
+        e["onset_s"] = round(float(t[in_hold][np.argmax(bad)]), 3) if bad.any() else None
+        e["fraction"] = round(float(bad.mean()), 4)
+    return faults
+
+
 def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.ndarray], seconds: float | None,
                 onset: float | None, arms: str = "forearms") -> Motion:
     """A forearm plank (``arms="straight"``: on the hands): get in, hold ``seconds`` (default 15–35 s), get out.
@@ -630,24 +649,57 @@ def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.nda
     t, params, ways = _plank_ways_in_and_out(t, params, vr, tuck=tuck, lying=lying, t_in0=t_in0, t_hold0=t_hold0,
                                              t_hold1=t_hold1, leave=leave, kneeling_in=arms == "straight")
     truth_off = _measure_on_grid(hip_offset_cm, _plank_pose, body, t, params, static)
-    in_hold = (t >= t_hold0) & (t <= t_hold1)
-    hv = truth_off[in_hold]
-    faults = {
-        "hips_sag": _fault_entry("plank", "hips_sag", s_sag, float(np.percentile(hv, 5))),
-        "hips_pike": _fault_entry("plank", "hips_pike", s_pike, float(np.percentile(hv, 95))),
-    }
-    for fid, e in faults.items():
-        _m, _u, bnd, d = FAULT_BOUNDARIES[("plank", fid)]
-        bad = (hv < bnd) if d < 0 else (hv > bnd)
-        e["onset_s"] = round(float(t[in_hold][np.argmax(bad)]), 3) if bad.any() else None
-        e["fraction"] = round(float(bad.mean()), 4)
     seg = {"kind": "hold", "start_s": round(t_hold0, 3), "end_s": round(t_hold1, 3), "side": None,
-           "faults": faults}
+           "faults": _plank_fault_entries(t, truth_off, t_hold0, t_hold1, s_sag, s_pike)}
     info = {"tuck_cm": round(100 * tuck, 2), "target_offset_cm": round(100 * target, 2) if s_any else None,
             "fault_onset_s": None if onset is None else round(float(f_on), 3),
             "severity": {"hips_sag": s_sag, "hips_pike": s_pike}, **ways}
     return Motion("plank", body, float(t[-1]), [seg], t, params, {"hip_offset_cm": truth_off}, info, static,
                   _plank_pose, lambda _t: [])
+
+
+def plank_demonstration(*, rng: np.random.Generator, sag: float, pike: float, sag_first: bool = True,
+                        arms: str = "forearms", body: BodyShape | None = None) -> Motion:
+    """A plank hold that changes shape, as a trainer shows the faults or a tiring client corrects them: in
+    position 4 s, then one fault for ~5 s, back in position 3 s, the other fault ~5 s, back in position.
+
+    Each fault ramps in and out over 1.2 s, with its pelvic tilt and lumbar curve (as :func:`_make_plank`
+    shapes them); the hold is 24 s, got into and out of as a plank of the same seed is.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    sag, pike : float
+        Severities (0..1) of the sag and the pike phase.
+    sag_first : bool
+        The sag comes first (else the pike).
+    arms : str
+        ``"forearms"`` or ``"straight"`` (see :func:`make_motion`).
+    body : BodyShape, optional
+
+    Returns
+    -------
+    Motion
+        Per-sample truth ``hip_offset_cm`` follows the phases; the hold's fault entries carry both faults.
+    """
+    if arms not in ("forearms", "straight"):
+        raise ValueError(f"unknown arm variant {arms!r} for plank")
+    # (not through make_motion: renders swap that for this function)
+    m = _make_plank(body or BodyShape.standard(), rng, _severities(None, "plank", 1), 24.0, None, arms)
+    t, p, seg = m.grid_t, m.params, m.segments[0]
+    h0, tuck = seg["start_s"], m.info["tuck_cm"] / 100.0
+    first = _ramp(t, h0 + 4.0, h0 + 5.2) * (1 - _ramp(t, h0 + 9.0, h0 + 10.2))
+    second = _ramp(t, h0 + 13.0, h0 + 14.2) * (1 - _ramp(t, h0 + 18.0, h0 + 19.2))
+    f_sag, f_pike = (first, second) if sag_first else (second, first)
+    p["offset"] = p["offset"] - f_sag * sag * (tuck + 0.20) + f_pike * pike * (PLANK_PIKE_MAX_M - tuck)
+    p["tilt"] = p["tilt"] + f_sag * sag * 20.0 - f_pike * pike * 2.0
+    p["lumbar"] = p["lumbar"] + f_sag * sag * 22.0 - f_pike * pike * 6.0
+    p["thoracic"] = p["thoracic"] - f_pike * pike * 4.0
+    m.truth["hip_offset_cm"][:] = _measure_on_grid(hip_offset_cm, _plank_pose, m.body, t, p, m.static)
+    seg["faults"] = _plank_fault_entries(t, m.truth["hip_offset_cm"], seg["start_s"], seg["end_s"], sag, pike)
+    m.info.update(demonstration="sag_first" if sag_first else "pike_first",
+                  severity={"hips_sag": sag, "hips_pike": pike})
+    return m
 
 
 # ===================================================================================== upper back roll
