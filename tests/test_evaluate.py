@@ -177,6 +177,33 @@ def test_holds_are_scored_moment_by_moment_against_the_true_hip_offset():
     assert [r["outcome"] == ("fault" if r["truth"] else "ok") for r in rows].count(False) == 2
 
 
+def test_each_moment_of_a_hold_is_one_position_correct_sagging_or_piked():
+    """The timeline's position at each moment — the flagged fault with the highest probability, else correct —
+    against the true one: a hold in line, then sagging, then piked; one moment in line flagged as a sag, one
+    outside the found hold."""
+    from repcheck.training.evaluate import _position_metrics, _sample_metrics, format_table
+
+    fps = 10.0
+    frame_t = np.arange(71) / fps
+    offset = np.select([frame_t < 3.0, frame_t < 5.0], [4.0, -12.0], 20.0)
+    clip = LabelledClip(Path("p.mp4"), "plank",
+                        [{"kind": "hold", "start_s": 1.0, "end_s": 7.0, "side": None, "faults": {}}],
+                        fps=fps, truth_per_frame={"hip_offset_cm": offset.tolist()})
+    t = np.arange(0, 7.01, 1.0)  # truth at 1..7 s: correct, correct, sag, sag, pike, pike, pike
+    sag = np.array([0.1, 0.1, 0.6, 0.9, 0.8, 0.6, 0.1, np.nan])
+    pike = np.array([0.1, 0.1, 0.1, 0.1, 0.1, 0.7, 0.9, np.nan])  # 5 s: both flagged, pike the likelier
+    rep = SetReport(exercise="plank", video={}, segments=[], timeline={"t": t, "hips_sag": sag, "hips_pike": pike})
+    rows = score_samples(clip, rep, {"hips_sag": 0.5, "hips_pike": 0.5})
+    m = _position_metrics(rows)
+    assert m["n"] == 7 and m["accuracy"] == round(5 / 7, 4)
+    assert m["confusion"] == {"correct": {"correct": 1, "hips_sag": 1}, "hips_sag": {"hips_sag": 2},
+                              "hips_pike": {"hips_pike": 2, "missed": 1}}
+    text = format_table({"clips": 1, "folder": "x", "failed": [], "faults": {}, "boundaries": {},
+                         "rep_count": {"clips": 0}, "errors": [], "positions": {"plank": m},
+                         "samples": {"plank.hips_sag": _sample_metrics([r for r in rows if r["fault"] == "hips_sag"])}})
+    assert "plank position" in text and "accuracy 0.714" in text
+
+
 def test_boundary_errors_are_broken_down_per_exercise_with_the_worst_segment_named():
     from repcheck.training.evaluate import _boundary_summary, format_table
 

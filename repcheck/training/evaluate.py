@@ -23,7 +23,8 @@ Scoring, per (exercise, fault), over ground-truth reps/holds:
   ground-truth hold is judged ``fault`` when its timeline probability reaches the model's threshold and
   compared with the true value at that instant — the timeline a trainer reads to see *when* the form broke
   (``samples``: accuracy and F1 per fault, all and clear samples; samples outside every found hold count as
-  missed).
+  missed), and each moment as one position — correct, sagging or piked (``positions``: accuracy and confusion
+  per exercise; the fault flagged with the highest probability is the moment's verdict).
 """
 
 from __future__ import annotations
@@ -206,7 +207,7 @@ def score_samples(clip: LabelledClip, report: Any, thresholds: dict[str, float])
             rows.append({"video": clip.video.name, "view": clip.view, "exercise": spec.id, "fault": fs.id,
                          "t": round(float(t[i]), 3), "truth": bool(fs.direction * (value[i] - fs.boundary) > 0),
                          "truth_value": round(float(value[i]), 3), "clear": _is_clear(value[i], fs),
-                         "outcome": outcome})
+                         "outcome": outcome, "probability": None if outcome == "missed" else float(prob[i])})
     return rows
 
 
@@ -225,6 +226,38 @@ def _sample_metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
     clear = one([r for r in rows if r["clear"]])
     out.update({f"{k}_clear": v for k, v in clear.items()})
     return out
+
+
+def _position_metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One hold exercise's moments scored as one position each — ``correct`` or the fault that is true — against
+    the verdict the timeline gives (the fault at or above its threshold with the highest probability, else
+    ``correct``; ``missed`` outside every found hold): the accuracy a trainer reading the timeline sees.
+
+    ``rows`` are :func:`score_samples` rows of one exercise (several faults per moment). Returns ``n``,
+    ``accuracy``, ``n_clear``/``accuracy_clear`` (moments clear for every fault) and ``confusion`` (truth →
+    verdict → count).
+    """
+    moments: dict[tuple[str, float], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        moments[r["video"], r["t"]].append(r)
+    right, clear_right, n_clear = 0, 0, 0
+    confusion: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for rs in moments.values():
+        truth = next((r["fault"] for r in rs if r["truth"]), "correct")
+        flagged = [r for r in rs if r["outcome"] == "fault"]
+        if any(r["outcome"] == "missed" for r in rs):
+            got = "missed"
+        else:
+            got = max(flagged, key=lambda r: r["probability"])["fault"] if flagged else "correct"
+        confusion[truth][got] += 1
+        right += got == truth
+        if all(r["clear"] for r in rs):
+            n_clear += 1
+            clear_right += got == truth
+    n = len(moments)
+    return {"n": n, "accuracy": round(right / n, 4) if n else None, "n_clear": n_clear,
+            "accuracy_clear": round(clear_right / n_clear, 4) if n_clear else None,
+            "confusion": {t: dict(c) for t, c in confusion.items()}}
 
 
 def score_report(clip: LabelledClip, report: Any) -> dict[str, Any]:
@@ -339,7 +372,8 @@ def evaluate_folder(
     -------
     dict
         ``schema``, ``folder``, ``clips``, ``faults`` ({"exercise.fault": metrics}), ``boundaries``,
-        ``samples`` (holds moment by moment: {"exercise.fault": metrics}), ``rep_count``, ``errors`` (wrong
+        ``samples`` (holds moment by moment: {"exercise.fault": metrics}), ``positions`` (holds moment by
+        moment, one position per moment: {"exercise": metrics}), ``rep_count``, ``errors`` (wrong
         per-segment verdicts), ``boundary_errors`` (signed start/end error in s of every matched segment,
         found − true), ``failed`` (clips that could not be analysed).
     """
@@ -391,12 +425,15 @@ def evaluate_folder(
         faults[key] = _fault_metrics(mine, extra_faults)
     samples = {key: _sample_metrics([r for r in sample_rows if f"{r['exercise']}.{r['fault']}" == key])
                for key in sorted({f"{r['exercise']}.{r['fault']}" for r in sample_rows})}
+    positions = {ex: _position_metrics([r for r in sample_rows if r["exercise"] == ex])
+                 for ex in sorted({r["exercise"] for r in sample_rows})}
     return {
         "schema": EVALUATION_SCHEMA,
         "folder": str(folder),
         "clips": len(clips),
         "faults": faults,
         "samples": samples,
+        "positions": positions,
         "boundaries": _boundary_summary(bounds),
         "boundary_errors": bounds,
         "rep_count": _count_summary(counts),
@@ -470,6 +507,14 @@ def format_table(result: dict[str, Any]) -> str:
             lines.append(f"  {key:36s} samples {m['n']:5d}  accuracy {m['accuracy']:.3f}  F1 {m['f1']:.3f}   "
                          f"clear {m['n_clear']:5d}  accuracy {m['accuracy_clear']:.3f}  F1 {m['f1_clear']:.3f}"
                          f"   outside found holds {m['missed']}")
+        for ex, m in (result.get("positions") or {}).items():
+            c = m["confusion"]
+            names = ["correct"] + sorted({k for k in c} - {"correct"})
+            conf = "  ".join(f"{t}: " + "/".join(str(c.get(t, {}).get(g, 0)) for g in names + ["missed"])
+                             for t in names if t in c)
+            lines.append(f"  {ex + ' position':36s} moments {m['n']:5d}  accuracy {m['accuracy']:.3f}              "
+                         f"clear {m['n_clear']:5d}  accuracy {m['accuracy_clear']:.3f}   "
+                         f"truth→({'/'.join(names)}/missed) {conf}")
         lines.append("")
     for kind, b in result["boundaries"].items():
         lines.append(_boundary_line(f"{kind} boundaries:", b))
