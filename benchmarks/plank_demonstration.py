@@ -15,18 +15,12 @@ accuracy 0.97-0.98, one of 16 holds still split (at the end of a 45° pike, for 
 
 from __future__ import annotations
 
-import argparse
 import functools
-import os
-from pathlib import Path
 
 import numpy as np
+from _plank_dev import dev_set_args, render_plank
 
-os.environ.setdefault("GLOG_minloglevel", "2")
-
-import repcheck.synth.motions as motions  # noqa: E402
-from repcheck.pose import extract_pose  # noqa: E402
-from repcheck.synth.clip import render_clip  # noqa: E402
+import repcheck.synth.motions as motions
 
 VIEWS = ["side", "oblique", "oblique45", "other_side", "high", "oblique", "side", "oblique45"]
 
@@ -38,13 +32,11 @@ def demonstration(exercise: str, *, rng: np.random.Generator, sag: float, pike: 
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("out", type=Path, help="folder for the clips (CLIP.mp4 + CLIP.json)")
-    ap.add_argument("--only", type=int, default=None, help="render the first N clips only")
-    ap.add_argument("--deep", action="store_true", help="sags of severity 0.8-1.0 (else 0.45-0.9)")
-    ap.add_argument("--arms", default="forearms", choices=("forearms", "straight"))
-    args = ap.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+    def more(ap):
+        ap.add_argument("--deep", action="store_true", help="sags of severity 0.8-1.0 (else 0.45-0.9)")
+        ap.add_argument("--arms", default="forearms", choices=("forearms", "straight"))
+
+    args = dev_set_args(__doc__, more)
     seed0 = (3100201 if args.deep else 3100001) + (100 if args.arms == "straight" else 0)
     for k, view in enumerate(VIEWS[: args.only]):
         seed = seed0 + k
@@ -53,9 +45,7 @@ def main() -> None:
         pike = float(draw.uniform(0.45, 1.0))
         motions.make_motion = functools.partial(demonstration, sag=sag, pike=pike, sag_first=k % 2 == 0,
                                                 arms=args.arms)
-        path = render_clip("plank", seed=seed, view=view, size=(480, 270), fps=10,
-                           out=args.out / f"h-plank-{seed}.mp4")
-        extract_pose(path, exercise="plank")  # (fills the pose cache for ``repcheck evaluate``)
+        path = render_plank(args.out, seed, view)
         print(f"{path}  {view}  sag {sag:.2f} pike {pike:.2f}  {'sag' if k % 2 == 0 else 'pike'} first", flush=True)
 
 

@@ -12,15 +12,9 @@ found and judged piked, per-moment accuracy 0.83, starts within 0.5 s 7 of 10.
 
 from __future__ import annotations
 
-import argparse
-import os
-from pathlib import Path
+from _plank_dev import dev_set_args, render_plank
 
-os.environ.setdefault("GLOG_minloglevel", "2")
-
-import repcheck.synth.motions as motions  # noqa: E402
-from repcheck.pose import extract_pose  # noqa: E402
-from repcheck.synth.clip import render_clip  # noqa: E402
+import repcheck.synth.motions as motions
 
 #: (seed, view, hip offset ceiling in m at severity 1).
 STEEP_PIKES = [(2800001 + k, view, ceiling) for k, (view, ceiling) in enumerate(
@@ -29,16 +23,10 @@ STEEP_PIKES = [(2800001 + k, view, ceiling) for k, (view, ceiling) in enumerate(
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("out", type=Path, help="folder for the clips (CLIP.mp4 + CLIP.json)")
-    ap.add_argument("--only", type=int, default=None, help="render the first N clips only")
-    args = ap.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+    args = dev_set_args(__doc__)
     for seed, view, ceiling in STEEP_PIKES[: args.only]:
         motions.PLANK_PIKE_MAX_M = ceiling
-        path = render_clip("plank", fault="hips_pike", severity=1.0, seconds=6.0, seed=seed, view=view,
-                           size=(480, 270), fps=10, out=args.out / f"h-plank-{seed}.mp4")
-        extract_pose(path, exercise="plank")  # (fills the pose cache for ``repcheck evaluate``)
+        path = render_plank(args.out, seed, view, fault="hips_pike", severity=1.0, seconds=6.0)
         print(f"{path}  {view}  pike ceiling {100 * ceiling:.0f} cm", flush=True)
 
 

@@ -13,16 +13,11 @@ right, per-moment accuracy sag 0.975, pike 0.996.
 
 from __future__ import annotations
 
-import argparse
 import functools
-import os
-from pathlib import Path
 
-os.environ.setdefault("GLOG_minloglevel", "2")
+from _plank_dev import dev_set_args, render_plank
 
-import repcheck.synth.motions as motions  # noqa: E402
-from repcheck.pose import extract_pose  # noqa: E402
-from repcheck.synth.clip import render_clip  # noqa: E402
+import repcheck.synth.motions as motions
 
 #: (view, fault, severity); seeds 3000001 on.
 STRAIGHT_ARM_PLANKS = [
@@ -33,17 +28,10 @@ STRAIGHT_ARM_PLANKS = [
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("out", type=Path, help="folder for the clips (CLIP.mp4 + CLIP.json)")
-    ap.add_argument("--only", type=int, default=None, help="render the first N clips only")
-    args = ap.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+    args = dev_set_args(__doc__)
     motions.make_motion = functools.partial(motions.make_motion, arms="straight")
     for k, (view, fault, severity) in enumerate(STRAIGHT_ARM_PLANKS[: args.only]):
-        seed = 3000001 + k
-        path = render_clip("plank", fault=fault, severity=severity, seconds=10.0, seed=seed, view=view,
-                           size=(480, 270), fps=10, out=args.out / f"h-plank-{seed}.mp4")
-        extract_pose(path, exercise="plank")  # (fills the pose cache for ``repcheck evaluate``)
+        path = render_plank(args.out, 3000001 + k, view, fault=fault, severity=severity, seconds=10.0)
         print(f"{path}  {view}  {fault or 'correct'} {severity:.2f}", flush=True)
 
 
