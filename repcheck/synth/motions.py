@@ -61,7 +61,7 @@ from .body import (
     trunk_points,
 )
 
-__all__ = ["Motion", "make_motion", "FAULT_BOUNDARIES", "MOTION_EXERCISES", "hip_offset_cm",
+__all__ = ["Motion", "make_motion", "plank_demonstration", "FAULT_BOUNDARIES", "MOTION_EXERCISES", "hip_offset_cm",
            "hip_extension_deg"]
 
 #: (exercise, fault) -> (measure, unit, boundary, direction): the documented label boundaries.
