@@ -183,6 +183,17 @@ class TestFindHolds:
         segs, _ = find_holds(_signals(t, in_plank=x, plank_posture=x, knee_floor_angle_deg=knee), "plank")
         assert [(round(s.start_s), round(s.end_s)) for s in segs] == [(2, 12), (16, 28)]
 
+    @pytest.mark.parametrize("samples_out,holds", [(3, 1), (4, 2)])
+    def test_a_drop_out_of_position_up_to_a_second_does_not_split_a_hold(self, samples_out, holds):
+        """At 4 samples/s, three samples out of position (the samples either side 1.0 s apart) are a shaky
+        moment inside the hold; four (1.25 s apart) split it."""
+        t = np.arange(0, 20.0, 0.25)
+        x = np.where((t >= 2.0) & (t < 18.0), 0.95, 0.05)
+        i0 = int(np.searchsorted(t, 10.0))
+        x[i0 : i0 + samples_out] = 0.05
+        segs, _ = find_holds(_signals(t, in_plank=x, plank_posture=x), "plank")
+        assert len(segs) == holds, [(s.start_s, s.end_s) for s in segs]
+
     @pytest.mark.parametrize("knee_drop_deg,lying_s,holds", [(15.0, 5.0, 1), (40.0, 5.0, 2), (15.0, 12.0, 2)])
     def test_a_sag_pulled_back_up_does_not_split_a_hold(self, knee_drop_deg, lying_s, holds):
         """The hips sinking 15 cm below the line and coming back up, the score out of position meanwhile and

@@ -28,7 +28,9 @@ __all__ = ["find_holds", "HOLD_ENTER", "HOLD_EXIT"]
 #: product of sigmoids centred on the posture limits, so 0.5 is "on the limit").
 HOLD_ENTER = 0.6
 HOLD_EXIT = 0.4
-#: Drops out of position shorter than this (s) do not split a hold (a shaky moment, a missed frame).
+#: Drops out of position shorter than this (s) do not split a hold (a shaky moment, a missed frame). Timed from
+#: the last sample in position to the next one, up to and including the limit: at 4 samples/s three samples out
+#: are 1.0 s apart (a piked hold seen from 45° read out of position for them as the pike was let down, and split).
 HOLD_MERGE_GAP_S = 1.0
 #: Where getting up ends / lowering starts (:func:`_eased_end`): the same eased-movement model as a rep's
 #: onset (:data:`repcheck.segment.reps.REP_ONSET_LEVELS`, ``REP_ONSET_EXTRAP``), kept separate so tuning
@@ -118,7 +120,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
     raw_runs = [(int(a), int(b - 1)) for a, b in runs]
     merged: list[list[int]] = []
     for a, b in raw_runs:
-        if merged and merge_gap_s is not None and t[a] - t[merged[-1][1]] < merge_gap_s:
+        if merged and merge_gap_s is not None and t[a] - t[merged[-1][1]] <= merge_gap_s + 1e-9:
             merged[-1][1] = b
         else:
             merged.append([a, b])
