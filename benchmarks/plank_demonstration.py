@@ -9,8 +9,9 @@ Eight 24 s holds (``repcheck.synth.motions.plank_demonstration``; seeds 3100001-
 of 0.8-1.0 severity, 15-20 cm; ``--arms straight`` adds 100); ~15 s per clip. Measured 2026-11-24 (see
 ``tests/test_plank_demonstration.py``): before ``holds._through_sag_dips`` and the sag dip in
 ``holds._straight_leg_pieces``, 3 of the 4 seen from 45° split into 2-3 holds at the sag or the pike, the sag not
-judged at all (per-moment accuracy sag 0.93-0.94, pike 0.91-0.95 on the two forearm sets); after, per-moment
-accuracy 0.97-0.98, one of 16 holds still split (at the end of a 45° pike, for 1 s).
+judged at all (per-moment accuracy sag 0.93-0.94, pike 0.91-0.95 on the two forearm sets); after (and with a
+drop of exactly ``holds.HOLD_MERGE_GAP_S`` merged), every hold whole, per-moment accuracy 0.97-0.98; the
+straight-arm set 0.99 before and after.
 """
 
 from __future__ import annotations
