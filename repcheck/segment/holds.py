@@ -378,6 +378,12 @@ HOLD_LEGS_STILL_DEG = 0.5 * HOLD_BEND_MIN_DEG
 HOLD_SAG_HELD_S = 1.5
 
 
+#: A recording that ends in a sag held still on straight legs keeps the hold to its end where the strict score
+#: over the held stretch is at least this (hips clearly off the floor line): side-on late sag 0.54-0.59; lying on
+#: the belly read 0.3-0.42 (fast-path 45° planks), a 30° late sag 0.39-0.47, which stay cut at the fall.
+HOLD_SAG_TO_END_SCORE = 0.5
+
+
 def _late_sag_end(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: int, *,
                   a_min: int | None = None, merge_gap_s: float | None = HOLD_MERGE_GAP_S) -> tuple[int, bool]:
     """The end of a hold ``a..b`` (sample indices, inclusive) whose hips fell at ``b`` but whose body then held
@@ -448,6 +454,8 @@ def _late_sag_end(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: i
     # 0.3-0.42, where a rendered 30° late sag held at 10.4 cm read 0.39-0.47)
     look = max(1, int(round(HOLD_REFINE_LOOK_S * _sample_rate(signals))))
     after = y[j + 1 : min(y.size, j + 1 + look)]
+    if j >= y.size - 1 and float(np.median(x[i : j + 1])) >= HOLD_SAG_TO_END_SCORE:
+        return j, True  # (the recording ends in the held sag, the hips clearly off the floor)
     if not (after.size and np.isfinite(after).any() and np.nanmin(after) < level - HOLD_STILL_CM):
         return b, False
     e = _eased_end(y, j, look, forward=False, min_rise=HOLD_STILL_CM, t=signals.t)
