@@ -124,7 +124,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
             merged[-1][1] = b
         else:
             merged.append([a, b])
-    merged = _through_sag_dips(signals, spec, merged)
+    merged = _through_sag_dips(signals, spec, merged, lost)
     # the hysteresis onset is late by the climb from exit to enter: move each bound out to where the
     # score crosses the midpoint of the two thresholds
     mid = 0.5 * (enter + exit)
@@ -167,7 +167,8 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
     return segs, {"t": t, "driver": x, "enter": enter, "exit": exit, "raw_runs": raw_runs}
 
 
-def _through_sag_dips(signals: Signals, spec: ExerciseSpec, runs: list[list[int]]) -> list[list[int]]:
+def _through_sag_dips(signals: Signals, spec: ExerciseSpec, runs: list[list[int]],
+                      lost: np.ndarray) -> list[list[int]]:
     """Join hold runs (``[start, end]`` sample indices, inclusive, in order) split by a sag or pike the body came
     back from: a gap shorter than ``HOLD_SAG_DIP_MAX_S`` with the hips off the body line (``HOLD_LINE``: median
     more than ``HOLD_LINE_CM`` below it or ``HOLD_LINE_PIKE_CM`` above) and the legs never bent as deep as
@@ -177,7 +178,8 @@ def _through_sag_dips(signals: Signals, spec: ExerciseSpec, runs: list[list[int]
     for the posture to read as out of position (the shoulders 0-13 cm above the elbow–toe line instead of 20-27):
     dev renders of holds going correct -> sag -> correct -> pike, 3 of 4 at 45° split at the sag or the pike.
     The knees going down bend the legs as deep as kneeling; lying down on the belly from a deep sag and getting
-    straight back up within the limit reads like such a sag (not told apart).
+    straight back up within the limit reads like such a sag (not told apart). ``lost`` (bool, shape (T,)): where
+    MediaPipe lost the legs (:func:`_legs_lost`), whose knee readings do not count.
     """
     line, legs = HOLD_LINE.get(spec.driver), HOLD_BEND.get(spec.driver)
     if len(runs) < 2 or line not in signals.values or legs not in signals.values:
@@ -185,7 +187,7 @@ def _through_sag_dips(signals: Signals, spec: ExerciseSpec, runs: list[list[int]
     t = signals.t
     hips = np.asarray(signals.values[line], float)
     knee = _median3(np.minimum(np.asarray(signals.values[legs], float), 180.0))
-    knee[_legs_lost(signals, spec)] = np.nan
+    knee[lost] = np.nan
     out = [list(runs[0])]
     for a, b in runs[1:]:
         a0, b0 = out[-1]
