@@ -22,6 +22,8 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
 ``knee_angle_deg``      knee angle, 0..180 (180 straight), whichever way the knee bends (bridge: bent knees).
 ``knee_floor_angle_deg``  knee angle on the floor side of the leg (plank): 180 straight, below 180 bent toward
                         the floor (kneeling), above 180 where MediaPipe puts the knee above the hip–ankle line.
+``knee_floor_more_bent_deg``  the same for the more bent of the two legs, each on its own points (capped at
+                        180): one leg stepped back straight while the other knee is still on the floor.
 ``skeleton_jump_cm``    how far the body's points moved since the previous sample (cm, unsmoothed): the least of
                         the shoulders', elbows', hips', knees' and ankles' displacements, so large only where every
                         point jumped at once — MediaPipe re-reading the body as another skeleton (plank: a flip, not
@@ -562,7 +564,7 @@ def _plank_legs(P: np.ndarray, sh: np.ndarray, hip: np.ndarray, knee: np.ndarray
     axis = (hip - sh) / np.maximum(trunk, 1e-9)[:, None]
     sides = []
     for s in ("left", "right"):
-        f = _first_finite(P[:, LM[f"{s}_ankle"]], P[:, LM[f"{s}_heel"]], P[:, LM[f"{s}_foot_index"]])
+        f = _foot(P, s)
         sides.append((P[:, LM[f"{s}_knee"]], f, np.sum((f - hip) * axis, axis=1)))
     (kl, fl, reach_l), (kr, fr, reach_r) = sides
     with np.errstate(invalid="ignore"):
@@ -575,6 +577,27 @@ def _plank_legs(P: np.ndarray, sh: np.ndarray, hip: np.ndarray, knee: np.ndarray
     knee[left], foot[left] = kl[left], fl[left]
     knee[right], foot[right] = kr[right], fr[right]
     return knee, foot
+
+
+def _foot(P: np.ndarray, side: str) -> np.ndarray:
+    """One foot's point (pixels, shape (T, 2)): the ankle, else the heel, else the toes."""
+    return _first_finite(P[:, LM[f"{side}_ankle"]], P[:, LM[f"{side}_heel"]], P[:, LM[f"{side}_foot_index"]])
+
+
+def _more_bent_leg_deg(P: np.ndarray, hip: np.ndarray) -> np.ndarray:
+    """Floor-side knee angle of the more bent leg (degrees, shape (T,); 180 straight), each leg read on its own
+    knee and foot from the hips ``hip`` (pixels, shape (T, 2)); a knee above its hip–foot line reads straight (a
+    straight leg cannot bend that way), a leg without points is left out."""
+    legs = []
+    for s in ("left", "right"):
+        knee, foot = P[:, LM[f"{s}_knee"]], _foot(P, s)
+        with np.errstate(invalid="ignore"):
+            legs.append(np.where(_offset_from_line(knee, hip, foot) > 0, 180.0, _angle_deg(hip - knee, foot - knee)))
+    legs_ = np.stack(legs)
+    out = np.full(P.shape[0], np.nan)
+    seen = np.isfinite(legs_).any(axis=0)
+    out[seen] = np.nanmin(legs_[:, seen], axis=0)
+    return out
 
 
 def _line_angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -1369,6 +1392,7 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
         "body_tilt_deg": tilt,
         "knee_angle_deg": knee_angle,
         "knee_floor_angle_deg": knee_floor,
+        "knee_floor_more_bent_deg": _more_bent_leg_deg(P, hip),
     }
     despiked = {"thorax_rotation": despike(thorax_rot, ROTATION_SPIKE_DEG)}
     values = {k: smooth(bridge_gaps(despiked.get(k, v), t), fps) for k, v in raw.items()}

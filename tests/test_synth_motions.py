@@ -148,6 +148,37 @@ def test_a_straight_arm_plank_is_on_the_hands_under_the_shoulders():
         make_motion("plank", arms="behind_head", rng=np.random.default_rng(0))
 
 
+def _leg(m, t: float, side: str) -> tuple[float, float]:
+    """(knee height m, knee angle deg) of one leg at time ``t``."""
+    sk = m.pose_at(t)
+    u, v = sk[f"{side}_hip"] - sk[f"{side}_knee"], sk[f"{side}_ankle"] - sk[f"{side}_knee"]
+    return float(sk[f"{side}_knee"][1]), float(np.degrees(np.arccos(u @ v / np.linalg.norm(u) / np.linalg.norm(v))))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_plank_got_into_one_leg_at_a_time_steps_one_leg_back_then_the_other(seed):
+    """``legs="one_at_a_time"`` (for dev renders): from kneeling, the first leg is straight while the other knee
+    is still on the floor; the hold starts with both straight and ends as the first knee goes down, the second
+    following."""
+    m = make_motion("plank", seconds=6, legs="one_at_a_time", rng=np.random.default_rng(seed))
+    seg, lead = m.segments[0], m.info["lead_leg"]
+    other = "right" if lead == "left" else "left"
+    assert m.info["get_in"] == "kneeling"
+    between = m.grid_t[(m.params["knee"] < 0.01) & (m.params["knee2"] > 0.99)]  # first leg back, second not yet
+    assert between.size and between[-1] - between[0] >= 0.2 and between[-1] < seg["start_s"]
+    t_one = float(between.mean())
+    first, second = _leg(m, t_one, lead), _leg(m, t_one, other)
+    assert first[1] > 165 and second[0] < 0.07 and second[1] < 160, (first, second, m.info)
+    for t in np.linspace(seg["start_s"] + 0.05, seg["end_s"] - 0.02, 6):
+        for s in ("left", "right"):
+            assert _leg(m, t, s)[1] > 165, (t, s)
+    if m.info["get_out"] != "belly":
+        t_out = seg["end_s"] + 0.6
+        assert _leg(m, t_out, lead)[1] < _leg(m, t_out, other)[1] - 5, m.info
+    with pytest.raises(ValueError, match="leg variant"):
+        make_motion("plank", legs="hopping", rng=np.random.default_rng(0))
+
+
 def test_a_demonstration_plank_changes_shape_inside_one_hold():
     """``plank_demonstration``: in position, a sag, back, a pike, back — one 24 s hold, the per-sample truth
     following the phases, the knees off the floor throughout, both faults in the hold's entries."""

@@ -646,9 +646,54 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
         straight = r0 + int(ok[0]) if ok.size else r1 + 1
         if after == "before" and kneeling:
             after = "kneeling"
+            second = _second_leg_straight(signals, spec, lo, b, look, y, lvl)  # ... both of them: one leg may step
+            if second > lo:  # back before the other
+                lo = straight = second
     if lo < b:
         pieces.append((lo, b, after, min(straight, lo)))
     return pieces
+
+
+#: The more bent of the two legs, each read on its own points (a hold got into from kneeling starts once both are
+#: straight): :func:`_second_leg_straight`.
+HOLD_BEND_BOTH = {"in_plank": "knee_floor_more_bent_deg"}
+
+
+def _second_leg_straight(signals: Signals, spec: ExerciseSpec, i: int, b: int, look: int, legs: np.ndarray,
+                         level_legs: float) -> int:
+    """The first sample from ``i`` on (sample indices; the hold ends at ``b``) where the more bent leg
+    (``HOLD_BEND_BOTH``) is straight too, within ``HOLD_BEND_DEG`` of its level in the hold, looking ``look``
+    samples ahead while the two legs disagree: the knee reading of both (``legs``, shape (T,), degrees, at most
+    180) within ``HOLD_BEND_DEG`` of its level ``level_legs`` (at 45° both read 15-25° bent while a deep sag sets
+    in, which is no leg stepping back), the more bent one straightening (not bending further by more than
+    ``HOLD_LEGS_STILL_DEG`` from one sample to the next: MediaPipe read the far leg of a 30° pike 14-36° bent on
+    and off in its first 2 s). ``i`` where it is not found, or where the more bent leg's reading is not steady in
+    the hold past those samples (its robust spread, 1.4826 × the median absolute deviation, more than half
+    ``HOLD_BEND_DEG``, or its level more than ``HOLD_BEND_DEG`` below ``level_legs``: MediaPipe folds the far leg
+    of some 45° planks on and off all through the hold).
+
+    Getting into a plank from kneeling, many people step one leg back straight, then the other. The visibility-
+    weighted knee reading follows the near leg: rendered holds got into that way started 1.1-1.5 s early at a
+    camera on the side of the first leg (3 of 12, ``benchmarks/plank_one_leg_at_a_time.py``), where the far knee
+    was still on the floor, read 20-45° bent.
+    """
+    name = HOLD_BEND_BOTH.get(spec.driver)
+    if name is None or name not in signals.values:
+        return i
+    w = _median3(np.minimum(np.asarray(signals.values[name], float), 180.0))
+    held = w[i + look : b + 1] if b - (i + look) >= look else w[i : b + 1]
+    if not np.isfinite(held).any():
+        return i
+    level = float(np.nanmedian(held))
+    spread = 1.4826 * float(np.nanmedian(np.abs(held - level)))
+    if spread > 0.5 * HOLD_BEND_DEG or level_legs - level > HOLD_BEND_DEG:
+        return i
+    for j in range(i, min(b, i + look) + 1):
+        if not level - w[j] > HOLD_BEND_DEG:
+            return j
+        if level_legs - legs[j] > HOLD_BEND_DEG or (j > i and w[j] < w[j - 1] - HOLD_LEGS_STILL_DEG):
+            return i
+    return i
 
 
 #: Holds that end where the body lies down again: (hip-level signal, hips-on-the-floor signal). A deep sag

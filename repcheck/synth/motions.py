@@ -429,9 +429,15 @@ def _plank_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
         bend, hand_dir = _lr(-Y - 0.3 * X, -Y - 0.3 * X), _lr(X + 0.25 * Z, X - 0.25 * Z)
     A = st["ankle"]
     fd, fu = _FOOT_TUCKED
-    if p.get("knee", 0.0) > 0 or p.get("sit", 0.0) > 0 or p.get("feet", 0.0) > 0:  # getting in / out
+    # the second leg's knee (``knee2``, one leg at a time; see ``lead_leg``) where it differs from the first's
+    knee2 = float(p.get("knee2", p.get("knee", 0.0)))
+    A2 = A
+    if p.get("knee", 0.0) > 0 or knee2 > 0 or p.get("sit", 0.0) > 0 or p.get("feet", 0.0) > 0:  # getting in / out
+        A2 = _plank_kneeling(body, dict(p, knee=knee2), st, S, H, spine, trunk)[0]
         A, fd, fu, spine, trunk = _plank_kneeling(body, p, st, S, H, spine, trunk)
-    ankle = {s: np.array([A[0], A[1], -sg * st["ankle_z"]]) for s, sg in (("left", 1), ("right", -1))}
+    lead = st.get("lead_leg", "left")
+    ankle = {s: np.array([(A if s == lead else A2)[0], (A if s == lead else A2)[1], -sg * st["ankle_z"]])
+             for s, sg in (("left", 1), ("right", -1))}
     limbs = _limb_targets(
         wrist=wrist, elbow_bend=bend, elbow=elbow, hand_dir=hand_dir, palm_normal=_lr(-Y, -Y),
         ankle=ankle, knee_bend=_lr(-Y, -Y), foot_dir=_lr(fd, fd), foot_up=_lr(fu, fu))
@@ -485,13 +491,17 @@ _PLANK_WAYS_OUT = {"knees_prone": 0.4, "knees_sit": 0.35, "belly": 0.25}
 
 def _plank_ways_in_and_out(t: np.ndarray, params: dict, vr: np.random.Generator, *, tuck: float, lying: float,
                            t_in0: float, t_hold0: float, t_hold1: float, leave: float,
-                           kneeling_in: bool = False) -> tuple[np.ndarray, dict, dict]:
+                           kneeling_in: bool = False, one_leg_at_a_time: bool = False) -> tuple[np.ndarray, dict, dict]:
     """Rewrite a plank's parameters before ``t_hold0`` and after ``t_hold1`` for the drawn way in and out.
 
     Inside the hold nothing changes. The grid is extended (parameters held at their last value) when the
     way out needs more time than the clip had after the hold. Adds the ``knee``, ``feet``, ``sit`` and
     ``fold`` parameters (see :func:`_plank_kneeling`) and ``sit_angle``/``sit_trunk``. ``kneeling_in``: always
     get in from kneeling (a plank on straight arms: lying prone on straight arms would be a cobra).
+    ``one_leg_at_a_time``: get in from kneeling stepping one leg back straight, then the other (the hips rise
+    as the second leg straightens), and out through the knees one knee, then the other, 0.3-0.8 s apart; adds
+    ``knee2`` (the second leg's knee) and returns ``lead_leg`` in ``ways``. Its own draws come from a
+    generator of their own, so the clip's other values are what they are without it.
 
     Returns
     -------
@@ -505,8 +515,12 @@ def _plank_ways_in_and_out(t: np.ndarray, params: dict, vr: np.random.Generator,
     if kneeling_in:  # (drawn all the same, so that every later draw is what it was)
         get_in = "kneeling"
     get_out = str(vr.choice(list(_PLANK_WAYS_OUT), p=list(_PLANK_WAYS_OUT.values())))
+    sr = np.random.default_rng([int(round(1e9 * t_hold0)), 7]) if one_leg_at_a_time else None
+    if sr is not None:
+        get_in = "kneeling"
+    lag = float(sr.uniform(0.3, 0.8)) if sr is not None else 0.0  # the second knee down after the first
     dk = vr.uniform(0.5, 0.9)  # knees down
-    t2 = t_hold1 + dk * vr.uniform(0.6, 1.0)  # then lying down / sitting back starts ...
+    t2 = t_hold1 + lag + dk * vr.uniform(0.6, 1.0)  # then lying down / sitting back starts ...
     t3 = t2 + vr.uniform(0.8, 1.5)  # ... and ends
     t_need = (t3 if get_out != "belly" else t_hold1 + leave) + vr.uniform(0.5, 1.2)
     if t_need > t[-1]:
@@ -516,6 +530,7 @@ def _plank_ways_in_and_out(t: np.ndarray, params: dict, vr: np.random.Generator,
     params = {k: v.copy() for k, v in params.items()}
     n = t.size
     knee, feet, sit, fold = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    knee2 = np.zeros(n)
     pre, post = t < t_hold0, t > t_hold1
     i1 = int(np.searchsorted(t, t_hold1 - 1e-9))  # first grid sample at/after the hold's end
     # ---- in
@@ -527,6 +542,11 @@ def _plank_ways_in_and_out(t: np.ndarray, params: dict, vr: np.random.Generator,
         hold_off = params["offset"][int(np.searchsorted(t, t_hold0 - 1e-9))]
         params["offset"][pre] = (off_k + up_in * (hold_off - off_k))[pre]
         knee[pre] = (1 - up_in)[pre]
+        knee2[pre] = knee[pre]
+        if sr is not None:  # the first leg straight back in the first 40 % of the way in, the second in the last
+            d = t_hold0 - t_in0
+            knee[pre] = (1 - _ramp(t, t_in0, t_in0 + 0.4 * d))[pre]
+            knee2[pre] = (1 - _ramp(t, t_hold0 - 0.4 * d, t_hold0))[pre]
         if vr.random() < 0.5:
             s0 = vr.uniform(0.4, 1.0)
             back = s0 * (1 - _ramp(t, 0.1, max(0.2, t_in0 - 0.1)))
@@ -542,6 +562,7 @@ def _plank_ways_in_and_out(t: np.ndarray, params: dict, vr: np.random.Generator,
         p2 = _ramp(t, t2, t3)
         off_kd = max(lying + 0.03, min(p_end["offset"], tuck + vr.uniform(-0.10, -0.03)))
         knee[post] = kd[post]
+        knee2[post] = _ramp(t, t_hold1 + lag, t_hold1 + lag + dk)[post]
         # from the hold's last values (the hips drop a little as the knees go down)
         off_post = p_end["offset"] + kd * (off_kd - p_end["offset"])
         params["thoracic"][post] = (p_end["thoracic"] * (1 - kd))[post]
@@ -558,7 +579,11 @@ def _plank_ways_in_and_out(t: np.ndarray, params: dict, vr: np.random.Generator,
         params["offset"][post] = off_post[post]
     params.update(knee=knee, feet=feet, sit=sit, fold=fold, sit_angle=np.full(n, vr.uniform(20.0, 40.0)),
                   sit_trunk=np.full(n, vr.uniform(-5.0, 15.0)))
-    return t, params, {"get_in": get_in, "get_out": get_out}
+    ways = {"get_in": get_in, "get_out": get_out}
+    if sr is not None:
+        params["knee2"] = knee2
+        ways["lead_leg"] = "left" if sr.random() < 0.5 else "right"
+    return t, params, ways
 
 
 def _plank_fault_entries(t: np.ndarray, truth_off: np.ndarray, t_hold0: float, t_hold1: float, s_sag: float,
@@ -581,8 +606,9 @@ def _plank_fault_entries(t: np.ndarray, truth_off: np.ndarray, t_hold0: float, t
 
 
 def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.ndarray], seconds: float | None,
-                onset: float | None, arms: str = "forearms") -> Motion:
-    """A forearm plank (``arms="straight"``: on the hands): get in, hold ``seconds`` (default 15–35 s), get out.
+                onset: float | None, arms: str = "forearms", legs: str = "together") -> Motion:
+    """A forearm plank (``arms="straight"``: on the hands): get in, hold ``seconds`` (default 15–35 s), get out
+    (``legs="one_at_a_time"``: see :func:`make_motion`).
 
     Ground-truth hold (``segments[0]``): from the moment the body is up on the forearms and toes, legs
     straight and knees off the floor, to the moment it starts leaving that position (the knees start to
@@ -647,7 +673,10 @@ def _make_plank(body: BodyShape, rng: np.random.Generator, sev: dict[str, np.nda
     # clip's other random values, and everything inside the hold, stay as they were)
     vr = np.random.default_rng([int(round(1e9 * tuck)), int(round(1e9 * pre)), int(round(1e9 * enter))])
     t, params, ways = _plank_ways_in_and_out(t, params, vr, tuck=tuck, lying=lying, t_in0=t_in0, t_hold0=t_hold0,
-                                             t_hold1=t_hold1, leave=leave, kneeling_in=arms == "straight")
+                                             t_hold1=t_hold1, leave=leave, kneeling_in=arms == "straight",
+                                             one_leg_at_a_time=legs == "one_at_a_time")
+    if "lead_leg" in ways:
+        static["lead_leg"] = ways["lead_leg"]
     truth_off = _measure_on_grid(hip_offset_cm, _plank_pose, body, t, params, static)
     seg = {"kind": "hold", "start_s": round(t_hold0, 3), "end_s": round(t_hold1, 3), "side": None,
            "faults": _plank_fault_entries(t, truth_off, t_hold0, t_hold1, s_sag, s_pike)}
@@ -1151,7 +1180,8 @@ def _make_glute_bridge(body: BodyShape, rng: np.random.Generator, sev: dict[str,
 # =========================================================================================== public API
 def make_motion(exercise: str, *, faults: dict[str, float | list[float]] | None = None, reps: int | None = None,
                 seconds: float | None = None, body: BodyShape | None = None,
-                rng: np.random.Generator, fault_onset_s: float | None = None, arms: str | None = None) -> Motion:
+                rng: np.random.Generator, fault_onset_s: float | None = None, arms: str | None = None,
+                legs: str | None = None) -> Motion:
     """Build a synthetic set of one exercise.
 
     Parameters
@@ -1180,6 +1210,10 @@ def make_motion(exercise: str, *, faults: dict[str, float | list[float]] | None 
         ceiling) or ``"behind_head"`` (hand behind the head, the elbow opens). The defaults are the variants
         MediaPipe reads (hands behind the head hide the wrists and MediaPipe misplaces the elbows by
         8-13 % of body height in 30° oblique views).
+    legs : str, optional
+        Plank: ``"together"`` (default: both knees lift / go down together) or ``"one_at_a_time"`` (gets in
+        from kneeling stepping one leg back, then the other, and out one knee, then the other, as many people
+        do; the hold starts once both legs are straight and ends when the first knee starts down).
 
     Raises
     ------
@@ -1196,9 +1230,11 @@ def make_motion(exercise: str, *, faults: dict[str, float | list[float]] | None 
                                          "lumbar_locked_rotation": ("reach", "behind_head"),
                                          "plank": ("forearms", "straight")}.get(exercise, ()):
         raise ValueError(f"unknown arm variant {arms!r} for {exercise}")
+    if legs is not None and (exercise != "plank" or legs not in ("together", "one_at_a_time")):
+        raise ValueError(f"unknown leg variant {legs!r} for {exercise}")
     if exercise == "plank":
         sev = _severities(faults, exercise, 1)
-        return _make_plank(body, rng, sev, seconds, fault_onset_s, arms or "forearms")
+        return _make_plank(body, rng, sev, seconds, fault_onset_s, arms or "forearms", legs or "together")
     if exercise == "lumbar_locked_rotation":
         block = int(rng.integers(3, 6))
         n = _make_reps_common(rng, reps, (6, 10))
