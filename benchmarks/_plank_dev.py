@@ -1,15 +1,18 @@
-"""What the plank dev-set scripts (``plank_steep.py``, ``plank_straight_arms.py``, ``plank_demonstration.py``)
-share: their command line and rendering one clip the way ``repcheck evaluate`` reads it."""
+"""What the plank dev-set scripts (``plank_steep.py``, ``plank_straight_arms.py``, ``plank_one_leg_at_a_time.py``,
+``plank_demonstration.py``) share: their command line, rendering one clip the way ``repcheck evaluate`` reads it,
+and rendering a set of one :func:`repcheck.synth.motions.make_motion` variant."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 
+import repcheck.synth.motions as motions  # noqa: E402
 from repcheck.pose import extract_pose  # noqa: E402
 from repcheck.synth.clip import render_clip  # noqa: E402
 
@@ -33,3 +36,13 @@ def render_plank(out: Path, seed: int, view: str, **kwargs: object) -> Path:
                        **kwargs)
     extract_pose(path, exercise="plank")
     return path
+
+
+def render_variant_set(args: argparse.Namespace, first_seed: int, cases: Sequence[tuple[str, str | None, float]],
+                       **variant: str) -> None:
+    """Render ``cases`` ((view, fault or None, severity) each; the first ``args.only``) as 10 s holds into ``args.out``,
+    seeds ``first_seed`` on, with ``variant`` passed to every ``make_motion`` (``arms="straight"``, ...)."""
+    motions.make_motion = functools.partial(motions.make_motion, **variant)
+    for k, (view, fault, severity) in enumerate(cases[: args.only]):
+        path = render_plank(args.out, first_seed + k, view, fault=fault, severity=severity, seconds=10.0)
+        print(f"{path}  {view}  {fault or 'correct'} {severity:.2f}", flush=True)

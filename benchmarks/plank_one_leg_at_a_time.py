@@ -11,11 +11,7 @@ first knee starts down.
 
 from __future__ import annotations
 
-import functools
-
-from _plank_dev import dev_set_args, render_plank
-
-import repcheck.synth.motions as motions
+from _plank_dev import dev_set_args, render_variant_set
 
 #: (view, fault, severity); seeds 3200001 on.
 ONE_LEG_AT_A_TIME_PLANKS = [
@@ -25,11 +21,7 @@ ONE_LEG_AT_A_TIME_PLANKS = [
 
 
 def main() -> None:
-    args = dev_set_args(__doc__)
-    motions.make_motion = functools.partial(motions.make_motion, legs="one_at_a_time")
-    for k, (view, fault, severity) in enumerate(ONE_LEG_AT_A_TIME_PLANKS[: args.only]):
-        path = render_plank(args.out, 3200001 + k, view, fault=fault, severity=severity, seconds=10.0)
-        print(f"{path}  {view}  {fault or 'correct'} {severity:.2f}", flush=True)
+    render_variant_set(dev_set_args(__doc__), 3200001, ONE_LEG_AT_A_TIME_PLANKS, legs="one_at_a_time")
 
 
 if __name__ == "__main__":

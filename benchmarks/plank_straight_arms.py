@@ -13,11 +13,7 @@ right, per-moment accuracy sag 0.975, pike 0.996.
 
 from __future__ import annotations
 
-import functools
-
-from _plank_dev import dev_set_args, render_plank
-
-import repcheck.synth.motions as motions
+from _plank_dev import dev_set_args, render_variant_set
 
 #: (view, fault, severity); seeds 3000001 on.
 STRAIGHT_ARM_PLANKS = [
@@ -28,11 +24,7 @@ STRAIGHT_ARM_PLANKS = [
 
 
 def main() -> None:
-    args = dev_set_args(__doc__)
-    motions.make_motion = functools.partial(motions.make_motion, arms="straight")
-    for k, (view, fault, severity) in enumerate(STRAIGHT_ARM_PLANKS[: args.only]):
-        path = render_plank(args.out, 3000001 + k, view, fault=fault, severity=severity, seconds=10.0)
-        print(f"{path}  {view}  {fault or 'correct'} {severity:.2f}", flush=True)
+    render_variant_set(dev_set_args(__doc__), 3000001, STRAIGHT_ARM_PLANKS, arms="straight")
 
 
 if __name__ == "__main__":

@@ -83,6 +83,20 @@ def analyse_rendered_plank(path: Path, tmp_path: Path, within_s: float):
     return hold, gt
 
 
+def render_plank_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, fault: str, severity: float, seed: int,
+                         view: str, **variant: str) -> Path:
+    """Render a 10 s plank hold (480×270, 10 fps) of a ``make_motion`` variant (``arms="straight"``, ...) into
+    ``tmp_path``, as the dev-set scripts in ``benchmarks/`` render them."""
+    import functools
+
+    import repcheck.synth.motions as motions
+    from repcheck.synth.clip import render_clip
+
+    monkeypatch.setattr(motions, "make_motion", functools.partial(motions.make_motion, **variant))
+    return render_clip("plank", fault=fault, severity=severity, seconds=10.0, seed=seed, view=view, size=(480, 270),
+                       fps=10, out=tmp_path / f"plank_{seed}.mp4")
+
+
 def synth_track(exercise: str, fault: str | None = None, severity: float = 0.0, *, seed: int = 0,
                 fps: float = 10.0, view: str = "side", noise: bool = True, reps: int | None = None,
                 seconds: float | None = None):

@@ -9,22 +9,16 @@ starts once the more bent leg is straight too (``holds._second_leg_straight``): 
 
 from __future__ import annotations
 
-import functools
-
 import pytest
-from conftest import analyse_rendered_plank
-
-import repcheck.synth.motions as motions
-from repcheck.synth.clip import render_clip
+from conftest import analyse_rendered_plank, render_plank_variant
 
 
 @pytest.mark.slow
 def test_a_plank_got_into_one_leg_at_a_time_starts_when_both_legs_are_straight(tmp_path, monkeypatch):
     """Dev clip 3200009: a sag filmed 45° from the head end, the near leg stepped back first (before: the hold
     started 1.3 s early, with the far knee on the floor)."""
-    monkeypatch.setattr(motions, "make_motion", functools.partial(motions.make_motion, legs="one_at_a_time"))
-    path = render_clip("plank", fault="hips_sag", severity=0.7, seconds=10.0, seed=3200009, view="oblique45",
-                       size=(480, 270), fps=10, out=tmp_path / "one_leg.mp4")
+    path = render_plank_variant(tmp_path, monkeypatch, fault="hips_sag", severity=0.7, seed=3200009, view="oblique45",
+                                legs="one_at_a_time")
     hold, _truth = analyse_rendered_plank(path, tmp_path, within_s=0.5)
     assert hold.fault("hips_sag").verdict == "fault"
     assert hold.fault("hips_pike").verdict == "ok"

@@ -11,21 +11,15 @@ from the trunk where the two disagree (``features._plank_legs``): 12 of 12 right
 
 from __future__ import annotations
 
-import functools
-
 import pytest
-from conftest import analyse_rendered_plank
-
-import repcheck.synth.motions as motions
-from repcheck.synth.clip import render_clip
+from conftest import analyse_rendered_plank, render_plank_variant
 
 
 @pytest.mark.slow
 def test_a_sagging_plank_on_straight_arms_seen_from_the_head_end_is_one_sagging_hold(tmp_path, monkeypatch):
     """Dev clip 3000012: sagging ~13 cm below the line on straight arms, filmed 45° from the head end."""
-    monkeypatch.setattr(motions, "make_motion", functools.partial(motions.make_motion, arms="straight"))
-    path = render_clip("plank", fault="hips_sag", severity=0.7, seconds=10.0, seed=3000012, view="oblique45",
-                       size=(480, 270), fps=10, out=tmp_path / "straight_arms.mp4")
+    path = render_plank_variant(tmp_path, monkeypatch, fault="hips_sag", severity=0.7, seed=3000012, view="oblique45",
+                                arms="straight")
     hold, _truth = analyse_rendered_plank(path, tmp_path, within_s=0.5)
     assert hold.fault("hips_sag").verdict == "fault"
     assert hold.fault("hips_pike").verdict == "ok"
