@@ -533,9 +533,9 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
     extrapolated from the steep part, :func:`_eased_end`). Bounds only move inward, except that a hold
     got into from kneeling (a bend of ``HOLD_KNEEL_DEG`` or more) starts where the legs have straightened (the
     second one too, where one stepped back first: :func:`_second_leg_straight`) even if that is before ``a``
-    (the hips still rising then is a pike setting in), but not before ``a_min`` (default ``a``). A bend inside the hold whose legs straighten again within ``merge_gap_s``
-    (s; None: any bend splits), in position on both sides (``spec.driver`` at ``HOLD_ENTER``), does not
-    split it.
+    (the hips still rising then is a pike setting in), but not before ``a_min`` (default ``a``). A bend inside
+    the hold whose legs straighten again within ``merge_gap_s`` (s; None: any bend splits), in position on both
+    sides (``spec.driver`` at ``HOLD_ENTER``), does not split it.
 
     Returns
     -------
