@@ -367,6 +367,24 @@ class TestFindHolds:
                                       knee_floor_angle_deg=np.full(t.size, 172.0)), "plank")
         assert [(round(s.start_s, 1), round(s.end_s, 1)) for s in segs] == [(4.5, 24.0)]
 
+    @pytest.mark.parametrize("seed", [40, 43, 48])
+    def test_a_hold_ends_before_a_rest_on_the_belly_that_the_recording_goes_on_through(self, seed):
+        """Fast-path planks lowered straight onto the belly, the recording going on for 20 s while the person lies
+        still: lying keeps the plank's posture (flat, legs straight, shoulders on the forearms), and the hold ran
+        on through the rest to the recording's end (13 of 15 such sets). It ends where the body got down."""
+        from repcheck.landmarks import PoseTrack
+        from repcheck.pose import at_sample_rate
+
+        track, motion = synth_track("plank", None, 0.0, seed=seed, seconds=8)
+        assert motion.info["get_out"] == "belly"
+        n = int(20 * track.fps)  # the last sample held for 20 s, with MediaPipe-like jitter (~1 px)
+        image = np.concatenate([track.image, np.repeat(track.image[-1:], n, axis=0)])
+        image[-n:, :, :2] += np.random.default_rng(seed).normal(0.0, 0.002, (n, 33, 2))
+        world = None if track.world is None else np.concatenate([track.world, np.repeat(track.world[-1:], n, axis=0)])
+        t = np.r_[track.t, track.t[-1] + np.arange(1, n + 1) / track.fps]
+        resting = PoseTrack(image=image, t=t, frame_size=track.frame_size, fps=track.fps, world=world)
+        _assert_one_hold(at_sample_rate(resting, 4.0), motion.segments[0])
+
     @pytest.mark.parametrize("dip_s,end_s", [(4.75, 11.5), (8.75, 8.5)])
     def test_a_knee_dip_as_a_deep_sag_sets_in_does_not_split_the_hold(self, dip_s, end_s):
         """At 45° MediaPipe read a deep sag's legs 15-25° bent for 0.75 s while the hips sank into it right after

@@ -125,6 +125,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         else:
             merged.append([a, b])
     merged = _through_sag_dips(signals, spec, merged, lost)
+    merged = _cut_at_rests(signals, spec, x, merged, enter, exit)
     # the hysteresis onset is late by the climb from exit to enter: move each bound out to where the
     # score crosses the midpoint of the two thresholds
     mid = 0.5 * (enter + exit)
@@ -188,6 +189,49 @@ def _posture_held_before(signals: Signals, spec: ExerciseSpec, stay: np.ndarray,
     while a > 0 and stay[a - 1] >= exit and hips_up[a - 1]:
         a -= 1
     return a
+
+
+def _cut_at_rests(signals: Signals, spec: ExerciseSpec, x: np.ndarray, runs: list[list[int]], enter: float,
+                  exit: float) -> list[list[int]]:
+    """Split hold runs (``[start, end]`` sample indices, inclusive) at rests: stretches longer than
+    ``HOLD_SAG_DIP_MAX_S`` with the strict score ``x`` (shape (T,)) under ``exit`` — the hips down on the floor —
+    that the looser posture score carried the run through, after at least ``spec.min_hold_s`` in position by the
+    strict score (``x`` at ``exit`` or more) in the run. The run before a rest keeps it up to ``HOLD_REFINE_LOOK_S``
+    after the hips (``HOLD_REFINE``) first come within ``HOLD_STILL_CM`` of the level they rest at (the stretch's
+    median), for the bounds' refinement to find getting down in; the run after it starts where ``x`` is back at
+    ``enter``.
+
+    Lying on the belly after a plank keeps the plank's posture (body flat, legs straight, shoulders propped on the
+    forearms), so a recording that went on while the person rested there ran the hold on to its end: fast-path
+    planks with 20 s of lying still appended, 13 of 15 holds ran through the rest; rendered ones, 3 of 12, and 2
+    rests became holds of their own. A sag pulled back up within ``HOLD_SAG_DIP_MAX_S`` still counts as part of the
+    hold, and so does a sag held from the start, whose hips were never up for ``spec.min_hold_s`` (45° deep sags
+    read the hips on the floor all through the hold); a deep sag setting in after that and held longer than the
+    limit with the hips read on the floor is taken for lying down.
+    """
+    t = signals.t
+    rate = _sample_rate(signals)
+    keep = max(1, int(round(HOLD_REFINE_LOOK_S * rate)))
+    name = HOLD_REFINE.get(spec.driver, (None,))[0]
+    hips = _median3(np.asarray(signals.values[name], float)) if name in signals.values else None
+    out: list[list[int]] = []
+    for a, b in runs:
+        start: int | None = a
+        for r0, r1 in _runs(x[a : b + 1] < exit):
+            s0, s1 = a + int(r0), a + int(r1) - 1
+            if (start is None or s0 < start or t[s1] - t[s0] <= HOLD_SAG_DIP_MAX_S
+                    or np.count_nonzero(x[start:s0] >= exit) / rate < spec.min_hold_s):
+                continue
+            rest = s0  # the rest starts where the hips reach the level they rest at (the stretch's median)
+            if hips is not None and np.isfinite(hips[s0 : s1 + 1]).any():
+                with np.errstate(invalid="ignore"):
+                    near = np.flatnonzero(np.abs(hips[s0 : s1 + 1] - np.nanmedian(hips[s0 : s1 + 1])) < HOLD_STILL_CM)
+                rest = s0 + int(near[0]) if near.size else s0
+            out.append([start, min(rest + keep, s1)])
+            start = next((i for i in range(s1 + 1, b + 1) if x[i] >= enter), None)
+        if start is not None:
+            out.append([start, b])
+    return out
 
 
 def _through_sag_dips(signals: Signals, spec: ExerciseSpec, runs: list[list[int]],
