@@ -584,19 +584,36 @@ def _foot(P: np.ndarray, side: str) -> np.ndarray:
     return _first_finite(P[:, LM[f"{side}_ankle"]], P[:, LM[f"{side}_heel"]], P[:, LM[f"{side}_foot_index"]])
 
 
-def _more_bent_leg_deg(P: np.ndarray, hip: np.ndarray) -> np.ndarray:
-    """Floor-side knee angle of the more bent leg (degrees, shape (T,); 180 straight), each leg read on its own
-    knee and foot from the hips ``hip`` (pixels, shape (T, 2)); a knee above its hip–foot line reads straight (a
-    straight leg cannot bend that way), a leg without points is left out."""
-    legs = []
-    for s in ("left", "right"):
-        knee, foot = P[:, LM[f"{s}_knee"]], _foot(P, s)
-        with np.errstate(invalid="ignore"):
-            legs.append(np.where(_offset_from_line(knee, hip, foot) > 0, 180.0, _angle_deg(hip - knee, foot - knee)))
-    legs_ = np.stack(legs)
+#: A knee MediaPipe puts above the hip–foot line is a straight leg's knee mislocated (a piked plank seen from 45°) only
+#: where it is also this far (cm) above the elbow–foot floor line; on the floor it is a leg folded back under the body,
+#: which falls on either side of the short hip–heel line. Sitting back on the heels after a plank read the knee 15-17
+#: cm below that line and by turns 37° and 323° (straight), and held there made a piked hold of the rest; the
+#: mislocated knees of steep pikes rising into the hold read 17-45 cm above it.
+KNEE_OFF_FLOOR_CM = 5.0
+
+
+def _knee_floor_deg(hip: np.ndarray, knee: np.ndarray, foot: np.ndarray, elbows: np.ndarray,
+                    scale: float) -> np.ndarray:
+    """Knee angle on the floor side of the leg (degrees, shape (T,)) from points of shape (T, 2) (pixels, y up;
+    ``scale`` px per cm): the angle between thigh and shin where the knee is below the hip–foot line (bent toward the
+    floor), 360° minus it where the knee is above that line and ``KNEE_OFF_FLOOR_CM`` above the elbow–foot line (a
+    straight leg cannot bend that way: it reads above 180)."""
+    inner = _angle_deg(hip - knee, foot - knee)
+    with np.errstate(invalid="ignore"):
+        mirrored = ((_offset_from_line(knee, hip, foot) > 0)
+                    & ~(_offset_from_line(knee, elbows, foot) / scale < KNEE_OFF_FLOOR_CM))
+    return np.where(mirrored, 360.0 - inner, inner)
+
+
+def _more_bent_leg_deg(P: np.ndarray, hip: np.ndarray, elbows: np.ndarray, scale: float) -> np.ndarray:
+    """Floor-side knee angle (:func:`_knee_floor_deg`, capped at 180: straight) of the more bent leg (degrees, shape
+    (T,)), each leg read on its own knee and foot (pixels, shape (T, 33, 2) ``P``) from the hips ``hip``; a leg without
+    points is left out."""
+    legs = np.stack([np.fmin(_knee_floor_deg(hip, P[:, LM[f"{s}_knee"]], _foot(P, s), elbows, scale), 180.0)
+                     for s in ("left", "right")])
     out = np.full(P.shape[0], np.nan)
-    seen = np.isfinite(legs_).any(axis=0)
-    out[seen] = np.nanmin(legs_[:, seen], axis=0)
+    seen = np.isfinite(legs).any(axis=0)
+    out[seen] = np.nanmin(legs[:, seen], axis=0)
     return out
 
 
@@ -1289,11 +1306,10 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     body_angle = _line_angle_deg(sh, foot_p)
     tilt = np.fmin(np.abs(body_angle), np.abs(_fold_deg(body_angle - _floor_angle_deg(pts["elbows"], foot_p))))
     # knee angle on the floor side of the leg: below 180 where the knee bends toward the floor (kneeling),
-    # above 180 where MediaPipe puts the knee above the hip–ankle line (a straight leg cannot bend that way:
-    # at 45° views it mislocates the knee of a piked plank by 30–50°, which read as the knees going down)
+    # above 180 where MediaPipe puts the knee above the hip–ankle line, off the floor (a straight leg cannot bend
+    # that way: at 45° views it mislocates the knee of a piked plank by 30–50°, which read as the knees going down)
     knee_angle = _angle_deg(hip - knee, foot - knee)  # (bridge: both legs as MediaPipe placed them)
-    knee_angle_p = _angle_deg(hip - knee_p, foot_p - knee_p)
-    knee_floor = np.where(_offset_from_line(knee_p, hip, foot_p) > 0, 360.0 - knee_angle_p, knee_angle_p)
+    knee_floor = _knee_floor_deg(hip, knee_p, foot_p, pts["elbows"], scale)
     # the elbows and toes are on the floor in a forearm plank: the elbow–foot line is the floor
     floor_line_off = _offset_from_line(sh, pts["elbows"], foot_p) / scale  # shoulder above elbow–foot line
     hip_floor = _offset_from_line(hip, pts["elbows"], foot_p) / scale  # hip above the floor line
@@ -1392,7 +1408,7 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
         "body_tilt_deg": tilt,
         "knee_angle_deg": knee_angle,
         "knee_floor_angle_deg": knee_floor,
-        "knee_floor_more_bent_deg": _more_bent_leg_deg(P, hip),
+        "knee_floor_more_bent_deg": _more_bent_leg_deg(P, hip, pts["elbows"], scale),
     }
     despiked = {"thorax_rotation": despike(thorax_rot, ROTATION_SPIKE_DEG)}
     values = {k: smooth(bridge_gaps(despiked.get(k, v), t), fps) for k, v in raw.items()}

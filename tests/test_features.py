@@ -21,6 +21,36 @@ COCO17 = [LM[n] for n in (
     "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip", "left_knee", "right_knee",
     "left_ankle", "right_ankle")]
 
+#: Single frames of MediaPipe output (x, y, z normalised; visibility) for the folded-knee test, from dev renders.
+FOLDED_KNEE_FRAMES = {
+    "sitting back on the heels": [
+        [0.4921, 0.4809, 0.1712, 0.9985], [0.4928, 0.4616, 0.1817, 0.9988], [0.4914, 0.4602, 0.1817, 0.9987],
+        [0.4898, 0.4588, 0.1816, 0.9989], [0.4942, 0.4616, 0.1529, 0.999], [0.4938, 0.4603, 0.1528, 0.9988],
+        [0.4934, 0.4589, 0.1528, 0.9989], [0.4772, 0.4525, 0.226, 0.9993], [0.4832, 0.4537, 0.0956, 0.9991],
+        [0.4825, 0.4922, 0.1907, 0.9985], [0.4845, 0.4932, 0.1519, 0.9978], [0.4231, 0.4876, 0.3119, 0.9993],
+        [0.4623, 0.5111, 0.0, 0.9999], [0.4711, 0.5593, 0.4406, 0.1352], [0.5264, 0.5679, -0.006, 0.9257],
+        [0.5318, 0.5841, 0.5136, 0.2862], [0.5875, 0.6003, 0.1591, 0.8353], [0.5499, 0.5849, 0.5514, 0.3064],
+        [0.6111, 0.6035, 0.1624, 0.7745], [0.5515, 0.5825, 0.5395, 0.3077], [0.606, 0.5967, 0.1828, 0.7522],
+        [0.5486, 0.5904, 0.5114, 0.2928], [0.5982, 0.5971, 0.172, 0.7321], [0.2832, 0.5953, 0.1042, 0.9997],
+        [0.3085, 0.6106, -0.1045, 0.9994], [0.3918, 0.7331, 0.1794, 0.3424], [0.4334, 0.7405, -0.1145, 0.9198],
+        [0.2967, 0.7551, 0.1572, 0.4743], [0.2972, 0.7743, -0.091, 0.8803], [0.2806, 0.7335, 0.1533, 0.619],
+        [0.2825, 0.7524, -0.0831, 0.9034], [0.2598, 0.7888, 0.1894, 0.578], [0.2633, 0.8759, -0.0217, 0.8256],
+    ],
+    "steep pike, knee misplaced": [
+        [0.5886, 0.5543, 0.2778, 0.9865], [0.5932, 0.5572, 0.285, 0.9866], [0.5933, 0.5573, 0.2849, 0.9871],
+        [0.5933, 0.5573, 0.2849, 0.9856], [0.594, 0.5567, 0.2773, 0.9885], [0.5948, 0.5553, 0.2774, 0.9886],
+        [0.5956, 0.554, 0.2773, 0.9871], [0.5976, 0.5487, 0.2878, 0.9824], [0.6002, 0.5436, 0.2555, 0.992],
+        [0.5871, 0.5476, 0.2771, 0.991], [0.5887, 0.5445, 0.2668, 0.9843], [0.5829, 0.5329, 0.1962, 0.9992],
+        [0.5925, 0.5111, 0.1933, 0.9996], [0.5243, 0.57, 0.0802, 0.243], [0.5196, 0.5531, 0.1234, 0.7986],
+        [0.4796, 0.6113, -0.0691, 0.4613], [0.4684, 0.5797, 0.0855, 0.7734], [0.4724, 0.6251, -0.0982, 0.4384],
+        [0.4562, 0.5865, 0.0755, 0.7789], [0.4715, 0.6199, -0.0973, 0.4414], [0.4568, 0.588, 0.0726, 0.7588],
+        [0.4737, 0.6115, -0.0742, 0.4571], [0.4608, 0.588, 0.0841, 0.7333], [0.5204, 0.4893, -0.0184, 0.9999],
+        [0.541, 0.4779, 0.018, 0.9998], [0.5228, 0.4125, -0.2001, 0.5917], [0.5934, 0.3361, -0.104, 0.9064],
+        [0.4144, 0.4828, -0.2346, 0.6952], [0.5043, 0.464, -0.2034, 0.8156], [0.4048, 0.4936, -0.2354, 0.7913],
+        [0.4942, 0.4876, -0.2113, 0.8308], [0.3645, 0.4861, -0.26, 0.7861], [0.4553, 0.4649, -0.2389, 0.797],
+    ],
+}
+
 
 def _hold_median(sig: Signals, motion, name: str) -> float:
     seg = motion.segments[0]
@@ -116,6 +146,23 @@ class TestPlankSignals:
         a = _hold_median(compute_signals(track, "plank"), motion, "hip_offset_cm")
         b = _hold_median(compute_signals(t17, "plank"), motion, "hip_offset_cm")
         assert np.isfinite(b) and a == pytest.approx(b, abs=1.5)
+
+    @pytest.mark.parametrize("pose,straight", [("sitting back on the heels", False),
+                                               ("steep pike, knee misplaced", True)])
+    def test_a_knee_above_the_hip_foot_line_is_a_straight_leg_only_off_the_floor(self, pose, straight):
+        """Two poses as MediaPipe read them (480x270 renders), each held as a set: both put the knee above the
+        hip–foot line, 37° and 81° between thigh and shin. Sitting back on the heels after a plank (dev clip
+        2100002 with a 20 s rest) the knee is on the floor: bent legs, out of the plank (before: read as straight
+        legs, and the rest became a piked hold). Rising into a steep pike (dev clip 2800003) MediaPipe misplaced a
+        straight leg's knee 40 cm up: it stays a straight leg, in the plank."""
+        image = np.array(FOLDED_KNEE_FRAMES[pose], float)
+        one = PoseTrack(image=np.repeat(image[None], 12, axis=0), t=np.arange(12) / 4.0, frame_size=(480, 270),
+                        fps=4.0)
+        sig = compute_signals(one, "plank")
+        if straight:
+            assert sig["knee_floor_angle_deg"][0] > 180 and sig["in_plank"][0] > 0.6
+        else:
+            assert sig["knee_floor_angle_deg"][0] < 90 and sig["in_plank"][0] < 0.4
 
     def test_bigger_body_same_units(self):
         """Normalisation by body size: the same motion filmed from twice as close reads the same cm."""
