@@ -182,10 +182,10 @@ def _posture_held_before(signals: Signals, spec: ExerciseSpec, stay: np.ndarray,
     were up (h-plank-0900020 of the held-out set; now 0.3 s). Lying on the belly reads under the floor limit and
     kneeling out of the posture, so the start's own refinement (:func:`_refine_hold`) still finds getting up.
     """
-    name = HOLD_REFINE.get(spec.driver, (None,))[0]
-    if name is None or name not in signals.values:
+    hips = _refine_signal(signals, spec)
+    if hips is None:
         return a
-    hips_up = np.nan_to_num(np.asarray(signals.values[name], float), nan=-np.inf) >= HIP_OFF_FLOOR_CM
+    hips_up = np.nan_to_num(hips, nan=-np.inf) >= HIP_OFF_FLOOR_CM
     while a > 0 and stay[a - 1] >= exit and hips_up[a - 1]:
         a -= 1
     return a
@@ -212,8 +212,8 @@ def _cut_at_rests(signals: Signals, spec: ExerciseSpec, x: np.ndarray, runs: lis
     t = signals.t
     rate = _sample_rate(signals)
     keep = max(1, int(round(HOLD_REFINE_LOOK_S * rate)))
-    name = HOLD_REFINE.get(spec.driver, (None,))[0]
-    hips = _median3(np.asarray(signals.values[name], float)) if name in signals.values else None
+    hips = _refine_signal(signals, spec)
+    hips = None if hips is None else _median3(hips)
     out: list[list[int]] = []
     for a, b in runs:
         start: int | None = a
@@ -277,6 +277,13 @@ def _through_sag_dips(signals: Signals, spec: ExerciseSpec, runs: list[list[int]
 #: getting into a plank takes 1–2.5 s, and the hold counts from when the hips are up and still; a sag
 #: part-way through (hips sinking slowly, then held) does not end it, the final lowering does.
 HOLD_REFINE = {"in_plank": ("hip_floor_cm",)}
+def _refine_signal(signals: Signals, spec: ExerciseSpec) -> np.ndarray | None:
+    """The first of the driver's ``HOLD_REFINE`` signals that ``signals`` has (the plank: the hips above the
+    elbow–toe floor line, cm), as floats of shape (T,); None without one."""
+    name = next((n for n in HOLD_REFINE.get(spec.driver, ()) if n in signals.values), None)
+    return None if name is None else np.asarray(signals.values[name], float)
+
+
 #: Holds whose end is also refined on a second signal (the same way; the earlier end wins), where the hold's
 #: median of it is at least the given level: lowering out of a plank takes the hips down off the body line
 #: (the hip offset) while, at 45°, MediaPipe's elbows and ankles may keep the elbow–ankle floor line level
@@ -484,10 +491,10 @@ def _late_sag_end(signals: Signals, spec: ExerciseSpec, a: int, b: int, b_raw: i
         return b, False  # (the legs bent before the fall)
     later = [pb for _pa, pb, _after, _s in pieces if b < pb < b_raw]  # straight stretches ended by a bend
     k = max(2, int(round(HOLD_STILL_S * _sample_rate(signals))))
-    name = next((nm for nm in HOLD_REFINE.get(spec.driver, ()) if nm in signals.values), None)
-    if name is None:
+    y = _refine_signal(signals, spec)
+    if y is None:
         return b, False
-    y = _median3(np.asarray(signals.values[name], float))
+    y = _median3(y)
     if later:  # the knees went down: from a sag held from the fall's bottom (the hips within HOLD_STILL_CM of
         # their level before the bend) for HOLD_SAG_HELD_S at least, still at the end?
         e = int(later[0])
@@ -644,8 +651,7 @@ def _straight_leg_pieces(signals: Signals, spec: ExerciseSpec, a: int, b: int, *
         # ``HOLD_REFINE``) by ``HOLD_REFINE_MIN_DROP`` at least; a deep sag's knee that MediaPipe read 13° bent
         # for 0.5 s twice at 45° (h-plank-2500002 of a fifth dev set, the hips level within 2 cm) ended the hold
         # 3.1 s before the knees went down
-        hips = next((np.asarray(signals.values[n], float) for n in HOLD_REFINE.get(spec.driver, ())
-                     if n in signals.values), None)
+        hips = _refine_signal(signals, spec)
 
         def again(i: int) -> bool:
             (r0, r1), n0 = bends[i], bends[i + 1][0]
