@@ -55,6 +55,7 @@ from .video import (
     probe,
     sample_frame_indices,
     sample_mask,
+    sample_slot,
 )
 
 __all__ = [
@@ -94,8 +95,9 @@ _SWITCH_INTERVAL_S = 0.0005
 EXERCISE_RATE = "exercise"
 #: Sample rate used for ``EXERCISE_RATE`` when no exercise is given (samples per second).
 DEFAULT_SAMPLE_FPS = 10.0
-#: Bump when the extractor's output for the same settings changes (invalidates caches).
-_EXTRACTOR_VERSION = "mp-pose-video/1"
+#: Bump when the extractor's output for the same settings changes (invalidates caches). 2: sample times are
+#: the frames' presentation times (variable-rate video), not ``index / fps``.
+_EXTRACTOR_VERSION = "mp-pose-video/2"
 
 Progress = Callable[[int, int], Any]
 
@@ -385,21 +387,25 @@ def _track_chunk(
     keep_idx: np.ndarray,
     fps: float,
     chunk: _Chunk,
-    out: tuple[np.ndarray, np.ndarray, np.ndarray],
+    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     st: dict,
     abort: threading.Event,
     on_ready: Callable[[], Any] | None = None,
 ) -> None:
-    """Thread: track the frames of one chunk, writing the kept samples into ``out`` (image, world, got).
+    """Thread: track the frames of one chunk, writing the kept samples into ``out`` (image, world, got, t).
+
+    A decoded frame fills the planned sample of its slot (:func:`repcheck.video.sample_slot`), so a
+    variable-rate video's frames land where their presentation times put them, and ``t`` gets that time.
 
     Returns early when ``abort`` is set (another chunk failed, or the caller was interrupted).
     ``on_ready`` is called once the tracker is built (mediapipe imported). Fills ``st`` with
     ``decode_s``, ``pose_s``, ``startup_s`` (mediapipe import + graph set-up), ``warmup`` (samples
     tracked only to lock on) and ``done`` (samples kept).
     """
-    image, world, got = out
-    keep_start = int(keep_idx[chunk.a])
-    end = int(keep_idx[chunk.b - 1]) + 1
+    image, world, got, times = out
+    slots = sample_slot(keep_idx / fps, fps, settings.sample_fps)
+    first, own = int(slots[chunk.a]), slots[chunk.a : chunk.b]
+    end = int(keep_idx[chunk.b]) if chunk.b < len(keep_idx) else None
     frames = iter_frames(
         path, sample_fps=settings.sample_fps, max_side=settings.max_side, start_frame=chunk.warm_start,
         end_frame=end, threads=1,
@@ -428,18 +434,19 @@ def _track_chunk(
                 t0 = time.perf_counter()
                 img, wld = _infer(pose, frame, t)
                 st["pose_s"] += time.perf_counter() - t0
-                i = round(t * fps)
-                if i < keep_start:
+                slot = sample_slot(t, fps, settings.sample_fps)
+                if slot < first:
                     st["warmup"] += 1
                     continue
-                j = chunk.a + int(np.searchsorted(keep_idx[chunk.a : chunk.b], i))
-                if j >= chunk.b or keep_idx[j] != i:
+                j = chunk.a + int(np.searchsorted(own, slot))
+                if j >= chunk.b or slots[j] != slot or got[j]:
                     continue
                 if img is not None:
                     image[j] = img
                 if wld is not None:
                     world[j] = wld
                 got[j] = True
+                times[j] = t
                 st["done"] += 1
     finally:
         finished.set()  # ends this chunk's decoder
@@ -466,15 +473,16 @@ def _run_chunks(
     progress: Progress | None,
     stats: dict,
     on_ready: Callable[[], Any] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Track ``keep_idx`` in ``workers`` chunks (threads), reporting progress from the calling thread.
 
     ``on_ready`` is called (from a tracker thread) once, when the first tracker is built.
 
-    Returns image, world of shape (n, 33, 4) and the "sample decoded" mask (n,).
+    Returns image, world of shape (n, 33, 4), the "sample decoded" mask (n,) and the samples' presentation
+    times (n,) in seconds.
     """
     n = len(keep_idx)
-    out = _empty_landmarks(n)
+    out = (*_empty_landmarks(n), np.full(n, np.nan))
     chunks = _chunks(keep_idx, fps, workers)
     stop = threading.Event()
     per = [{"decode_s": 0.0, "pose_s": 0.0, "startup_s": 0.0, "warmup": 0, "done": 0} for _ in chunks]
@@ -605,13 +613,15 @@ def extract_pose(
     workers = max(1, int(settings.workers))
     if info.duration_s < PARALLEL_MIN_S or len(keep_idx) < 4 * workers:
         workers = 1
-    image, world, got = _run_chunks(str(p), settings, keep_idx, info.fps, workers, progress, stats, on_ready)
+    image, world, got, times = _run_chunks(str(p), settings, keep_idx, info.fps, workers, progress, stats,
+                                           on_ready)
     stats["mode"] = "parallel" if stats["workers"] > 1 else "serial"
     stats["samples"] = int(got.sum())
     if progress is not None:
         progress(int(got.sum()), int(got.sum()))  # finish the bar even if the last frames were missing
-    # The container may announce a frame or two more than decode: keep the samples actually decoded.
-    t = keep_idx[got] / info.fps
+    # The container may announce a frame or two more than decode: keep the samples actually decoded, at the
+    # times the container shows them (a variable-rate phone video's are not index / fps).
+    t = times[got]
     track = PoseTrack(
         image=image[got],
         world=world[got],

@@ -3,12 +3,19 @@
 Everything here streams: no function holds a whole video in memory. Frames are yielded upright (the
 container's rotation metadata applied), as RGB ``uint8`` arrays of shape (height, width, 3).
 
-Sampling
---------
-``sample_fps`` keeps the first decoded frame of every ``1 / sample_fps`` second bucket, counted on the
-global frame index (so a stream that starts at ``start_frame`` picks exactly the frames a stream from 0
-would pick in the same range). Skipped frames are ``grab()``-ed (demuxed and decoded, no colour
-conversion or copy), kept frames are ``retrieve()``-d.
+Time and sampling
+-----------------
+A frame's time is its presentation time in the container (``CAP_PROP_POS_MSEC``), not ``index / fps``:
+phones record at a variable frame rate (the rate drops in dim light), and there ``index / fps`` with the
+average rate drifts by up to seconds mid-clip. Where the container has no usable time (missing, or not
+increasing) the frame is placed one average frame after the one before. On constant-rate files both are
+the same to within a frame.
+
+``sample_fps`` keeps the first decoded frame of every ``1 / sample_fps`` second slot
+(:func:`sample_slot`), so a stream that starts at ``start_frame`` picks the frames a stream from 0 would
+pick in the same range. Skipped frames are ``grab()``-ed (demuxed and decoded, no colour conversion or
+copy), kept frames are ``retrieve()``-d. :func:`sample_frame_indices` plans the same selection on the
+average-rate frame grid before decoding (exact for constant-rate video).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ __all__ = [
     "file_sha256",
     "sample_frame_indices",
     "sample_mask",
+    "sample_slot",
     "upright",
     "set_mp4_rotation",
 ]
@@ -353,6 +361,40 @@ def sample_mask(n_frames: int, fps: float, sample_fps: float | None, start_frame
     return keep
 
 
+def sample_slot(t: np.ndarray | float, fps: float, sample_fps: float | None) -> np.ndarray | int:
+    """The sample slot a frame shown at ``t`` seconds falls in: ``floor(t * sample_fps)``, or the frame's
+    place on the average-rate grid (``round(t * fps)``) when every frame is kept (``sample_fps`` None or
+    at least ``fps``). :func:`iter_frames` keeps the first frame of each slot.
+
+    Parameters
+    ----------
+    t : float or ndarray of float
+        Presentation times, seconds.
+    fps, sample_fps : float
+        Average source rate and wanted samples per second.
+
+    Returns
+    -------
+    int or ndarray of int64, like ``t``
+    """
+    ta = np.asarray(t, dtype=np.float64)
+    if sample_fps is None or sample_fps >= fps:
+        slot = np.round(ta * float(fps))
+    else:
+        slot = np.floor(ta * float(sample_fps) + 1e-6)
+    return slot.astype(np.int64) if slot.ndim else int(slot)
+
+
+def _frame_time(cap: cv2.VideoCapture, index: int, fps: float, previous: float | None) -> float:
+    """Presentation time (s) of the frame just grabbed: the container's, or one average frame after
+    ``previous`` (``index / fps`` for a stream's first frame) where the container's is missing or does not
+    increase."""
+    pts = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+    if previous is None:
+        return pts if np.isfinite(pts) and (pts > 0 or index == 0) else index / fps
+    return pts if np.isfinite(pts) and pts > previous else previous + 1.0 / fps
+
+
 def sample_frame_indices(
     n_frames: int, fps: float, sample_fps: float | None, start_frame: int = 0, end_frame: int | None = None
 ) -> np.ndarray:
@@ -416,9 +458,13 @@ def iter_frames(
     Yields
     ------
     t : float
-        Time of the frame in seconds (``frame_index / fps``).
+        The frame's presentation time, seconds (see the module's notes: ``frame_index / fps`` on
+        constant-rate video).
     frame : ndarray of uint8, shape (height, width, 3)
         Upright RGB frame (resized when ``max_side`` is set).
+
+    ``end_frame`` is a place on the average-rate grid: the stream stops at the first frame shown at or
+    after ``end_frame / fps``.
     """
     p = _check_file(path)
     cap = _open(p, threads)
@@ -430,33 +476,54 @@ def iter_frames(
         if not (np.isfinite(fps) and fps > 0):
             raise NotAVideoError(f"{p} has no frame rate: re-export it as an mp4 video")
         rotation = _rotation(cap)
-        n = int(round(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
         start = max(0, int(start_frame))
-        end = end_frame if end_frame is not None else (n if n > 0 else None)
-        if start > 0:
-            cap.set(cv2.CAP_PROP_POS_FRAMES, start)
-        ratio = None if (sample_fps is None or sample_fps >= fps) else float(sample_fps) / fps
+        every = sample_fps is None or sample_fps >= fps
         i = start
-        prev_bucket = np.floor((i - 1) * ratio + 1e-9) if ratio is not None else None
-        while end is None or i < end:
-            if not cap.grab():
+        cap, t = _first_frame_from(cap, p, threads, start, fps)
+        prev_slot = None if start == 0 else sample_slot((start - 1) / fps, fps, sample_fps)
+        while t is not None:
+            if end_frame is not None and round(t * fps) >= end_frame:
                 break
-            if ratio is None:
-                keep = True
-            else:
-                bucket = np.floor(i * ratio + 1e-9)
-                keep = i == 0 or bucket != prev_bucket
-                prev_bucket = bucket
+            slot = sample_slot(t, fps, sample_fps)
+            keep = every or slot != prev_slot
+            prev_slot = slot
             if keep:
                 ok, bgr = cap.retrieve()
                 if not ok or bgr is None:
                     break
                 small = _resize_to(bgr, max_side)
                 rgb = cv2.cvtColor(upright(small, rotation), cv2.COLOR_BGR2RGB)
-                yield i / fps, rgb
+                yield t, rgb
             i += 1
+            t = _frame_time(cap, i, fps, t) if cap.grab() else None
     finally:
         cap.release()
+
+
+def _first_frame_from(cap: cv2.VideoCapture, p: Path, threads: int | None, start: int,
+                      fps: float) -> tuple[cv2.VideoCapture, float | None]:
+    """Grab the first frame shown at or after ``start / fps`` (or, after a seek that lands early, one
+    before it); returns the capture to go on reading (a new one when it had to start over) and that frame's
+    time, or None for the time when the stream has no such frame.
+
+    OpenCV seeks on the average-rate frame grid; in a variable-rate video that can land seconds past the
+    place asked for, so a seek that overshoots is replaced by reading from the start (grab only).
+    """
+    if start > 0:
+        cap.set(cv2.CAP_PROP_POS_FRAMES, start)
+        if cap.grab():
+            t = _frame_time(cap, start, fps, None)
+            if round(t * fps) <= start:
+                return cap, t
+        cap.release()
+        cap = _open(p, threads)
+    t, i = None, 0
+    while cap.grab():
+        t = _frame_time(cap, i, fps, t)
+        if round(t * fps) >= start:
+            return cap, t
+        i += 1
+    return cap, None
 
 
 def _boxes(buf: bytes | bytearray, start: int, end: int) -> Iterator[tuple[bytes, int, int, int]]:

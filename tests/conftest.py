@@ -12,12 +12,15 @@
   into a session folder, runs the real MediaPipe on it (``repcheck.pose.extract_pose``) and memoises
   ``(mp4 path, ground truth dict, PoseTrack)`` per argument set — use it for end-to-end tests, and keep
   clips short (the defaults: 480×270, 10 fps).
+- :func:`variable_rate` re-encodes a clip as a phone at a dropping frame rate writes it (ffmpeg ``select``,
+  each kept frame at its own time).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,6 +68,18 @@ def rendered_examples(exercise: str, *, mediapipe_only: bool = False, ids: tuple
     if len(exs) < need:
         pytest.skip(f"rendered {exercise} examples {ids or ''} not in {root}")
     return exs
+
+
+def variable_rate(src: Path, out: Path, select: str) -> Path:
+    """Re-encode ``src`` keeping only the frames an ffmpeg ``select`` expression picks, each at its own time
+    (``-fps_mode vfr``): what a phone writes when its frame rate drops (dim light, a busy phone)."""
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg", reason="needs the ffmpeg of imageio-ffmpeg")
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(src), "-vf", f"select='{select}'",
+         "-fps_mode", "vfr", "-c:v", "libx264", "-pix_fmt", "yuv420p", str(out)],
+        check=True,
+    )
+    return out
 
 
 def analyse_rendered_plank(path: Path, tmp_path: Path, within_s: float):

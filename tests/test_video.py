@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from conftest import variable_rate
 
 from repcheck.errors import EmptyVideoError, NotAVideoError, TruncatedVideoError, VideoError
 from repcheck.video import VideoInfo, iter_frames, probe, sample_frame_indices, set_mp4_rotation
@@ -219,6 +220,26 @@ def test_range_start_matches_the_same_frames_as_a_full_stream(clip):
     for i, f in zip(idx, (f for _, f in part), strict=True):
         # seeking lands on the very frame a sequential read gives (grey level encodes the index)
         assert abs(int(np.median(f[40:, :, 1])) - int(np.median(full[i][40:, :, 1]))) <= 3
+
+
+def test_a_variable_rate_recording_keeps_each_frame_at_its_own_time(tmp_path, clip):
+    """The first second recorded at 10 fps, the next two at 30: OpenCV reports the average rate (23.3 fps),
+    and ``index / fps`` put frame 40 (shown at 2.0 s) at 1.71 s."""
+    vfr = variable_rate(clip, tmp_path / "vfr.mp4", r"gte(n\,30)+not(mod(n\,3))")
+    fps = probe(vfr).fps
+    assert fps == pytest.approx(70 / 3, rel=0.05)  # (the average: what makes this case special)
+    every = list(iter_frames(vfr, sample_fps=None, max_side=None))
+    shown = np.r_[np.arange(0, 30, 3), np.arange(30, 90)]  # the source frames kept
+    np.testing.assert_allclose([t for t, _ in every], shown / 30, atol=1e-3)
+    greys = [int(np.median(f[40:, :, 1])) for _, f in every[:12]]
+    assert greys == pytest.approx([(i * 8) % 200 + 20 for i in shown[:12]], abs=4)
+    # 10 samples/s: one every 0.1 s through both rates
+    sampled = [t for t, _ in iter_frames(vfr, sample_fps=10, max_side=None)]
+    np.testing.assert_allclose(sampled, np.arange(30) / 10, atol=1e-3)
+    # a stream started at 2 s (as a pose worker starts its chunk) reads the frames shown from 2 s on
+    part = [t for t, _ in iter_frames(vfr, sample_fps=10, max_side=None, start_frame=round(2.0 * fps))]
+    assert 2.0 <= part[0] < 2.1
+    np.testing.assert_allclose(part[1:], sampled[21:], atol=1e-3)
 
 
 def test_one_decoder_thread_gives_the_same_frames(clip):
