@@ -3,7 +3,7 @@
 The widgets only *display* what these functions draw, so every picture the apps show can also be made
 from a script or a test without ipywidgets:
 
-- :func:`read_frame` — one video frame at a time in seconds (OpenCV, upright as analysed).
+- :func:`read_frame` — the video frame shown at a time in seconds (upright, as analysed).
 - :func:`draw_skeleton` — the pose landmarks drawn over a frame.
 - :func:`evidence_frame` — the frame where a fault is worst, with the skeleton (falls back to the skeleton
   on a blank canvas when the video cannot be read).
@@ -22,9 +22,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .errors import VideoError
 from .exercises import EXERCISES, FaultSpec
 from .landmarks import SKELETON_EDGES
 from .report import FaultResult, SegmentResult, SetReport
+from .video import frame_at
 
 __all__ = [
     "VERDICT_COLOURS",
@@ -71,7 +73,7 @@ def read_frame(video_path: str | Path, t_s: float, *, max_width: int | None = 48
     Parameters
     ----------
     video_path : path
-        Video file (OpenCV applies the rotation metadata, as the analysis did).
+        Video file (its rotation metadata applied, as the analysis did).
     t_s : float
         Time in seconds from the start of the video.
     max_width : int or None
@@ -80,29 +82,21 @@ def read_frame(video_path: str | Path, t_s: float, *, max_width: int | None = 48
     Returns
     -------
     ndarray of shape (H, W, 3) uint8 RGB, or None when the file or the frame cannot be read.
+
+    The frame is found by the time the container shows it (:func:`repcheck.video.frame_at`), as the analysis
+    timed its samples, so the skeleton drawn over it is the pose read from it, at a variable frame rate too.
     """
-    path = Path(video_path)
-    if not path.is_file():
-        return None
-    cap = cv2.VideoCapture(str(path))
     try:
-        if not cap.isOpened():
-            return None
-        fps = cap.get(cv2.CAP_PROP_FPS) or 0.0
-        if fps > 0:
-            cap.set(cv2.CAP_PROP_POS_FRAMES, max(int(round(float(t_s) * fps)), 0))
-        else:
-            cap.set(cv2.CAP_PROP_POS_MSEC, max(float(t_s), 0.0) * 1000.0)
-        ok, frame = cap.read()
-        if not ok or frame is None:
-            return None
-    finally:
-        cap.release()
+        frame = frame_at(video_path, t_s)
+    except VideoError:
+        return None
+    if frame is None:
+        return None
     if max_width is not None and frame.shape[1] > max_width:
         scale = max_width / frame.shape[1]
         frame = cv2.resize(frame, (max_width, max(int(frame.shape[0] * scale), 1)),
                            interpolation=cv2.INTER_AREA)
-    return cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+    return frame
 
 
 def draw_skeleton(

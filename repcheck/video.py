@@ -37,6 +37,7 @@ __all__ = [
     "VideoInfo",
     "probe",
     "iter_frames",
+    "frame_at",
     "file_sha256",
     "sample_frame_indices",
     "sample_mask",
@@ -500,30 +501,70 @@ def iter_frames(
         cap.release()
 
 
+def frame_at(path: str | os.PathLike, t_s: float) -> np.ndarray | None:
+    """The upright RGB frame shown at ``t_s`` seconds: the first shown at or after it, to within half an
+    average frame (the frame a sample at that time was read from).
+
+    Returns
+    -------
+    ndarray of uint8, shape (height, width, 3), or None when the video ends before ``t_s``.
+
+    Raises
+    ------
+    VideoError, NotAVideoError
+        As :func:`iter_frames` for a missing or unreadable file.
+    """
+    p = _check_file(path)
+    cap = _open(p)
+    if not cap.isOpened():
+        cap.release()
+        raise NotAVideoError(f"{p} is not a video OpenCV can read: give an mp4/mov/avi/mkv/webm recording")
+    try:
+        fps = float(cap.get(cv2.CAP_PROP_FPS))
+        if not (np.isfinite(fps) and fps > 0):
+            raise NotAVideoError(f"{p} has no frame rate: re-export it as an mp4 video")
+        rotation = _rotation(cap)
+        cap, t = _first_frame_from(cap, p, None, max(int(round(float(t_s) * fps)), 0), fps)
+        ok, bgr = cap.retrieve() if t is not None else (False, None)
+        if not ok or bgr is None:
+            return None
+        return cv2.cvtColor(upright(bgr, rotation), cv2.COLOR_BGR2RGB)
+    finally:
+        cap.release()
+
+
 def _first_frame_from(cap: cv2.VideoCapture, p: Path, threads: int | None, start: int,
                       fps: float) -> tuple[cv2.VideoCapture, float | None]:
-    """Grab the first frame shown at or after ``start / fps`` (or, after a seek that lands early, one
-    before it); returns the capture to go on reading (a new one when it had to start over) and that frame's
-    time, or None for the time when the stream has no such frame.
+    """Grab the first frame shown at or after ``start / fps`` (on the average-rate grid, to half a frame);
+    returns the capture to go on reading (a new one when it had to start over) and that frame's time, or
+    None for the time when the stream has no such frame.
 
-    OpenCV seeks on the average-rate frame grid; in a variable-rate video that can land seconds past the
-    place asked for, so a seek that overshoots is replaced by reading from the start (grab only).
+    OpenCV seeks on the average-rate frame grid; in a variable-rate video that can land seconds before or
+    past the place asked for. A seek that lands early reads on from there, one that overshoots is replaced by
+    reading from the start (grab only, no colour conversion).
     """
+    t, i = None, 0
     if start > 0:
         cap.set(cv2.CAP_PROP_POS_FRAMES, start)
         if cap.grab():
-            t = _frame_time(cap, start, fps, None)
-            if round(t * fps) <= start:
-                return cap, t
-        cap.release()
-        cap = _open(p, threads)
-    t, i = None, 0
-    while cap.grab():
-        t = _frame_time(cap, i, fps, t)
-        if round(t * fps) >= start:
-            return cap, t
+            t, i = _frame_time(cap, start, fps, None), start
+            if round(t * fps) > start:
+                cap.release()
+                cap = _open(p, threads)
+                t, i = None, 0
+        else:
+            cap.release()
+            cap = _open(p, threads)
+    if t is None:
+        if not cap.grab():
+            return cap, None
+        t = _frame_time(cap, 0, fps, None)
+    while round(t * fps) < start:
+        if not cap.grab():
+            return cap, None
         i += 1
-    return cap, None
+        t = _frame_time(cap, i, fps, t)
+    return cap, t
 
 
 def _boxes(buf: bytes | bytearray, start: int, end: int) -> Iterator[tuple[bytes, int, int, int]]:

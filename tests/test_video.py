@@ -13,7 +13,7 @@ import pytest
 from conftest import variable_rate
 
 from repcheck.errors import EmptyVideoError, NotAVideoError, TruncatedVideoError, VideoError
-from repcheck.video import VideoInfo, iter_frames, probe, sample_frame_indices, set_mp4_rotation
+from repcheck.video import VideoInfo, frame_at, iter_frames, probe, sample_frame_indices, set_mp4_rotation
 
 REAL = Path(__file__).resolve().parents[2] / "shared/data/real"
 REAL_PLANK = REAL / "plank_correct_001.mp4"
@@ -240,6 +240,10 @@ def test_a_variable_rate_recording_keeps_each_frame_at_its_own_time(tmp_path, cl
     part = [t for t, _ in iter_frames(vfr, sample_fps=10, max_side=None, start_frame=round(2.0 * fps))]
     assert 2.0 <= part[0] < 2.1
     np.testing.assert_allclose(part[1:], sampled[21:], atol=1e-3)
+    # the frame a report's moment shows (the evidence still under the skeleton) is the one shown then
+    for t, i in [(0.6, 18), (1.5, 45), (2.0, 60), (2.9, 87)]:
+        assert int(np.median(frame_at(vfr, t)[40:, :, 1])) == pytest.approx((i * 8) % 200 + 20, abs=4), t
+    assert frame_at(vfr, 3.5) is None
 
 
 def test_one_decoder_thread_gives_the_same_frames(clip):
