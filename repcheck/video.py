@@ -533,29 +533,36 @@ def frame_at(path: str | os.PathLike, t_s: float) -> np.ndarray | None:
         cap.release()
 
 
+#: Seeks tried before reading from the start when OpenCV lands past the frame asked for (variable-rate video).
+_SEEK_TRIES = 4
+
+
 def _first_frame_from(cap: cv2.VideoCapture, p: Path, threads: int | None, start: int,
                       fps: float) -> tuple[cv2.VideoCapture, float | None]:
     """Grab the first frame shown at or after ``start / fps`` (on the average-rate grid, to half a frame);
     returns the capture to go on reading (a new one when it had to start over) and that frame's time, or
     None for the time when the stream has no such frame.
 
-    OpenCV seeks on the average-rate frame grid; in a variable-rate video that can land seconds before or
-    past the place asked for. A seek that lands early reads on from there, one that overshoots is replaced by
-    reading from the start (grab only, no colour conversion).
+    OpenCV seeks on the average-rate frame grid and then counts frames, so in a variable-rate video it can
+    land seconds before or past the place asked for. A landing before it reads on from there (grab only, no
+    colour conversion); one past it seeks again twice the overshoot earlier, and after ``_SEEK_TRIES`` reads
+    from the start.
     """
-    t, i = None, 0
-    if start > 0:
-        cap.set(cv2.CAP_PROP_POS_FRAMES, start)
-        if cap.grab():
-            t, i = _frame_time(cap, start, fps, None), start
-            if round(t * fps) > start:
-                cap.release()
-                cap = _open(p, threads)
-                t, i = None, 0
-        else:
+    t, i, target = None, 0, start
+    for _ in range(_SEEK_TRIES if start > 0 else 0):
+        cap.set(cv2.CAP_PROP_POS_FRAMES, target)
+        t = _frame_time(cap, target, fps, None) if cap.grab() else None
+        if t is not None and round(t * fps) <= start:
+            i = target
+            break
+        over = round(t * fps) - start if t is not None else start
+        t, target = None, max(0, target - 2 * over - 1)
+        if target == 0:
+            break
+    if t is None:
+        if start > 0:
             cap.release()
             cap = _open(p, threads)
-    if t is None:
         if not cap.grab():
             return cap, None
         t = _frame_time(cap, 0, fps, None)
