@@ -194,6 +194,20 @@ class TestFindHolds:
         segs, _ = find_holds(_signals(t, in_plank=x, plank_posture=x), "plank")
         assert len(segs) == holds, [(s.start_s, s.end_s) for s in segs]
 
+    @pytest.mark.parametrize("unseen_s,holds", [(2.0, 1), (3.0, 2)])
+    def test_nobody_seen_for_two_seconds_does_not_split_a_hold(self, unseen_s, holds):
+        """MediaPipe finding nobody (someone walking past the phone) for up to ``HOLD_UNSEEN_MAX_S`` inside a
+        hold in position on both sides: one hold through it. Longer, the hold may have ended in between: two."""
+        t = np.arange(0, 30.0, 0.25)
+        x = np.where((t >= 2.0) & (t < 28.0), 0.95, 0.05)
+        gap = (t >= 10.0) & (t < 10.0 + unseen_s)
+        x[gap] = np.nan
+        sig = _signals(t, in_plank=x, plank_posture=x)
+        sig.quality["detected"] = (~gap).astype(float)
+        segs, _ = find_holds(sig, "plank")
+        assert len(segs) == holds, [(s.start_s, s.end_s) for s in segs]
+        assert segs[0].start_s == pytest.approx(2.0, abs=0.3) and segs[-1].end_s == pytest.approx(27.75, abs=0.3)
+
     @pytest.mark.parametrize("knee_drop_deg,lying_s,holds", [(15.0, 5.0, 1), (40.0, 5.0, 2), (15.0, 12.0, 2)])
     def test_a_sag_pulled_back_up_does_not_split_a_hold(self, knee_drop_deg, lying_s, holds):
         """The hips sinking 15 cm below the line and coming back up, the score out of position meanwhile and

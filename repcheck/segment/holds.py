@@ -32,6 +32,13 @@ HOLD_EXIT = 0.4
 #: the last sample in position to the next one, up to and including the limit: at 4 samples/s three samples out
 #: are 1.0 s apart (a piked hold seen from 45° read out of position for them as the pike was let down, and split).
 HOLD_MERGE_GAP_S = 1.0
+#: A stretch this long (s) at most where nobody is seen (MediaPipe found no person: someone walked past the
+#: phone, the light or the pose made the detector drop the body) does not end a hold that is in position on
+#: both sides of it: the hold goes on through it, its moments "not seen". Timed from the last sample seen to
+#: the next. A rendered sagging plank with its frames blanked for 1 s mid-hold lost the 1.7 s before the gap
+#: (under the shortest hold) and came out as one 2.3 s hold after it; walking past a phone 2-4 m away takes
+#: about a second.
+HOLD_UNSEEN_MAX_S = 2.5
 #: Where getting up ends / lowering starts (:func:`_eased_end`): the same eased-movement model as a rep's
 #: onset (:data:`repcheck.segment.reps.REP_ONSET_LEVELS`, ``REP_ONSET_EXTRAP``), kept separate so tuning
 #: one exercise kind does not move the other.
@@ -108,6 +115,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         for r0, r1 in _runs(lost):
             if r0 > 0:
                 stay[r0:r1] = stay[r0 - 1]
+    x, stay = _through_unseen(signals, x, stay, exit)
     state = np.zeros(x.size, bool)
     on = False
     for i, v in enumerate(x):
@@ -421,6 +429,26 @@ def _hold_signal_names(spec: ExerciseSpec) -> set[str]:
     names |= set(HOLD_REFINE.get(spec.driver, ())) | {n for n, _ in HOLD_REFINE_END.get(spec.driver, ())}
     names |= set(HOLD_LIE.get(spec.driver, ()))
     return {n for n in names if n is not None}
+
+
+def _through_unseen(signals: Signals, x: np.ndarray, stay: np.ndarray, exit: float) -> tuple[np.ndarray, np.ndarray]:
+    """The in-position scores ``x`` and ``stay`` (shape (T,)) carried through each stretch where nobody is
+    seen (``quality["detected"]`` 0) of at most ``HOLD_UNSEEN_MAX_S``, from the last sample seen to the
+    next, when both are in position (``stay`` at least ``exit``): each gets the lower of its two values
+    there. Other stretches stay as they are (copies are returned when anything changes)."""
+    seen = np.asarray(signals.quality.get("detected", np.ones(x.size)), float) > 0
+    t = signals.t
+    changed = False
+    for r0, r1 in _runs(~seen):
+        if r0 == 0 or r1 >= x.size or t[r1] - t[r0 - 1] > HOLD_UNSEEN_MAX_S + 1e-9:
+            continue
+        if min(stay[r0 - 1], stay[r1]) < exit:
+            continue
+        if not changed:
+            x, stay, changed = x.copy(), stay.copy(), True
+        x[r0:r1] = min(x[r0 - 1], x[r1])
+        stay[r0:r1] = min(stay[r0 - 1], stay[r1])
+    return x, stay
 
 
 def _legs_lost(signals: Signals, spec: ExerciseSpec) -> np.ndarray:

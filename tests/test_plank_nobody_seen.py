@@ -1,0 +1,57 @@
+"""Someone walks past the phone in the middle of a plank: for a moment MediaPipe sees nobody.
+
+The frames of a rendered sagging plank (the one of ``test_pipeline``, hold 2.3-7.3 s) are replaced by a plain grey
+for 1 s in the middle of the hold, so that no person is found there. Before the hold went on through such a
+stretch, the plank came out as one 2.3 s hold after the gap (the 1.7 s before it was under the shortest hold),
+its start 2.7 s late.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from repcheck import analyze
+from repcheck.pose import PoseSettings
+
+
+def _grey_out(src: Path, out: Path, start_s: float, end_s: float) -> Path:
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    writer, i = None, 0
+    ok, frame = cap.read()
+    while ok:
+        if start_s <= i / fps < end_s:
+            frame[:] = 110
+        if writer is None:
+            writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (frame.shape[1], frame.shape[0]))
+        writer.write(frame)
+        i += 1
+        ok, frame = cap.read()
+    cap.release()
+    writer.release()
+    return out
+
+
+@pytest.mark.slow
+def test_a_hold_goes_on_through_a_second_where_nobody_is_seen(rendered_clip, tmp_path):
+    path, truth, _ = rendered_clip("plank", "hips_sag", 0.7, seed=7002, seconds=5)
+    (hold,) = truth["segments"]
+    gap = (hold["start_s"] + 1.7, hold["start_s"] + 2.7)
+    clip = _grey_out(path, tmp_path / "walked_past.mp4", *gap)
+    report = analyze(clip, exercise="plank", cache_dir=tmp_path / "cache", settings=PoseSettings(workers=1))
+    found = [(round(s.start_s, 2), round(s.end_s, 2)) for s in report.segments]
+    assert len(found) == 1, (found, (hold["start_s"], hold["end_s"]))
+    (seg,) = report.segments
+    assert seg.start_s == pytest.approx(hold["start_s"], abs=0.5), found
+    assert seg.end_s == pytest.approx(hold["end_s"], abs=0.5), found
+    assert seg.fault("hips_sag").verdict == "fault"
+    # the moments nobody was seen have no verdict (the strip shows them grey), the others do
+    t, sag = np.asarray(report.timeline["t"]), np.asarray(report.timeline["hips_sag"], float)
+    hidden = (t > gap[0] + 0.2) & (t < gap[1] - 0.2)
+    assert hidden.any() and np.isnan(sag[hidden]).all()
+    seen = (t >= seg.start_s + 0.5) & (t <= seg.end_s - 0.5) & ((t < gap[0]) | (t > gap[1] + 0.3))
+    assert (sag[seen] > 0.5).all()
