@@ -430,6 +430,26 @@ def _resize_to(frame: np.ndarray, max_side: int | None) -> np.ndarray:
     return cv2.resize(frame, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
 
 
+def _open_stream(path: str | os.PathLike, threads: int | None = None) -> tuple[Path, cv2.VideoCapture, float, int]:
+    """Open a video to read its frames: ``(path, capture, average frame rate, rotation in degrees)``.
+
+    Raises
+    ------
+    VideoError, NotAVideoError
+        A missing file, or one OpenCV cannot read or that has no frame rate (the capture is released).
+    """
+    p = _check_file(path)
+    cap = _open(p, threads)
+    if not cap.isOpened():
+        cap.release()
+        raise NotAVideoError(f"{p} is not a video OpenCV can read: give an mp4/mov/avi/mkv/webm recording")
+    fps = float(cap.get(cv2.CAP_PROP_FPS))
+    if not (np.isfinite(fps) and fps > 0):
+        cap.release()
+        raise NotAVideoError(f"{p} has no frame rate: re-export it as an mp4 video")
+    return p, cap, fps, _rotation(cap)
+
+
 def iter_frames(
     path: str | os.PathLike,
     *,
@@ -467,16 +487,8 @@ def iter_frames(
     ``end_frame`` is a place on the average-rate grid: the stream stops at the first frame shown at or
     after ``end_frame / fps``.
     """
-    p = _check_file(path)
-    cap = _open(p, threads)
-    if not cap.isOpened():
-        cap.release()
-        raise NotAVideoError(f"{p} is not a video OpenCV can read: give an mp4/mov/avi/mkv/webm recording")
+    p, cap, fps, rotation = _open_stream(path, threads)
     try:
-        fps = float(cap.get(cv2.CAP_PROP_FPS))
-        if not (np.isfinite(fps) and fps > 0):
-            raise NotAVideoError(f"{p} has no frame rate: re-export it as an mp4 video")
-        rotation = _rotation(cap)
         start = max(0, int(start_frame))
         every = sample_fps is None or sample_fps >= fps
         i = start
@@ -514,16 +526,8 @@ def frame_at(path: str | os.PathLike, t_s: float) -> np.ndarray | None:
     VideoError, NotAVideoError
         As :func:`iter_frames` for a missing or unreadable file.
     """
-    p = _check_file(path)
-    cap = _open(p)
-    if not cap.isOpened():
-        cap.release()
-        raise NotAVideoError(f"{p} is not a video OpenCV can read: give an mp4/mov/avi/mkv/webm recording")
+    p, cap, fps, rotation = _open_stream(path)
     try:
-        fps = float(cap.get(cv2.CAP_PROP_FPS))
-        if not (np.isfinite(fps) and fps > 0):
-            raise NotAVideoError(f"{p} has no frame rate: re-export it as an mp4 video")
-        rotation = _rotation(cap)
         cap, t = _first_frame_from(cap, p, None, max(int(round(float(t_s) * fps)), 0), fps)
         ok, bgr = cap.retrieve() if t is not None else (False, None)
         if not ok or bgr is None:

@@ -82,14 +82,17 @@ def variable_rate(src: Path, out: Path, select: str) -> Path:
     return out
 
 
-def analyse_rendered_plank(path: Path, tmp_path: Path, within_s: float):
+def analyse_rendered_plank(path: Path, tmp_path: Path, within_s: float, *, truth: dict | None = None,
+                           workers: int = 1):
     """Analyse a rendered plank clip as a user would and check it is one hold within ``within_s`` of its true
-    bounds (``CLIP.json``); returns ``(hold, truth_segment)`` for the verdict checks."""
+    bounds (``truth``, default the clip's ``CLIP.json``); returns ``(hold, truth_segment)`` for the verdict
+    checks. ``workers``: pose trackers (2 splits the clip into parts, each seeking to its own)."""
     from repcheck import analyze
     from repcheck.pose import PoseSettings
 
-    (gt,) = json.loads(Path(path).with_suffix(".json").read_text())["segments"]
-    report = analyze(path, exercise="plank", cache_dir=tmp_path / "cache", settings=PoseSettings(workers=1))
+    truth = truth if truth is not None else json.loads(Path(path).with_suffix(".json").read_text())
+    (gt,) = truth["segments"]
+    report = analyze(path, exercise="plank", cache_dir=tmp_path / "cache", settings=PoseSettings(workers=workers))
     found = [(round(s.start_s, 2), round(s.end_s, 2)) for s in report.segments]
     assert len(report.segments) == 1, (found, (gt["start_s"], gt["end_s"]))
     (hold,) = report.segments
