@@ -1,9 +1,12 @@
 """The real correct planks (``../shared/data/real``) filmed the ways phones film: leaning, upright (portrait),
-from farther away, in a dim room, at low resolution, out of focus, from the other side, with the feet cut off.
+from farther away, in a dim room, at low resolution, out of focus, from the other side, with the feet cut off;
+with a mirror behind the person and with someone else in the frame (ROUTINE.md: real footage has mirrors and
+other people at the frame's edge).
 
 Each condition is made from the real video with OpenCV and read through the real MediaPipe. Measured
 2026-11-24: every condition of both clips is one hold from the clip's start to its end, judged ok for both
-faults (sag 0-2 %, pike 2-6 %). The conditions a user cannot always avoid must not turn a correct plank into a
+faults (sag 0-2 %, pike 2-6 %); 2026-11-25 the mirror and the second person (MediaPipe stayed on the person
+planking) too. The conditions a user cannot always avoid must not turn a correct plank into a
 fault or lose the hold.
 """
 
@@ -50,6 +53,47 @@ def _dim(frame: np.ndarray) -> np.ndarray:
     return np.clip(frame.astype(float) * 0.3 + noise, 0, 255).astype(np.uint8)
 
 
+def _mirror_behind(frame: np.ndarray) -> np.ndarray:
+    """A wall mirror behind the person: their reflection (flipped, at 45 % size) in the upper part of the frame."""
+    h, w = frame.shape[:2]
+    small = cv2.resize(cv2.flip(frame, 1), (int(w * 0.45), int(h * 0.45)), interpolation=cv2.INTER_AREA)
+    out = frame.copy()
+    y0, x0 = int(0.02 * h), (w - small.shape[1]) // 2
+    region = out[y0 : y0 + small.shape[0], x0 : x0 + small.shape[1]]
+    region[:] = (0.75 * small + 0.25 * region).astype(np.uint8)
+    return out
+
+
+class _PersonBeside:
+    """Someone else at the frame's edge: the plank shrunk into the left 72 % of the frame and, beside it, the
+    person of the real Russian-twist clip sitting and twisting, as large as the one planking."""
+
+    def __init__(self) -> None:
+        self._frames: list[np.ndarray] | None = None
+        self._i = 0
+
+    def __call__(self, frame: np.ndarray) -> np.ndarray:
+        if self._frames is None:
+            cap = cv2.VideoCapture(str(real_clip("russiantwist_correct_001.mp4")))
+            self._frames = []
+            ok, f = cap.read()
+            while ok:
+                fh, fw = f.shape[:2]
+                self._frames.append(f[int(0.15 * fh) : int(0.8 * fh), int(0.28 * fw) : int(0.66 * fw)])
+                ok, f = cap.read()
+            cap.release()
+        h, w = frame.shape[:2]
+        out = np.full_like(frame, 120)
+        plank = cv2.resize(frame, (int(w * 0.72), int(h * 0.72)), interpolation=cv2.INTER_AREA)
+        out[h - plank.shape[0] :, : plank.shape[1]] = plank
+        other = self._frames[self._i % len(self._frames)]
+        self._i += 1
+        cw = w - plank.shape[1]
+        other = cv2.resize(other, (cw, int(other.shape[0] * cw / other.shape[1])))[:h]
+        out[h - other.shape[0] :, plank.shape[1] :] = other
+        return out
+
+
 CONDITIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "leaning 20°": _lean,
     "portrait": _portrait,
@@ -59,6 +103,8 @@ CONDITIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "out of focus": lambda f: cv2.GaussianBlur(f, (0, 0), 4),
     "other side": lambda f: cv2.flip(f, 1),
     "feet cut off": lambda f: f[:, int(0.22 * f.shape[1]) :],
+    "a mirror behind": _mirror_behind,
+    "someone else beside": _PersonBeside(),
 }
 
 
