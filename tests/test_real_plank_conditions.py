@@ -1,12 +1,12 @@
 """The real correct planks (``../shared/data/real``) filmed the ways phones film: leaning, upright (portrait),
 from farther away, in a dim room, at low resolution, out of focus, from the other side, with the feet cut off;
-with a mirror behind the person and with someone else in the frame (ROUTINE.md: real footage has mirrors and
-other people at the frame's edge).
+with a mirror behind the person, someone else in the frame and a glossy floor (ROUTINE.md: real footage has
+mirrors and reflective floors, other people at the frame's edge).
 
 Each condition is made from the real video with OpenCV and read through the real MediaPipe. Measured
 2026-11-24: every condition of both clips is one hold from the clip's start to its end, judged ok for both
-faults (sag 0-2 %, pike 2-6 %); 2026-11-25 the mirror and the second person (MediaPipe stayed on the person
-planking) too. The conditions a user cannot always avoid must not turn a correct plank into a
+faults (sag 0-2 %, pike 2-6 %); 2026-11-25 the mirror, the second person (MediaPipe stayed on the person
+planking) and the floor's reflection too. The conditions a user cannot always avoid must not turn a correct plank into a
 fault or lose the hold.
 """
 
@@ -64,6 +64,21 @@ def _mirror_behind(frame: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Where the body meets the floor in each real clip (share of the frame's height: MediaPipe's elbows and toes,
+#: median over the clip).
+FLOOR_ROW = {"plank_correct_001": 0.845, "plank_correct_007": 0.675}
+
+
+def _glossy_floor(frame: np.ndarray, floor: float) -> np.ndarray:
+    """A polished floor: the person's reflection (flipped about the floor row, at 60 % strength) under them."""
+    h = frame.shape[0]
+    row = int(floor * h)
+    depth = min(int(0.35 * h), h - row, row)
+    out = frame.copy()
+    out[row : row + depth] = (0.6 * frame[row - depth : row][::-1] + 0.4 * out[row : row + depth]).astype(np.uint8)
+    return out
+
+
 class _PersonBeside:
     """Someone else at the frame's edge: the plank shrunk into the left 72 % of the frame and, beside it, the
     person of the real Russian-twist clip sitting and twisting, as large as the one planking."""
@@ -106,6 +121,10 @@ CONDITIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "a mirror behind": _mirror_behind,
     "someone else beside": _PersonBeside(),
 }
+#: Conditions that depend on the clip (where its floor is).
+CLIP_CONDITIONS: dict[str, Callable[[str], Callable[[np.ndarray], np.ndarray]]] = {
+    "a glossy floor": lambda clip: lambda f: _glossy_floor(f, FLOOR_ROW[clip]),
+}
 
 
 def _write(src: Path, out: Path, change: Callable[[np.ndarray], np.ndarray]) -> Path:
@@ -127,10 +146,11 @@ def _write(src: Path, out: Path, change: Callable[[np.ndarray], np.ndarray]) -> 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("clip", ["plank_correct_001", "plank_correct_007"])
-@pytest.mark.parametrize("condition", list(CONDITIONS))
+@pytest.mark.parametrize("condition", list(CONDITIONS) + list(CLIP_CONDITIONS))
 def test_a_correct_real_plank_stays_one_correct_hold(tmp_path, clip, condition):
     src = real_clip(f"{clip}.mp4")
-    path = _write(src, tmp_path / f"{clip}.mp4", CONDITIONS[condition])
+    change = CONDITIONS[condition] if condition in CONDITIONS else CLIP_CONDITIONS[condition](clip)
+    path = _write(src, tmp_path / f"{clip}.mp4", change)
     report = analyze(path, exercise="plank", cache_dir=tmp_path / "cache", settings=PoseSettings(workers=1))
     holds = [(round(s.start_s, 2), round(s.end_s, 2)) for s in report.segments]
     assert len(holds) == 1, holds
