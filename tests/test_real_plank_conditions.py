@@ -1,13 +1,13 @@
 """The real correct planks (``../shared/data/real``) filmed the ways phones film: leaning, upright (portrait),
 from farther away, in a dim room, at low resolution, out of focus, from the other side, with the feet cut off;
-with a mirror behind the person, someone else in the frame and a glossy floor (ROUTINE.md: real footage has
-mirrors and reflective floors, other people at the frame's edge).
+with a mirror behind the person, someone else in the frame, a glossy floor (ROUTINE.md: real footage has mirrors
+and reflective floors, other people at the frame's edge) and held by hand.
 
 Each condition is made from the real video with OpenCV and read through the real MediaPipe. Measured
 2026-11-24: every condition of both clips is one hold from the clip's start to its end, judged ok for both
 faults (sag 0-2 %, pike 2-6 %); 2026-11-25 the mirror, the second person (MediaPipe stayed on the person
-planking) and the floor's reflection too. The conditions a user cannot always avoid must not turn a correct plank into a
-fault or lose the hold.
+planking), the floor's reflection and the drifting picture too. The conditions a user cannot always avoid must
+not turn a correct plank into a fault or lose the hold.
 """
 
 from __future__ import annotations
@@ -109,6 +109,26 @@ class _PersonBeside:
         return out
 
 
+class _Handheld:
+    """A friend holding the phone: the picture drifts (up to 4 % of the frame across, 3 % up and down, turning
+    3°, zooming 5 %, over a few seconds) and shakes a little (0.4 % from frame to frame)."""
+
+    def __init__(self) -> None:
+        self._rng = np.random.default_rng(0)
+        self._i = 0
+
+    def __call__(self, frame: np.ndarray) -> np.ndarray:
+        h, w = frame.shape[:2]
+        t = self._i / 30.0
+        self._i += 1
+        shake = 0.004 * self._rng.standard_normal(2)
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), 3.0 * np.sin(2 * np.pi * 0.17 * t + 2),
+                                    1.0 + 0.05 * np.sin(2 * np.pi * 0.11 * t))
+        m[:, 2] += (w * (0.04 * np.sin(2 * np.pi * 0.3 * t) + shake[0]),
+                    h * (0.03 * np.sin(2 * np.pi * 0.23 * t + 1) + shake[1]))
+        return cv2.warpAffine(frame, m, (w, h), borderMode=cv2.BORDER_REFLECT)
+
+
 CONDITIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "leaning 20°": _lean,
     "portrait": _portrait,
@@ -119,11 +139,13 @@ CONDITIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "other side": lambda f: cv2.flip(f, 1),
     "feet cut off": lambda f: f[:, int(0.22 * f.shape[1]) :],
     "a mirror behind": _mirror_behind,
-    "someone else beside": _PersonBeside(),
 }
-#: Conditions that depend on the clip (where its floor is).
+#: Conditions made afresh for each clip: they follow the frames (a moving second person, a drifting picture) or
+#: the clip's floor.
 CLIP_CONDITIONS: dict[str, Callable[[str], Callable[[np.ndarray], np.ndarray]]] = {
+    "someone else beside": lambda clip: _PersonBeside(),
     "a glossy floor": lambda clip: lambda f: _glossy_floor(f, FLOOR_ROW[clip]),
+    "held by a friend": lambda clip: _Handheld(),
 }
 
 
