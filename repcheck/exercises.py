@@ -254,7 +254,10 @@ EXERCISES: dict[str, ExerciseSpec] = {
                     # more than 15° in front): correct reps read 2.1-13.5 cm, reps turning the chest toward the
                     # camera worst (median 4.7 cm, up to 13.5) but those turning away too (median 3.7, up to
                     # 6.1 cm); the model learnt from the side then calls 10 and 12 of 25 reps wrong (F1 0.58 and
-                    # 0.57): still not judged.
+                    # 0.57): still not judged. Nor with a threshold of its own (2026-11-25, 82 reps of 21 rendered
+                    # sets filmed 28-49° in front, 24 faults; one threshold on the rep's 90th-percentile hip_rise_cm,
+                    # chosen leaving each set out): F1 0.64 in front against 0.83 side-on (237 reps) and 0.87
+                    # behind (107); the reading's scatter about the lift is 2.0 cm in front, 1.0 side-on.
                     max_front_deg=15.0,
                     # Not judged from the feet's end either: filmed directly behind (yaw -90°, 8 rendered
                     # sets, 32 reps) MediaPipe reads 3-28 cm of lift on correct reps (12 of 24 called
