@@ -30,6 +30,20 @@ class _ArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see --help)\n")
 
 
+def _region(text: str | None) -> tuple[float, float, float, float] | None:
+    """``--region L,T,R,B`` (percent of the frame's width and height) as shares, or None."""
+    if text is None:
+        return None
+    try:
+        left, top, right, bottom = (float(v) / 100.0 for v in text.split(","))
+    except ValueError:
+        left = top = right = bottom = -1.0
+    if not (0.0 <= left < right <= 1.0 and 0.0 <= top < bottom <= 1.0):
+        raise RepcheckError(f"--region wants left,top,right,bottom in percent of the frame, left < right and "
+                            f"top < bottom, e.g. 0,0,70,100 for the left 70 %; got {text!r}")
+    return left, top, right, bottom
+
+
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from .exercises import JUDGED_EXERCISES, get_exercise
 
@@ -45,7 +59,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
         progress = tqdm_progress(f"pose {path.name}")
     try:
-        report = analyze(path, exercise=args.exercise, progress=progress)
+        report = analyze(path, exercise=args.exercise, progress=progress, region=_region(args.region))
     finally:
         if progress is not None:
             progress.close()  # an error line must not land on a half-drawn bar
@@ -86,6 +100,8 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
                    "lumbar_locked_rotation, glute_bridge")
     p.add_argument("--json", metavar="OUT", help="where to write the JSON report "
                    "(default: VIDEO with suffix .report.json)")
+    p.add_argument("--region", metavar="L,T,R,B", help="analyse only this part of the frame, in percent of its "
+                   "width and height (e.g. 0,0,70,100): leaves out someone else in the frame")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_analyze)
 

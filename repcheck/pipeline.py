@@ -237,6 +237,7 @@ def analyze(
     progress: Callable[..., Any] | None = None,
     models: dict[str, FaultModel] | str | Path | None = None,
     stats: dict | None = None,
+    region: tuple[float, float, float, float] | None = None,
 ) -> SetReport:
     """Analyse a recorded set from a video file.
 
@@ -259,6 +260,10 @@ def analyze(
         Filled with the pose stage's figures (:func:`repcheck.pose.extract_pose`) plus ``models_wait_s``
         (seconds waited for the classifiers after the pose stage) and ``analysis_s`` (features +
         segmentation + judgement).
+    region : (left, top, right, bottom), optional
+        Analyse only this part of the frame (shares of its width and height, 0..1), to leave out someone
+        else in the frame: the pose model follows one person (see :class:`repcheck.pose.PoseSettings`).
+        Overrides ``settings.region``.
 
     Raises
     ------
@@ -272,8 +277,11 @@ def analyze(
             f"choose the exercise of this video (exercise=...); one of: {', '.join(JUDGED_EXERCISES)}"
         )
     spec = get_exercise(exercise)
-    from .pose import extract_pose
+    from .pose import PoseSettings, extract_pose
     from .video import probe
+
+    if region is not None:
+        settings = replace(settings or PoseSettings(), region=tuple(region))
 
     # Loading the shipped classifiers (importing skops imports every scikit-learn estimator: ~1 s CPU in a
     # fresh process) runs while the pose stage decodes and runs MediaPipe (which release the GIL; see

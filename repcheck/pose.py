@@ -128,6 +128,11 @@ class PoseSettings:
         part of the cache key.
     min_detection_confidence, min_tracking_confidence : float
         MediaPipe's thresholds (0..1).
+    region : (left, top, right, bottom) or None
+        The part of the upright frame MediaPipe looks at, as shares of its width and height (0..1); None:
+        all of it. For someone else in the frame: the pose model follows one person, and a person sitting up
+        beside someone lying in a bridge took it over (a rendered bridge lost 2 of its 3 reps). Landmarks
+        come back in whole-frame coordinates.
     """
 
     sample_fps: float | None | Literal["exercise"] = EXERCISE_RATE
@@ -136,6 +141,15 @@ class PoseSettings:
     workers: int = field(default_factory=_default_workers)
     min_detection_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
+    region: tuple[float, float, float, float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.region is not None:
+            r = tuple(float(v) for v in self.region)
+            if len(r) != 4 or not (0.0 <= r[0] < r[2] <= 1.0 and 0.0 <= r[1] < r[3] <= 1.0):
+                raise ValueError(f"region must be (left, top, right, bottom) shares of the frame, 0 <= left < right"
+                                 f" <= 1 and 0 <= top < bottom <= 1; got {self.region!r}")
+            object.__setattr__(self, "region", r)
 
     def for_exercise(self, exercise: str | ExerciseSpec | None = None) -> PoseSettings:
         """These settings with ``sample_fps`` made concrete (a number or None).
@@ -160,9 +174,10 @@ class PoseSettings:
         sample_fps = self.for_exercise().sample_fps
         sf = "all" if sample_fps is None else f"{float(sample_fps):g}"
         ms = "full" if self.max_side is None else str(int(self.max_side))
+        roi = "" if self.region is None else ";roi=" + ",".join(f"{v:g}" for v in self.region)
         return (
             f"{_EXTRACTOR_VERSION};fps={sf};side={ms};mc={int(self.model_complexity)};"
-            f"det={float(self.min_detection_confidence):g};trk={float(self.min_tracking_confidence):g}"
+            f"det={float(self.min_detection_confidence):g};trk={float(self.min_tracking_confidence):g}{roi}"
         )
 
     def to_dict(self) -> dict:
@@ -185,6 +200,24 @@ def _make_pose(settings: PoseSettings):
         min_detection_confidence=float(settings.min_detection_confidence),
         min_tracking_confidence=float(settings.min_tracking_confidence),
     )
+
+
+def _infer_in(pose, frame: np.ndarray, t: float | None,
+              region: tuple[float, float, float, float] | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """:func:`_infer` on the ``region`` of ``frame`` (see :class:`PoseSettings`), the image landmarks mapped back
+    to the whole frame (x, y by the region's place and size, z by its width)."""
+    if region is None:
+        return _infer(pose, frame, t)
+    h, w = frame.shape[:2]
+    x0, y0 = int(round(region[0] * w)), int(round(region[1] * h))
+    x1, y1 = max(int(round(region[2] * w)), x0 + 1), max(int(round(region[3] * h)), y0 + 1)
+    img, world = _infer(pose, np.ascontiguousarray(frame[y0:y1, x0:x1]), t)
+    if img is not None:
+        img = img.copy()
+        img[:, 0] = (x0 + img[:, 0] * (x1 - x0)) / w
+        img[:, 1] = (y0 + img[:, 1] * (y1 - y0)) / h
+        img[:, 2] = img[:, 2] * (x1 - x0) / w
+    return img, world
 
 
 def _infer(pose, frame: np.ndarray, t: float | None = None) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -432,7 +465,7 @@ def _track_chunk(
                     raise item
                 t, frame = item
                 t0 = time.perf_counter()
-                img, wld = _infer(pose, frame, t)
+                img, wld = _infer_in(pose, frame, t, settings.region)
                 st["pose_s"] += time.perf_counter() - t0
                 slot = sample_slot(t, fps, settings.sample_fps)
                 if slot < first:
@@ -686,7 +719,7 @@ def estimate_frames(
             if not ts:
                 frame_size = (int(frame.shape[1]), int(frame.shape[0]))
             rgb = np.ascontiguousarray(_resize_to(np.asarray(frame, dtype=np.uint8), settings.max_side))
-            img, wld = _infer(pose, rgb, i / fps)
+            img, wld = _infer_in(pose, rgb, i / fps, settings.region)
             imgs.append(nan if img is None else img)
             wlds.append(nan if wld is None else wld)
             ts.append(i / fps)

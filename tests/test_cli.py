@@ -49,6 +49,14 @@ def test_missing_exercise_asks_to_choose_one(tmp_path):
     assert_one_clear_line(proc, "--exercise")
 
 
+@pytest.mark.parametrize("region", ["0,0,120,100", "70,0,30,100", "left"])
+def test_a_bad_region_is_one_line_exit_2(tmp_path, region):
+    video = tmp_path / "set.mp4"
+    video.write_bytes(b"not a video")
+    proc = run_cli("analyze", str(video), "--exercise", "plank", "--region", region)
+    assert_one_clear_line(proc, "--region", region)
+
+
 def test_unknown_command_is_one_line_exit_2():
     proc = run_cli("squat")
     assert_one_clear_line(proc, "invalid choice")

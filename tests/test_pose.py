@@ -222,3 +222,39 @@ def test_estimate_frames_without_person_raises():
     frames = (np.full((120, 160, 3), 30, np.uint8) for _ in range(10))
     with pytest.raises(NoPersonError, match="no person found"):
         estimate_frames(frames, 10.0)
+
+
+# ----------------------------------------------------------------------------- region of the frame
+def test_a_region_must_lie_inside_the_frame():
+    with pytest.raises(ValueError, match="left < right"):
+        PoseSettings(region=(0.6, 0.0, 0.4, 1.0))
+    with pytest.raises(ValueError, match="shares of the frame"):
+        PoseSettings(region=(0.0, 0.0, 1.2, 1.0))
+    assert PoseSettings(region=(0, 0, 0.7, 1)).cache_key() != PoseSettings().cache_key()
+
+
+@needs_real
+def test_landmarks_read_in_a_region_come_back_in_whole_frame_coordinates(tmp_path, plank_track):
+    """The real plank on a canvas 1.6× as wide (grey on the left), read in the region where the clip sits: the
+    torso lands where the clip's own landmarks put it, moved and scaled to the canvas."""
+    cap = cv2.VideoCapture(str(REAL_PLANK))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    out, writer = tmp_path / "wide.mp4", None
+    ok, frame = cap.read()
+    while ok:
+        h, w = frame.shape[:2]
+        canvas = np.full((h, int(1.6 * w), 3), 110, np.uint8)
+        canvas[:, canvas.shape[1] - w :] = frame
+        if writer is None:
+            writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (canvas.shape[1], h))
+        writer.write(canvas)
+        ok, frame = cap.read()
+    cap.release()
+    writer.release()
+    left = 0.6 / 1.6
+    wide = extract_pose(out, settings=PoseSettings(workers=1, region=(left, 0.0, 1.0, 1.0)), cache_dir=tmp_path)
+    assert wide.frame_size[0] == pytest.approx(1.6 * plank_track.frame_size[0], abs=2)
+    n = min(len(wide.t), len(plank_track.t))
+    want_x = left + plank_track.image[:n, TORSO, 0] * (1 - left)
+    np.testing.assert_allclose(wide.image[:n, TORSO, 0], want_x, atol=0.01)
+    np.testing.assert_allclose(wide.image[:n, TORSO, 1], plank_track.image[:n, TORSO, 1], atol=0.02)
