@@ -354,10 +354,8 @@ def sample_mask(n_frames: int, fps: float, sample_fps: float | None, start_frame
     if sample_fps is None or sample_fps >= fps or n == 0:
         return np.ones(n, dtype=bool)
     idx = np.arange(start_frame, start_frame + n, dtype=np.int64)
-    ratio = float(sample_fps) / float(fps)
-    bucket = np.floor(idx * ratio + 1e-9)
-    prev = np.floor((idx - 1) * ratio + 1e-9)
-    keep = bucket != prev
+    # the first frame of each slot, the frames placed on the average-rate grid (what iter_frames keeps)
+    keep = sample_slot(idx / fps, fps, sample_fps) != sample_slot((idx - 1) / fps, fps, sample_fps)
     keep[idx == 0] = True
     return keep
 
