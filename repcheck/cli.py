@@ -34,14 +34,13 @@ def _region(text: str | None) -> tuple[float, float, float, float] | None:
     """``--region L,T,R,B`` (percent of the frame's width and height) as shares, or None."""
     if text is None:
         return None
-    try:
-        left, top, right, bottom = (float(v) / 100.0 for v in text.split(","))
+    from .pose import PoseSettings
+
+    try:  # the bounds are PoseSettings' own check
+        return PoseSettings(region=tuple(float(v) / 100.0 for v in text.split(","))).region
     except ValueError:
-        left = top = right = bottom = -1.0
-    if not (0.0 <= left < right <= 1.0 and 0.0 <= top < bottom <= 1.0):
         raise RepcheckError(f"--region wants left,top,right,bottom in percent of the frame, left < right and "
-                            f"top < bottom, e.g. 0,0,70,100 for the left 70 %; got {text!r}")
-    return left, top, right, bottom
+                            f"top < bottom, e.g. 0,0,70,100 for the left 70 %; got {text!r}") from None
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
