@@ -180,6 +180,13 @@ def analyze_track(
     results = _holds_to_the_recording_end(results, signals.t, video_facts)
     # the segmenter's own warnings (e.g. a stretch of the set it cannot read) after the generic ones
     warnings = _warnings(spec, signals, segments, results) + list(info.get("warnings", ()))
+    zoomed = track.source.get("zoomed")
+    if zoomed:
+        left, top, right, bottom = (round(100 * v) for v in zoomed["region"])
+        warnings.append(f"the body (shoulders to ankles) is only {100 * zoomed['body_length']:.0f} % of the frame "
+                        f"long, too small for the pose model to find reliably, so it read the part around it "
+                        f"({left}-{right} % across, {top}-{bottom} % down) zoomed in: film from closer, so the "
+                        "body fills more of the frame")
     for t_s, jump in _person_switches(track):
         warnings.append(f"the pose moved from one person to another at {t_s:.1f} s (across {100 * jump:.0f} % of "
                         "the frame): if someone else is in the picture, mark the part of the frame to read "

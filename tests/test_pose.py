@@ -258,3 +258,50 @@ def test_landmarks_read_in_a_region_come_back_in_whole_frame_coordinates(tmp_pat
     want_x = left + plank_track.image[:n, TORSO, 0] * (1 - left)
     np.testing.assert_allclose(wide.image[:n, TORSO, 0], want_x, atol=0.01)
     np.testing.assert_allclose(wide.image[:n, TORSO, 1], plank_track.image[:n, TORSO, 1], atol=0.02)
+
+
+# ----------------------------------------------------------------------------- a person far from the phone
+def _shrunk_into_a_corner(src: Path, out: Path, scale: float) -> tuple[float, float]:
+    """``src`` shrunk by ``scale`` into the lower left of a grey frame of its own size; returns the clip's left
+    and top in shares of the frame."""
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    writer, place = None, (0.0, 0.0)
+    ok, frame = cap.read()
+    while ok:
+        h, w = frame.shape[:2]
+        small = cv2.resize(frame, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+        x0, y0 = w // 20, h - small.shape[0] - h // 20
+        canvas = np.full_like(frame, 120)
+        canvas[y0 : y0 + small.shape[0], x0 : x0 + small.shape[1]] = small
+        if writer is None:
+            writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+            place = (x0 / w, y0 / h)
+        writer.write(canvas)
+        ok, frame = cap.read()
+    cap.release()
+    writer.release()
+    return place
+
+
+@needs_real
+def test_a_person_far_from_the_phone_is_read_zoomed_in(tmp_path, plank_track):
+    """The real plank shrunk to 30 % (its body 15 % of the frame long, as from about 8 m) in the frame's lower
+    left: MediaPipe looks for the person window by window, reads the region around them, and the torso lands
+    where the clip's own landmarks put it, shrunk and moved. A person filling half the frame is read whole."""
+    assert pose_mod.person_size(plank_track) == pytest.approx(0.5, abs=0.05)
+    assert "zoomed" not in plank_track.source
+    scale = 0.3
+    left, top = _shrunk_into_a_corner(REAL_PLANK, tmp_path / "far.mp4", scale)
+    far = extract_pose(tmp_path / "far.mp4", settings=PoseSettings(workers=1), cache_dir=tmp_path)
+    assert far.detected().mean() >= 0.95
+    assert pose_mod.person_size(far) == pytest.approx(scale * pose_mod.person_size(plank_track), abs=0.02)
+    region = far.source["zoomed"]["region"]
+    assert region[0] < left + 0.1 and region[2] < 0.6 and region[1] > 0.3  # around the person, not the frame
+    n = min(len(far.t), len(plank_track.t))
+    for axis, start in ((0, left), (1, top)):
+        np.testing.assert_allclose(far.image[:n, TORSO, axis], start + scale * plank_track.image[:n, TORSO, axis],
+                                   atol=0.01)
+    # the zoomed-in reading is what the cache keeps
+    again = extract_pose(tmp_path / "far.mp4", settings=PoseSettings(workers=1), cache_dir=tmp_path)
+    assert again.source["zoomed"] == far.source["zoomed"]
