@@ -39,6 +39,7 @@ __all__ = [
     "timeline_strip_png",
     "to_png",
     "blank_frame",
+    "draw_region",
 ]
 
 #: Colours (hex) used for verdicts everywhere: tables, plots, strips.
@@ -98,6 +99,30 @@ def read_frame(video_path: str | Path, t_s: float, *, max_width: int | None = 48
                            interpolation=cv2.INTER_AREA)
     return frame
 
+
+def draw_region(image: np.ndarray, region: tuple[float, float, float, float] | None) -> np.ndarray:
+    """Show the part of the frame the analysis reads: the rest darkened, the region outlined.
+
+    Parameters
+    ----------
+    image : ndarray of shape (H, W, 3) uint8 RGB
+    region : (left, top, right, bottom) in shares of the frame (0..1), or None for the whole frame
+
+    Returns
+    -------
+    ndarray of shape (H, W, 3) uint8 RGB — a new image (a copy when ``region`` is None).
+    """
+    out = np.array(image, dtype=np.uint8, copy=True)
+    if region is None:
+        return out
+    h, w = out.shape[:2]
+    x0, y0 = int(round(region[0] * w)), int(round(region[1] * h))
+    x1, y1 = int(round(region[2] * w)), int(round(region[3] * h))
+    inside = out[y0:y1, x0:x1].copy()
+    out = (out * 0.35).astype(np.uint8)
+    out[y0:y1, x0:x1] = inside
+    cv2.rectangle(out, (x0, y0), (max(x0, x1 - 1), max(y0, y1 - 1)), (255, 196, 0), max(2, w // 240))
+    return out
 
 def draw_skeleton(
     image: np.ndarray,

@@ -204,6 +204,35 @@ class TestAnalyzer:
         app.analyse.click()
         assert "no person found in 98% of the frames" in app.message.value
 
+    def test_the_part_of_the_frame_to_read_goes_to_the_analysis(self, clips):
+        """Someone else in the picture: the trainer narrows the frame with two sliders, sees the chosen video's
+        middle frame with the rest darkened, and the analysis gets that region (shares); all of the frame
+        sends none, and an empty part is a message, not an analysis."""
+        seen = []
+
+        def analyze(path, exercise=None, progress=None, **kwargs):
+            seen.append(kwargs.get("region"))
+            return F.make_fake_analyze()(path, exercise, progress)
+
+        app = make_analyzer_app(analyze=analyze)
+        app.path.value = str(clips["plank"])
+        assert app.region_box.selected_index is None  # closed: most sets need no region
+        app.analyse.click()
+        assert seen == [None]
+        app.region_box.selected_index = 0
+        whole = cv2.imdecode(np.frombuffer(app.region_preview.value, np.uint8), cv2.IMREAD_COLOR)
+        app.region_across.value, app.region_down.value = (0, 60), (20, 100)
+        part = cv2.imdecode(np.frombuffer(app.region_preview.value, np.uint8), cv2.IMREAD_COLOR)
+        h, w = part.shape[:2]
+        assert part[h // 2, int(0.3 * w)].tolist() == whole[h // 2, int(0.3 * w)].tolist()  # inside: as filmed
+        assert part[h // 2, int(0.8 * w)].sum() < 0.5 * whole[h // 2, int(0.8 * w)].sum()  # outside: darkened
+        assert part[int(0.1 * h), int(0.3 * w)].sum() < 0.5 * whole[int(0.1 * h), int(0.3 * w)].sum()
+        app.analyse.click()
+        assert seen[-1] == (0.0, 0.2, 0.6, 1.0) and app.message.value == ""
+        app.region_across.value = (40, 40)
+        app.analyse.click()
+        assert len(seen) == 2 and "The part of the frame to read is empty" in app.message.value
+
     def test_video_dir_suggestions_and_path_clears_upload(self, clips):
         app = make_analyzer_app(analyze=F.make_fake_analyze(), video_dir=clips["dir"])
         assert str(clips["plank"]) in app.path.options

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from ..errors import RepcheckError
+from ..evidence import draw_region, read_frame, to_png
 from ..exercises import EXERCISES
 from ..report import SetReport
+from ..video import probe
 from ._common import (
     ACCEPT,
     VIDEO_EXTENSIONS,
@@ -19,6 +22,7 @@ from ._common import (
     data_uri_link,
     exercise_options,
     message_html,
+    png_image,
     report_table_html,
     run_safely,
     save_upload,
@@ -30,10 +34,16 @@ from .card import EvidenceCard
 __all__ = ["AnalyzerApp", "make_analyzer_app"]
 
 
-def _default_analyze(path, exercise=None, progress=None):
+def _default_analyze(path, exercise=None, progress=None, region=None):
     import repcheck
 
-    return repcheck.analyze(path, exercise=exercise, progress=progress)
+    return repcheck.analyze(path, exercise=exercise, progress=progress, region=region)
+
+
+def _accepts(func: Callable[..., object], name: str) -> bool:
+    """Whether ``func`` takes a keyword argument ``name`` (an injected ``analyze`` may not)."""
+    params = inspect.signature(func).parameters
+    return name in params or any(p.kind == p.VAR_KEYWORD for p in params.values())
 
 
 class AnalyzerApp(widgets.VBox):
@@ -45,6 +55,10 @@ class AnalyzerApp(widgets.VBox):
     path : Combobox
         A video path on the server (for files too big to upload); suggestions from ``video_dir``.
     exercise : Dropdown
+    region_across, region_down : IntRangeSlider
+        The part of the frame to read, in percent of its width and height (all of it by default), inside
+        ``region_box`` (an Accordion, closed) with ``region_preview``, the chosen video's middle frame with
+        the rest darkened.
     analyse : Button
     progress : IntProgress
     status : Label
@@ -85,6 +99,20 @@ class AnalyzerApp(widgets.VBox):
         self.exercise = widgets.Dropdown(options=exercise_options(), description="Exercise",
                                          layout=widgets.Layout(width="360px"))
         self.camera_hint = widgets.HTML("")
+        self.region_across = widgets.IntRangeSlider(value=(0, 100), min=0, max=100, description="Across %",
+                                                    continuous_update=False, layout=widgets.Layout(width="380px"))
+        self.region_down = widgets.IntRangeSlider(value=(0, 100), min=0, max=100, description="Down %",
+                                                  continuous_update=False, layout=widgets.Layout(width="380px"))
+        self.region_preview = png_image("320px")
+        self.region_preview.add_class("repcheck-region")
+        self.region_box = widgets.Accordion(children=[widgets.HBox([
+            widgets.VBox([widgets.HTML("<div style='color:#555;font-size:12px;line-height:1.4;max-width:380px'>"
+                                       "The pose model follows one person. If someone else is in the picture, "
+                                       "keep only the part of the frame where you exercise (the rest is "
+                                       "darkened).</div>"),
+                          self.region_across, self.region_down]),
+            self.region_preview])], selected_index=None)
+        self.region_box.set_title(0, "Someone else in the picture? Mark the part of the frame to read")
         self.analyse = widgets.Button(description="Analyse", button_style="primary", icon="play")
         self.progress = widgets.IntProgress(value=0, min=0, max=1, layout=widgets.Layout(width="300px"))
         self.status = widgets.Label("")
@@ -109,6 +137,8 @@ class AnalyzerApp(widgets.VBox):
         self.upload.observe(self._on_upload, names="value")
         self.path.observe(self._on_path, names="value")
         self.exercise.observe(self._on_exercise, names="value")
+        for control in (self.region_across, self.region_down, self.region_box, self.path, self.upload):
+            control.observe(self._on_region, names="selected_index" if control is self.region_box else "value")
         self.analyse.on_click(lambda _b: self.run())
         self.segment_picker.observe(self._on_segment, names="value")
         self.fault_picker.observe(self._on_fault, names="value")
@@ -120,6 +150,7 @@ class AnalyzerApp(widgets.VBox):
             widgets.HBox([self.upload, self.path]),
             widgets.HBox([self.exercise, self.analyse]),
             self.camera_hint,
+            self.region_box,
             widgets.HBox([self.progress, self.status]),
             self.message,
             self.results,
@@ -148,22 +179,49 @@ class AnalyzerApp(widgets.VBox):
         self.camera_hint.value = ("" if spec is None else
                                   f"<div style='color:#555;font-size:12px'>Camera: {html.escape(spec.camera)}</div>")
 
+    @property
+    def region(self) -> tuple[float, float, float, float] | None:
+        """The part of the frame to read as (left, top, right, bottom) shares, or None for all of it."""
+        (left, right), (top, bottom) = self.region_across.value, self.region_down.value
+        if (left, top, right, bottom) == (0, 0, 100, 100):
+            return None
+        return left / 100, top / 100, right / 100, bottom / 100
+
+    def _on_region(self, change) -> None:
+        """Redraw the preview while the region's panel is open."""
+        if self.region_box.selected_index is None:
+            return
+        video = self._video_from_inputs(quiet=True)
+        frame = None
+        if video is not None:
+            try:
+                frame = read_frame(video, probe(video).duration_s / 2)
+            except RepcheckError:
+                frame = None
+        if frame is None:
+            self.region_preview.layout.display = "none"
+            return
+        self.region_preview.value = to_png(draw_region(frame, self.region))
+        self.region_preview.layout.display = None
+
     def show_message(self, text: str, kind: str = "error") -> None:
         self.message.value = message_html(text, kind)
 
-    def _video_from_inputs(self) -> Path | None:
+    def _video_from_inputs(self, quiet: bool = False) -> Path | None:
+        """The chosen video (an upload is saved first); None, with a message unless ``quiet``, when there is
+        none."""
+        show = (lambda text, kind="error": None) if quiet else self.show_message
         if self.upload.value:
             folder = self._upload_dir or work_dir()
             self._upload_dir = folder
-            return run_safely(self.show_message, lambda: save_upload(self.upload.value, folder),
-                              what="save the upload")
+            return run_safely(show, lambda: save_upload(self.upload.value, folder), what="save the upload")
         text = (self.path.value or "").strip()
         if not text:
-            self.show_message("Choose a video first: upload one, or type the path of a video on the server.")
+            show("Choose a video first: upload one, or type the path of a video on the server.")
             return None
         p = Path(text).expanduser()
         if not p.is_file():
-            self.show_message(f"No video file at {text}.")
+            show(f"No video file at {text}.")
             return None
         return p
 
@@ -180,15 +238,20 @@ class AnalyzerApp(widgets.VBox):
         video = self._video_from_inputs()
         if video is None:
             return None
+        region = self.region
+        if region is not None and (region[0] >= region[2] or region[1] >= region[3]):
+            self.show_message("The part of the frame to read is empty: widen it (Across % and Down %).")
+            return None
         self.analyse.disabled = True
         self.progress.value = 0
         self.progress.bar_style = "info"
         self.status.value = f"Analysing {video.name}…"
         try:
             kwargs = {"exercise": self.exercise.value}
-            if "progress" in inspect.signature(self._analyze).parameters or any(
-                    p.kind == p.VAR_KEYWORD for p in inspect.signature(self._analyze).parameters.values()):
+            if _accepts(self._analyze, "progress"):
                 kwargs["progress"] = self._progress
+            if region is not None and _accepts(self._analyze, "region"):
+                kwargs["region"] = region
 
             def show(text: str, kind: str) -> None:  # an upload's temporary folder means nothing to the user
                 self.show_message(text.replace(str(video), video.name) if uploaded else text, kind)

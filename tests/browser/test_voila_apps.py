@@ -1,7 +1,7 @@
 """The apps in a real browser: headless Chromium driving Voilà (``notebooks/``), the way a trainer uses them.
 
-1. Analyzer: upload a small clip through the file chooser, wait for the per-rep table, select the hold,
-   see the evidence frame and the signal plot.
+1. Analyzer: upload a small clip through the file chooser, open the part-of-the-frame panel and see the clip's
+   frame in it, analyse, wait for the per-rep table, select the hold, see the evidence frame and the signal plot.
 2. Labelling: type a name, label an item with a button and one with a key, reload, the labels are there.
 
 The clip is a rendered synthetic sagging plank (``repcheck.synth``) — or, without the synth package, a few
@@ -69,6 +69,12 @@ def test_voila_analyzer_upload_table_evidence(voila_server, app_page, small_clip
         upload.click()
     fc.value.set_files(str(small_clip))
     page.get_by_text(re.compile(r"ready \(\d")).wait_for(timeout=30_000)
+    # the panel for someone else in the picture opens on the uploaded video's frame
+    page.get_by_text("Someone else in the picture?").click()
+    page.wait_for_function("() => { const i = document.querySelector('img.repcheck-region');"
+                           " return i && i.complete && i.naturalWidth > 0; }", timeout=30_000)
+    assert page.get_by_text("Across %").is_visible()
+    shot(page, "voila_analyzer_region", height=900)
     page.get_by_role("button", name="Analyse").click()
     table = page.locator("table.repcheck-report")
     table.wait_for(timeout=ANALYSE_TIMEOUT_MS)
