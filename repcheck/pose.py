@@ -98,15 +98,17 @@ _POLL_S = 0.1
 #: wait up to 5 ms whenever another thread is busy in Python (the classifiers loading beside the pose
 #: stage in :func:`repcheck.pipeline.analyze`, the mediapipe import).
 _SWITCH_INTERVAL_S = 0.0005
-#: A person whose body (shoulder → ankle, :func:`person_size`) is shorter than this share of the frame's longer
-#: side is looked for again zoomed in (:func:`find_person_region`). Measured 2026-11-25 on three rendered
-#: 1280×720 planks and the two real ones, shrunk onto a grey canvas: a correct plank 20 % long was found in 66 %
-#: of samples and read as a sagging 1.4 s hold; a pike 15 % long in 92 %, at 12 % not at all; from 25 % up
-#: every hold and verdict held (the real planks down to 19 %). A plank filmed 4-5 m away by a phone's 65°
-#: field of view is about 22-27 % long.
+#: A person found in fewer than ``ZOOM_BELOW_FOUND`` of the samples whose body (shoulder → ankle,
+#: :func:`person_size`) is shorter than ``ZOOM_BELOW_SHARE`` of the frame's longer side, or nobody found at all,
+#: is looked for again zoomed in (:func:`find_person_region`). Measured 2026-11-25 on eleven rendered 1280×720
+#: planks and the two real ones shrunk onto a grey canvas (``benchmarks/plank_far_away.py``): where MediaPipe
+#: went wrong it had lost the person in a third of the samples or all (a correct plank 20 % long found in 66 %
+#: and read as a sagging 1.4 s hold; pikes and sags 11-17 % long found in 64-68 %, their holds 4 s short, or
+#: not at all); those it kept in every sample were read right down to 14 %. Every rendered training track finds
+#: its person in at least 90 % of samples, and none of them is both below that and under 24 % long, so the
+#: zoom leaves them alone. A plank filmed 4-5 m away by a phone's 65° field of view is about 22-27 % long.
 ZOOM_BELOW_SHARE = 0.24
-#: ... and so is one found in fewer than this share of the samples.
-ZOOM_BELOW_FOUND = 0.5
+ZOOM_BELOW_FOUND = 0.9
 #: Frames searched (evenly over the clip) and the window grid (``_SEARCH_GRID``² windows of ``_SEARCH_WINDOW``
 #: of each side) used to look for a small person.
 _SEARCH_FRAMES = 8
@@ -686,9 +688,9 @@ def extract_pose(
     if progress is not None:
         progress(int(got.sum()), int(got.sum()))  # finish the bar even if the last frames were missing
     track = _decoded_track(p, info, settings, image, world, got, times)
-    if settings.region is None and _small_or_unseen(track):
+    if settings.region is None and _lost_and_small(track):
         # MediaPipe's detector sees the whole frame at 224 px: look for a small person window by window and,
-        # if found, read the part of the frame around them
+        # if found, read the part of the frame around them (kept if it finds them at least as often)
         found = find_person_region(p, settings, info.duration_s, seen=track)
         if found is not None and found[1] < ZOOM_BELOW_SHARE:
             zoomed = replace(settings, region=found[0])
@@ -762,13 +764,13 @@ def person_size(track: PoseTrack) -> float:
     return float(np.nanmedian(body_length_share(track.image[found], track.frame_size)))
 
 
-def _small_or_unseen(track: PoseTrack) -> bool:
-    """Whether the person may be too small for MediaPipe's full-frame detector (:data:`ZOOM_BELOW_SHARE`,
-    :data:`ZOOM_BELOW_FOUND`)."""
-    n = track.n_frames
-    if n == 0 or track.detected().sum() < ZOOM_BELOW_FOUND * n:
+def _lost_and_small(track: PoseTrack) -> bool:
+    """Whether MediaPipe's full-frame detector lost a person too small for it, or found nobody
+    (:data:`ZOOM_BELOW_SHARE`, :data:`ZOOM_BELOW_FOUND`)."""
+    n, found = track.n_frames, int(track.detected().sum())
+    if found == 0:
         return True
-    return bool(person_size(track) < ZOOM_BELOW_SHARE)
+    return bool(found < ZOOM_BELOW_FOUND * n and person_size(track) < ZOOM_BELOW_SHARE)
 
 
 def find_person_region(path: str | os.PathLike, settings: PoseSettings, duration_s: float,

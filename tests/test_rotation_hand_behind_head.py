@@ -5,7 +5,10 @@ With the hand behind the head ``rotation_open`` reads the nose and the shoulder 
 the reaching variant the rotation's bound constants were set on, and with those constants the ends came
 0.25 s late on average (8 rendered dev sets: 5 ends more than 0.5 s late). The set is read as hand-at-head
 (``hand_at_head``) and its bounds use the eased turn's own terms
-(``segment.reps.ROTATION_HAND_AT_HEAD_EXTRAP`` / ``ROTATION_HAND_AT_HEAD_LAG``).
+(``segment.reps.ROTATION_HAND_AT_HEAD_EXTRAP`` / ``ROTATION_HAND_AT_HEAD_LAG``). In seed 2500046's second rep
+MediaPipe mirrors the upper body for a moment at the top of the turn and the reading drops to half the rep's
+height; on a fresh install (2026-11-25) that made two reps of it, and it is one rep again by
+``segment.reps.ROTATION_TOP_SHARE``.
 """
 
 from __future__ import annotations
