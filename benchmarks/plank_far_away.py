@@ -7,9 +7,10 @@ Prints, per clip and scale, the body's length in the frame (``repcheck.pose.pers
 read zoomed in (``repcheck.pose.find_person_region``), the holds found and their verdicts. Measured 2026-11-25
 (``ZOOM_BELOW_SHARE``): read on the whole frame, a correct plank 20 % of the frame long became a sagging 1.4 s hold
 and a pike 12 % long was refused ("no person found"); zoomed in, every clip down to 9 % kept one hold within 0.3 s
-of its full-size reading and its verdicts. The eight 8 s planks at 0.45 and 0.35 (body 11-21 % of the frame): zoomed
-in, all 16 keep their verdicts and holds within 0.5 s of the full-size reading; with ``--no-zoom`` 9 are refused
-("no person found"), 3 holds end 4 s early, one is not found and 3 stay right.
+of its full-size reading and its verdicts. The eight 8 s planks at 0.45 and 0.35 (body 11-21 % of the frame): all 16
+keep their verdicts and holds within 0.5 s of the full-size reading (13 read zoomed in; the 3 MediaPipe kept in
+every sample on the whole frame are not zoomed); with ``--no-zoom`` 9 are refused ("no person found"), 3 holds end
+4 s early, one is not found and 3 stay right.
 """
 
 from __future__ import annotations
