@@ -646,7 +646,8 @@ def extract_pose(
         seconds, ``frame_size`` the upright (width, height) of the source, ``fps`` of the source,
         ``source`` = {path, sha256, settings, cache_key, extractor, video} (``video``: the probe's
         :meth:`~repcheck.video.VideoInfo.to_dict`, so a cache hit needs no probe; absent in cache
-        entries written before it was added).
+        entries written before it was added) and, when the person was too small for the whole frame and was
+        read zoomed in (:func:`find_person_region`), ``zoomed`` = {region, body_length}.
 
     Raises
     ------
@@ -781,7 +782,7 @@ def find_person_region(path: str | os.PathLike, settings: PoseSettings, duration
     ``_SEARCH_GRID`` × ``_SEARCH_GRID`` grid of overlapping windows, each ``_SEARCH_WINDOW`` of the frame's width
     and height (so a person up to a quarter of the frame is whole in one of them, twice as large to the
     detector). Per frame the window whose landmarks are most visible (mean visibility ≥ 0.5) counts; frames
-    whose person lies more than their own extent from the others' median are left out (something else found).
+    whose person lies more than a body length from the others' median are left out (something else found).
     The region also covers every place ``seen`` (the reading of the whole frame) found a person, so zooming in
     never leaves out someone it followed: with someone else in the frame too it covers both, and is not used.
 
