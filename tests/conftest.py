@@ -14,6 +14,7 @@
   clips short (the defaults: 480×270, 10 fps).
 - :func:`variable_rate` re-encodes a clip as a phone at a dropping frame rate writes it (ffmpeg ``select``,
   each kept frame at its own time).
+- :func:`rewrite_video` writes a clip again with every frame changed (made over as a condition, shrunk, moved).
 """
 
 from __future__ import annotations
@@ -21,11 +22,34 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+
+def rewrite_video(src: Path, out: Path, change: Callable[[np.ndarray], np.ndarray]) -> Path:
+    """``src`` written again to ``out`` (MPEG-4, its frame rate) with ``change`` applied to every BGR frame; the
+    output's size is the changed frames'."""
+    import cv2
+
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    writer = None
+    ok, frame = cap.read()
+    while ok:
+        frame = np.ascontiguousarray(change(frame))
+        if writer is None:
+            writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps,
+                                     (frame.shape[1], frame.shape[0]))
+        writer.write(frame)
+        ok, frame = cap.read()
+    cap.release()
+    writer.release()
+    return out
+
 
 #: Real public clips beside the checkout (never copied into the repo).
 REAL_DIR = Path(__file__).resolve().parents[2] / "shared/data/real"

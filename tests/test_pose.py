@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from conftest import rewrite_video
 
 import repcheck.pose as pose_mod
 from repcheck.errors import NoPersonError
@@ -237,20 +238,13 @@ def test_a_region_must_lie_inside_the_frame():
 def test_landmarks_read_in_a_region_come_back_in_whole_frame_coordinates(tmp_path, plank_track):
     """The real plank on a canvas 1.6× as wide (grey on the left), read in the region where the clip sits: the
     torso lands where the clip's own landmarks put it, moved and scaled to the canvas."""
-    cap = cv2.VideoCapture(str(REAL_PLANK))
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    out, writer = tmp_path / "wide.mp4", None
-    ok, frame = cap.read()
-    while ok:
+    def widen(frame: np.ndarray) -> np.ndarray:
         h, w = frame.shape[:2]
         canvas = np.full((h, int(1.6 * w), 3), 110, np.uint8)
         canvas[:, canvas.shape[1] - w :] = frame
-        if writer is None:
-            writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (canvas.shape[1], h))
-        writer.write(canvas)
-        ok, frame = cap.read()
-    cap.release()
-    writer.release()
+        return canvas
+
+    out = rewrite_video(REAL_PLANK, tmp_path / "wide.mp4", widen)
     left = 0.6 / 1.6
     wide = extract_pose(out, settings=PoseSettings(workers=1, region=(left, 0.0, 1.0, 1.0)), cache_dir=tmp_path)
     assert wide.frame_size[0] == pytest.approx(1.6 * plank_track.frame_size[0], abs=2)
@@ -264,24 +258,19 @@ def test_landmarks_read_in_a_region_come_back_in_whole_frame_coordinates(tmp_pat
 def _shrunk_into_a_corner(src: Path, out: Path, scale: float) -> tuple[float, float]:
     """``src`` shrunk by ``scale`` into the lower left of a grey frame of its own size; returns the clip's left
     and top in shares of the frame."""
-    cap = cv2.VideoCapture(str(src))
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    writer, place = None, (0.0, 0.0)
-    ok, frame = cap.read()
-    while ok:
+    place = []
+
+    def shrink(frame: np.ndarray) -> np.ndarray:
         h, w = frame.shape[:2]
         small = cv2.resize(frame, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
         x0, y0 = w // 20, h - small.shape[0] - h // 20
         canvas = np.full_like(frame, 120)
         canvas[y0 : y0 + small.shape[0], x0 : x0 + small.shape[1]] = small
-        if writer is None:
-            writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
-            place = (x0 / w, y0 / h)
-        writer.write(canvas)
-        ok, frame = cap.read()
-    cap.release()
-    writer.release()
-    return place
+        place[:] = [x0 / w, y0 / h]
+        return canvas
+
+    rewrite_video(src, out, shrink)
+    return place[0], place[1]
 
 
 @needs_real

@@ -13,12 +13,11 @@ not turn a correct plank into a fault or lose the hold.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-from conftest import real_clip
+from conftest import real_clip, rewrite_video
 
 from repcheck import analyze
 from repcheck.pose import PoseSettings
@@ -149,30 +148,13 @@ CLIP_CONDITIONS: dict[str, Callable[[str], Callable[[np.ndarray], np.ndarray]]] 
 }
 
 
-def _write(src: Path, out: Path, change: Callable[[np.ndarray], np.ndarray]) -> Path:
-    cap = cv2.VideoCapture(str(src))
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    writer = None
-    ok, frame = cap.read()
-    while ok:
-        frame = np.ascontiguousarray(change(frame))
-        if writer is None:
-            writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps,
-                                     (frame.shape[1], frame.shape[0]))
-        writer.write(frame)
-        ok, frame = cap.read()
-    cap.release()
-    writer.release()
-    return out
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("clip", ["plank_correct_001", "plank_correct_007"])
 @pytest.mark.parametrize("condition", list(CONDITIONS) + list(CLIP_CONDITIONS))
 def test_a_correct_real_plank_stays_one_correct_hold(tmp_path, clip, condition):
     src = real_clip(f"{clip}.mp4")
     change = CONDITIONS[condition] if condition in CONDITIONS else CLIP_CONDITIONS[condition](clip)
-    path = _write(src, tmp_path / f"{clip}.mp4", change)
+    path = rewrite_video(src, tmp_path / f"{clip}.mp4", change)
     report = analyze(path, exercise="plank", cache_dir=tmp_path / "cache", settings=PoseSettings(workers=1))
     holds = [(round(s.start_s, 2), round(s.end_s, 2)) for s in report.segments]
     assert len(holds) == 1, holds

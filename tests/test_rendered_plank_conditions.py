@@ -19,8 +19,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import analyse_rendered_plank
-from test_real_plank_conditions import CLIP_CONDITIONS, CONDITIONS, _write
+from conftest import analyse_rendered_plank, rewrite_video
+from test_real_plank_conditions import CLIP_CONDITIONS, CONDITIONS
 
 #: (fault, severity, seed, view) of the two rendered planks.
 PLANKS = [("hips_sag", 0.7, 7002, "side"), ("hips_pike", 0.7, 7005, "oblique")]
@@ -44,7 +44,7 @@ def planks(tmp_path_factory) -> dict[str, Path]:
 def test_a_faulty_plank_filmed_the_ways_phones_film_keeps_its_verdict(planks, tmp_path, fault, condition):
     src = planks[fault]
     change = CONDITIONS[condition] if condition in CONDITIONS else CLIP_CONDITIONS[condition]("rendered")
-    clip = _write(src, tmp_path / "clip.mp4", change)
+    clip = rewrite_video(src, tmp_path / "clip.mp4", change)
     truth = json.loads(src.with_suffix(".json").read_text())
     hold, _ = analyse_rendered_plank(clip, tmp_path, 0.5, truth=truth)
     verdicts = {f: hold.fault(f).verdict for f in ("hips_sag", "hips_pike")}

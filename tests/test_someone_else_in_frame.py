@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_real_plank_conditions import _PersonBeside, _write
+from conftest import rewrite_video
+from test_real_plank_conditions import _PersonBeside
 
 from repcheck import analyze
 
@@ -26,7 +27,7 @@ def test_a_bridge_beside_someone_sitting_is_read_in_the_region_the_user_marks(tm
     src = render_clip("glute_bridge", fault="lower_back_arch", severity=0.8, reps=3, seed=7108, view="side",
                       size=(1280, 720), fps=10, out=tmp_path / "bridge.mp4")
     truth = [(s["start_s"], s["end_s"]) for s in json.loads(src.with_suffix(".json").read_text())["segments"]]
-    clip = _write(src, tmp_path / "with_someone.mp4", _PersonBeside())
+    clip = rewrite_video(src, tmp_path / "with_someone.mp4", _PersonBeside())
     whole = analyze(clip, exercise="glute_bridge", cache_dir=tmp_path / "cache")
     moved = [w for w in whole.warnings if "from one person to another" in w]
     assert len(moved) == 1 and "--region" in moved[0], whole.warnings  # the report says what happened
