@@ -204,11 +204,15 @@ class TestAnalyzer:
         app.analyse.click()
         assert "no person found in 98% of the frames" in app.message.value
 
-    def test_the_part_of_the_frame_to_read_goes_to_the_analysis(self, clips):
+    def test_the_part_of_the_frame_to_read_goes_to_the_analysis(self, clips, monkeypatch):
         """Someone else in the picture: the trainer narrows the frame with two sliders, sees the chosen video's
         middle frame with the rest darkened, and the analysis gets that region (shares); all of the frame
         sends none, and an empty part is a message, not an analysis."""
-        seen = []
+        seen, reads = [], []
+        import repcheck.widgets.analyzer as analyzer_mod
+
+        real_read = analyzer_mod.read_frame
+        monkeypatch.setattr(analyzer_mod, "read_frame", lambda *a, **k: reads.append(a[0]) or real_read(*a, **k))
 
         def analyze(path, exercise=None, progress=None, **kwargs):
             seen.append(kwargs.get("region"))
@@ -227,11 +231,14 @@ class TestAnalyzer:
         assert part[h // 2, int(0.3 * w)].tolist() == whole[h // 2, int(0.3 * w)].tolist()  # inside: as filmed
         assert part[h // 2, int(0.8 * w)].sum() < 0.5 * whole[h // 2, int(0.8 * w)].sum()  # outside: darkened
         assert part[int(0.1 * h), int(0.3 * w)].sum() < 0.5 * whole[int(0.1 * h), int(0.3 * w)].sum()
+        assert len(reads) == 1  # the sliders redraw the frame read when the panel opened
         app.analyse.click()
         assert seen[-1] == (0.0, 0.2, 0.6, 1.0) and app.message.value == ""
         app.region_across.value = (40, 40)
         app.analyse.click()
         assert len(seen) == 2 and "The part of the frame to read is empty" in app.message.value
+        app.path.value = str(clips["bridge"])  # another video: its own frame
+        assert [Path(r) for r in reads] == [clips["plank"], clips["bridge"]]
 
     def test_video_dir_suggestions_and_path_clears_upload(self, clips):
         app = make_analyzer_app(analyze=F.make_fake_analyze(), video_dir=clips["dir"])

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 from ..errors import RepcheckError
 from ..evidence import draw_region, read_frame, to_png
 from ..exercises import EXERCISES
+from ..pose import PoseSettings
 from ..report import SetReport
 from ..video import probe
 from ._common import (
@@ -87,6 +88,7 @@ class AnalyzerApp(widgets.VBox):
         self.video_dir = None if video_dir is None else Path(video_dir).expanduser()
         self._upload_dir = None if upload_dir is None else Path(upload_dir)
         self.report: SetReport | None = None
+        self._region_frame = None  # the chosen video's middle frame, for the region's preview
         self.video_path: Path | None = None
         self._quiet = False
 
@@ -188,20 +190,22 @@ class AnalyzerApp(widgets.VBox):
         return left / 100, top / 100, right / 100, bottom / 100
 
     def _on_region(self, change) -> None:
-        """Redraw the preview while the region's panel is open."""
+        """Redraw the preview while the region's panel is open. The video's middle frame is read once per chosen
+        video (an upload saved once); moving a slider only redraws it."""
+        if change is not None and change.owner in (self.path, self.upload):
+            self._region_frame = None  # another video
         if self.region_box.selected_index is None:
             return
-        video = self._video_from_inputs(quiet=True)
-        frame = None
-        if video is not None:
+        if self._region_frame is None:
+            video = self._video_from_inputs(quiet=True)
             try:
-                frame = read_frame(video, probe(video).duration_s / 2)
+                self._region_frame = None if video is None else read_frame(video, probe(video).duration_s / 2)
             except RepcheckError:
-                frame = None
-        if frame is None:
+                self._region_frame = None
+        if self._region_frame is None:
             self.region_preview.layout.display = "none"
             return
-        self.region_preview.value = to_png(draw_region(frame, self.region))
+        self.region_preview.value = to_png(draw_region(self._region_frame, self.region))
         self.region_preview.layout.display = None
 
     def show_message(self, text: str, kind: str = "error") -> None:
@@ -239,7 +243,9 @@ class AnalyzerApp(widgets.VBox):
         if video is None:
             return None
         region = self.region
-        if region is not None and (region[0] >= region[2] or region[1] >= region[3]):
+        try:  # the bounds are PoseSettings' own check
+            PoseSettings(region=region)
+        except ValueError:
             self.show_message("The part of the frame to read is empty: widen it (Across % and Down %).")
             return None
         self.analyse.disabled = True
