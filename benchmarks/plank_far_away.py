@@ -67,8 +67,8 @@ def main() -> None:
     ap.add_argument("--scales", default="1,0.5,0.4,0.3")
     ap.add_argument("--no-zoom", action="store_true", help="read the whole frame only, as before the zoom")
     args = ap.parse_args()
-    if args.no_zoom:
-        pose.ZOOM_BELOW_SHARE = pose.ZOOM_BELOW_FOUND = 0.0
+    if args.no_zoom:  # never look again zoomed in, even where nobody was found on the whole frame
+        pose._lost_and_small = lambda track: False
     args.out.mkdir(parents=True, exist_ok=True)
     sources = [render_clip("plank", fault=fault, severity=severity, seconds=seconds, seed=seed, view=view,
                            size=(1280, 720), fps=10, out=args.out / f"{fault or 'correct'}-{seed}.mp4")
