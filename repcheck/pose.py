@@ -78,6 +78,8 @@ __all__ = [
     "body_length_share",
     "ZOOM_BELOW_SHARE",
     "ZOOM_BELOW_FOUND",
+    "head_to_feet_reversed",
+    "mend_reversed",
 ]
 
 #: A video where a person is found in fewer than this share of the analysed samples is rejected.
@@ -119,13 +121,21 @@ _SEARCH_WINDOW = 0.5
 _ZOOM_MARGIN = 0.5
 #: A region enlarging the person less than this many times (to the detector, which letterboxes it) is not used.
 _ZOOM_MIN_GAIN = 1.25
+#: A sample pointing head to feet against its set by at least this share of a typical sample's head–feet length is
+#: read the wrong way round (:func:`head_to_feet_reversed`). The 95 held-out rendered sets (13,162 samples, 2026-11-25):
+#: 261 samples of 7 sets at -0.1 to -1.3 (a plank's and a roll's at -0.45 to -1.05, the others' partly turned,
+#: beside them); 97 between -0.1 and 0.1 (getting down, a leg lost); all others above 0.3.
+REVERSED_SHARE = 0.1
+#: Quarter turns clockwise tried, in order, on samples read the wrong way round (:func:`mend_reversed`).
+_TURNS = (1, 3, 0)
 #: ``PoseSettings.sample_fps`` value meaning "the exercise's ``analysis_fps``".
 EXERCISE_RATE = "exercise"
 #: Sample rate used for ``EXERCISE_RATE`` when no exercise is given (samples per second).
 DEFAULT_SAMPLE_FPS = 10.0
 #: Bump when the extractor's output for the same settings changes (invalidates caches). 2: sample times are
-#: the frames' presentation times (variable-rate video), not ``index / fps``.
-_EXTRACTOR_VERSION = "mp-pose-video/2"
+#: the frames' presentation times (variable-rate video), not ``index / fps``. 3: samples read head to feet are read
+#: again on the frame turned a quarter turn (:func:`mend_reversed`).
+_EXTRACTOR_VERSION = "mp-pose-video/3"
 
 Progress = Callable[[int, int], Any]
 
@@ -236,21 +246,52 @@ def _make_pose(settings: PoseSettings, static: bool = False):
 
 
 def _infer_in(pose, frame: np.ndarray, t: float | None, region: tuple[float, float, float, float] | None,
-              max_side: int | None = None) -> tuple[np.ndarray | None, np.ndarray | None]:
+              max_side: int | None = None, turn: int = 0) -> tuple[np.ndarray | None, np.ndarray | None]:
     """:func:`_infer` on the ``region`` of ``frame`` (see :class:`PoseSettings`), resized so its longer side is at
-    most ``max_side`` px; the image landmarks mapped back to the whole frame (x, y by the region's place and
-    size, z by its width). The region is cut before resizing, so a zoomed-in region keeps the source's pixels."""
-    if region is None:
+    most ``max_side`` px, and turned ``turn`` quarter turns clockwise (0, 1 or 3); the landmarks are given back in
+    the frame's own coordinates: image x, y by the region's place and size and the turn, z by the region's width;
+    world x, y turned back. The region is cut before resizing, so a zoomed-in region keeps the source's pixels."""
+    if region is None and not turn:
         return _infer(pose, np.ascontiguousarray(_resize_to(frame, max_side)), t)
     h, w = frame.shape[:2]
-    x0, y0 = int(round(region[0] * w)), int(round(region[1] * h))
-    x1, y1 = max(int(round(region[2] * w)), x0 + 1), max(int(round(region[3] * h)), y0 + 1)
-    img, world = _infer(pose, np.ascontiguousarray(_resize_to(frame[y0:y1, x0:x1], max_side)), t)
-    if img is not None:
+    x0, y0, x1, y1 = 0, 0, w, h
+    if region is not None:
+        x0, y0 = int(round(region[0] * w)), int(round(region[1] * h))
+        x1, y1 = max(int(round(region[2] * w)), x0 + 1), max(int(round(region[3] * h)), y0 + 1)
+    img, world = _infer(pose, np.ascontiguousarray(np.rot90(_resize_to(frame[y0:y1, x0:x1], max_side), -turn)), t)
+    if img is not None and turn:
+        img, world = _turned_back(img, world, turn, (y1 - y0) / (x1 - x0))
+    if img is not None and region is not None:
         img = img.copy()
         img[:, 0] = (x0 + img[:, 0] * (x1 - x0)) / w
         img[:, 1] = (y0 + img[:, 1] * (y1 - y0)) / h
         img[:, 2] = img[:, 2] * (x1 - x0) / w
+    return img, world
+
+
+def _turned_back(img: np.ndarray, world: np.ndarray | None, turn: int,
+                 aspect: float) -> tuple[np.ndarray, np.ndarray | None]:
+    """Landmarks read on an image turned ``turn`` quarter turns clockwise (1 or 3), in the unturned image's terms.
+
+    Parameters
+    ----------
+    img, world : ndarray of shape (33, 4)
+        Normalised image landmarks of the turned image; world landmarks (metres, camera-aligned axes, so
+        they turn with the image; measured on rendered planks: 0.7-1.2 cm apart from the unturned reading).
+    aspect : float
+        Height over width of the unturned image (image z is normalised by the turned image's width).
+    """
+    img = img.copy()
+    x, y = img[:, 0].copy(), img[:, 1].copy()
+    if turn == 1:
+        img[:, 0], img[:, 1] = y, 1.0 - x
+    else:
+        img[:, 0], img[:, 1] = 1.0 - y, x
+    img[:, 2] = img[:, 2] * aspect
+    if world is not None:
+        world = world.copy()
+        wx, wy = world[:, 0].copy(), world[:, 1].copy()
+        world[:, 0], world[:, 1] = (wy, -wx) if turn == 1 else (-wy, wx)
     return img, world
 
 
@@ -702,6 +743,11 @@ def extract_pose(
                 track.source["cache_key"] = settings.cache_key()
                 track.source["zoomed"] = {"region": list(found[0]), "body_length": round(float(found[1]), 4)}
                 stats["zoomed"] = True
+    mended = mend_reversed(p, replace(settings, region=tuple(track.source["zoomed"]["region"]))
+                           if "zoomed" in track.source else settings, track)
+    if mended:
+        track.source["mended_reversed"] = mended
+        stats["mended_reversed"] = mended
     if cpath is not None:
         _save_track(cpath, track)
     _check_person(track, name)
@@ -772,6 +818,102 @@ def _lost_and_small(track: PoseTrack) -> bool:
     if found == 0:
         return True
     return bool(found < ZOOM_BELOW_FOUND * n and person_size(track) < ZOOM_BELOW_SHARE)
+
+
+def head_to_feet_reversed(image: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
+    """Samples MediaPipe read the wrong way round: head where the feet are.
+
+    In a set of these exercises the body keeps its head–feet direction in the frame (nobody turns round), so a
+    sample whose shoulders → ankles direction (mid-points, pixels) points against the set's is a reading with
+    head and feet swapped. MediaPipe does that to lying bodies seen from 45° off side-on, and its tracker then
+    keeps it, sure of every landmark: 7 of 95 held-out rendered sets (2026-11-25), for 1-96 samples (a correct
+    plank read as a 24 cm pike from mid-hold on, rolls and a bridge missing reps or finding extra ones); none of
+    the 210 rendered training sets.
+
+    Parameters
+    ----------
+    image : ndarray of shape (T, 33, >=2)
+        Normalised image landmarks; NaN where no person was found.
+    frame_size : (width, height) in pixels
+
+    Returns
+    -------
+    ndarray of bool, shape (T,)
+        True where the sample's direction, projected on the set's head–feet axis (its principal direction, the
+        way most samples point), is at least ``REVERSED_SHARE`` of a typical sample's length the other way.
+    """
+    v = _head_to_feet(image, frame_size)
+    ok = np.isfinite(v).all(axis=1)
+    out = np.zeros(len(v), dtype=bool)
+    if ok.sum() < 3:
+        return out
+    along = v[ok] @ np.linalg.svd(v[ok], full_matrices=False)[2][0]
+    typical = float(np.median(np.abs(along)))
+    if typical <= 0:
+        return out
+    out[ok] = along * np.sign(np.median(along)) < -REVERSED_SHARE * typical
+    return out
+
+
+def _head_to_feet(image: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
+    """Shoulders' mid-point minus ankles' mid-point (pixels, shape (T, 2)); NaN where one is missing."""
+    w, h = frame_size
+    xy = np.asarray(image, float)[..., :2] * np.array([w, h], float)
+    shoulders = (xy[:, LM["left_shoulder"]] + xy[:, LM["right_shoulder"]]) / 2.0
+    ankles = (xy[:, LM["left_ankle"]] + xy[:, LM["right_ankle"]]) / 2.0
+    return shoulders - ankles
+
+
+def _runs_of(idx: np.ndarray) -> list[np.ndarray]:
+    """Consecutive runs of sorted sample indices."""
+    return [r for r in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1) if r.size]
+
+
+def mend_reversed(path: str | os.PathLike, settings: PoseSettings, track: PoseTrack) -> int:
+    """Read again, on the frame turned a quarter turn, the samples MediaPipe read head to feet
+    (:func:`head_to_feet_reversed`); changes ``track`` in place and returns how many samples were mended.
+
+    A lying body turned upright is not what makes MediaPipe swap ends. On the 23 reversed samples of a held-out
+    45° plank, the frame turned clockwise was read the right way round every time (mirrored 20, upside down 13),
+    while MediaPipe looking afresh at the unturned frame swapped them too. Each reversed sample's frame is looked
+    at afresh (static mode: a tracker would carry a first swapped reading on) turned clockwise, then
+    anticlockwise, then unturned; the first reading pointing the set's way replaces the old one. Once one sample
+    is mended so, those no turn mends are left without a reading (a person not seen there, which every later
+    stage takes in its stride); when none is, the set keeps its first reading.
+    """
+    bad = head_to_feet_reversed(track.image, track.frame_size)
+    if not bad.any():
+        return 0
+    v = _head_to_feet(track.image, track.frame_size)
+    way = np.median(v[np.isfinite(v).all(axis=1) & ~bad], axis=0)
+    fps = float(track.fps)
+    mended = 0
+    with _make_pose(settings, static=True) as pose:
+        for run in _runs_of(np.flatnonzero(bad)):
+            times = track.t[run]
+            for t, frame in iter_frames(Path(path), sample_fps=settings.sample_fps,
+                                        max_side=None if settings.region else settings.max_side,
+                                        start_frame=max(0, int(np.floor(times[0] * fps)) - 1),
+                                        end_frame=int(np.ceil(times[-1] * fps)) + 2, threads=1):
+                k = int(np.argmin(np.abs(times - t)))
+                if abs(times[k] - t) > 0.5 / fps:
+                    continue
+                for turn in _TURNS:
+                    img, wld = _infer_in(pose, frame, None, settings.region, settings.max_side, turn=turn)
+                    if img is not None and float(_head_to_feet(img[None], track.frame_size)[0] @ way) > 0:
+                        i = int(run[k])
+                        track.image[i] = img
+                        if track.world is not None and wld is not None:
+                            track.world[i] = wld
+                        bad[i] = False
+                        mended += 1
+                        break
+    if mended:
+        # fresh readings confirmed the set's way round: what no turn mended is a reading of nobody's body
+        track.image[bad] = np.nan
+        if track.world is not None:
+            track.world[bad] = np.nan
+    return mended
 
 
 def find_person_region(path: str | os.PathLike, settings: PoseSettings, duration_s: float,
