@@ -160,6 +160,30 @@ def test_real_correct_plank(name):
     assert r.segments[0].end_s == pytest.approx(last_frame_s, abs=1e-6) and r.timeline["t"][-1] <= last_frame_s
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["plank_correct_001.mp4", "plank_correct_007.mp4"])
+def test_one_second_of_a_real_plank_is_one_correct_hold(name, tmp_path):
+    """The real clips cut to their first second (4 analysed samples): still one correct hold, from start to end."""
+    import cv2
+
+    cap = cv2.VideoCapture(str(real_clip(name)))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    out = tmp_path / "second.mp4"
+    writer = None
+    for _ in range(int(round(fps))):
+        ok, frame = cap.read()
+        assert ok
+        if writer is None:
+            writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (frame.shape[1], frame.shape[0]))
+        writer.write(frame)
+    cap.release()
+    writer.release()
+    r = analyze(out, "plank", cache_dir=tmp_path)
+    (hold,) = r.segments
+    assert hold.start_s == 0.0 and hold.end_s == pytest.approx(r.video["duration_s"], abs=0.1)
+    assert [hold.fault(f).verdict for f in ("hips_sag", "hips_pike")] == ["ok", "ok"]
+
+
 # ------------------------------------------------------------------------- rendered synthetic clips
 #: (exercise, fault, severity, length, seed): every judged exercise with and without its main fault,
 #: side view, 10 fps, 480×270. Seeds 7001+ are not used by training; the locked-rotation seeds put reps

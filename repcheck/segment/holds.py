@@ -100,6 +100,9 @@ def find_holds(
 HOLD_FALLBACK = {"in_plank": "plank_posture"}
 #: A hold cut off by the start or end of the recording is kept from this length (s) on.
 MIN_CUT_HOLD_S = 1.0
+#: A recording in position from its first sample to its last (a clip cut to the hold) is one hold from this length
+#: (s) on: a second of the real correct planks (4 samples) is one correct hold; 1.0 s kept it to 1.5 s clips.
+MIN_WHOLE_HOLD_S = 0.5
 
 
 def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_hold_s: float | None,
@@ -145,7 +148,10 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
         while b < x.size - 1 and x[b + 1] >= mid:
             b += 1
         cut = a == 0 or b == x.size - 1  # the recording starts/ends inside the hold
-        if t[b] - t[a] < (min(min_hold, MIN_CUT_HOLD_S) if cut else min_hold):
+        shortest = min_hold if not cut else min(min_hold, MIN_CUT_HOLD_S)
+        if a == 0 and b == x.size - 1:  # ... and it is all hold
+            shortest = min(shortest, MIN_WHOLE_HOLD_S)
+        if t[b] - t[a] < shortest:
             continue
         a_raw, b_raw, long_enough = a, b, t[b] - t[a] >= min_hold
         # a recording that starts with the body already in position and the hips on or above the line: the
@@ -171,7 +177,7 @@ def _holds_from_score(signals: Signals, x: np.ndarray, spec: ExerciseSpec, min_h
                 continue
             if after in ("before", "kneeling") and not long_enough and a_raw > 0:
                 continue
-            if t[pb] - t[pa] < MIN_CUT_HOLD_S:
+            if t[pb] - t[pa] < (MIN_WHOLE_HOLD_S if pa == 0 and pb == x.size - 1 else MIN_CUT_HOLD_S):
                 continue
             segs.append(Segment(len(segs) + 1, "hold", float(t[pa]), float(t[pb]), None, int(pa), int(pb)))
     return segs, {"t": t, "driver": x, "enter": enter, "exit": exit, "raw_runs": raw_runs}
