@@ -78,8 +78,10 @@ __all__ = [
     "body_length_share",
     "ZOOM_BELOW_SHARE",
     "ZOOM_BELOW_FOUND",
+    "head_to_feet_along",
     "head_to_feet_reversed",
-    "mend_reversed",
+    "head_to_feet_collapsed",
+    "mend_misread",
 ]
 
 #: A video where a person is found in fewer than this share of the analysed samples is rejected.
@@ -126,7 +128,14 @@ _ZOOM_MIN_GAIN = 1.25
 #: 261 samples of 7 sets at -0.1 to -1.3 (a plank's and a roll's at -0.45 to -1.05, the others' partly turned,
 #: beside them); 97 between -0.1 and 0.1 (getting down, a leg lost); all others above 0.3.
 REVERSED_SHARE = 0.1
-#: Quarter turns clockwise tried, in order, on samples read the wrong way round (:func:`mend_reversed`).
+#: A sample whose shoulders and ankles lie within this share of a typical sample's head–feet length of each other is
+#: read collapsed (:func:`head_to_feet_collapsed`): 0.03-0.08 at the top of a held-out 45° bridge read so (the
+#: turned frames read 0.96-1.06); none in the held-out planks and locked rotations; 3 of the 30,464 samples of the
+#: training sets, none inside a hold or rep. A re-read replaces a collapsed reading when it is at least
+#: ``COLLAPSED_MENDED`` long.
+COLLAPSED_SHARE = 0.25
+COLLAPSED_MENDED = 0.75
+#: Quarter turns clockwise tried, in order, on samples read head to feet or collapsed (:func:`mend_misread`).
 _TURNS = (1, 3, 0)
 #: ``PoseSettings.sample_fps`` value meaning "the exercise's ``analysis_fps``".
 EXERCISE_RATE = "exercise"
@@ -134,7 +143,7 @@ EXERCISE_RATE = "exercise"
 DEFAULT_SAMPLE_FPS = 10.0
 #: Bump when the extractor's output for the same settings changes (invalidates caches). 2: sample times are
 #: the frames' presentation times (variable-rate video), not ``index / fps``. 3: samples read head to feet are read
-#: again on the frame turned a quarter turn (:func:`mend_reversed`).
+#: again on the frame turned a quarter turn, and so are those read collapsed (:func:`mend_misread`).
 _EXTRACTOR_VERSION = "mp-pose-video/3"
 
 Progress = Callable[[int, int], Any]
@@ -743,11 +752,11 @@ def extract_pose(
                 track.source["cache_key"] = settings.cache_key()
                 track.source["zoomed"] = {"region": list(found[0]), "body_length": round(float(found[1]), 4)}
                 stats["zoomed"] = True
-    mended = mend_reversed(p, replace(settings, region=tuple(track.source["zoomed"]["region"]))
-                           if "zoomed" in track.source else settings, track)
+    mended = mend_misread(p, replace(settings, region=tuple(track.source["zoomed"]["region"]))
+                          if "zoomed" in track.source else settings, track)
     if mended:
-        track.source["mended_reversed"] = mended
-        stats["mended_reversed"] = mended
+        track.source["mended"] = mended
+        stats["mended"] = mended
     if cpath is not None:
         _save_track(cpath, track)
     _check_person(track, name)
@@ -820,15 +829,14 @@ def _lost_and_small(track: PoseTrack) -> bool:
     return bool(found < ZOOM_BELOW_FOUND * n and person_size(track) < ZOOM_BELOW_SHARE)
 
 
-def head_to_feet_reversed(image: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
-    """Samples MediaPipe read the wrong way round: head where the feet are.
+def head_to_feet_along(image: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
+    """Each sample's head–feet direction along its set's, in typical lengths.
 
-    In a set of these exercises the body keeps its head–feet direction in the frame (nobody turns round), so a
-    sample whose shoulders → ankles direction (mid-points, pixels) points against the set's is a reading with
-    head and feet swapped. MediaPipe does that to lying bodies seen from 45° off side-on, and its tracker then
-    keeps it, sure of every landmark: 7 of 95 held-out rendered sets (2026-11-25), for 1-96 samples (a correct
-    plank read as a 24 cm pike from mid-hold on, rolls and a bridge missing reps or finding extra ones); none of
-    the 210 rendered training sets.
+    In a set of these exercises the body keeps its head–feet direction in the frame (nobody turns round), so the
+    shoulders → ankles direction (mid-points, pixels) of every sample lies along the set's principal axis, the way
+    most samples point, about as long as a typical sample's (the median). A sample pointing the other way is a
+    reading with head and feet swapped (:func:`head_to_feet_reversed`); one a fraction as long, a reading of the
+    body collapsed onto itself (:func:`head_to_feet_collapsed`).
 
     Parameters
     ----------
@@ -838,21 +846,44 @@ def head_to_feet_reversed(image: np.ndarray, frame_size: tuple[int, int]) -> np.
 
     Returns
     -------
-    ndarray of bool, shape (T,)
-        True where the sample's direction, projected on the set's head–feet axis (its principal direction, the
-        way most samples point), is at least ``REVERSED_SHARE`` of a typical sample's length the other way.
+    ndarray of shape (T,)
+        1 for a typical sample, negative for one pointing the other way; NaN where the shoulders or ankles are
+        missing, or for all samples when fewer than 3 have them.
     """
     v = _head_to_feet(image, frame_size)
     ok = np.isfinite(v).all(axis=1)
-    out = np.zeros(len(v), dtype=bool)
+    out = np.full(len(v), np.nan)
     if ok.sum() < 3:
         return out
     along = v[ok] @ np.linalg.svd(v[ok], full_matrices=False)[2][0]
     typical = float(np.median(np.abs(along)))
-    if typical <= 0:
-        return out
-    out[ok] = along * np.sign(np.median(along)) < -REVERSED_SHARE * typical
+    if typical > 0:
+        out[ok] = along * np.sign(np.median(along)) / typical
     return out
+
+
+def head_to_feet_reversed(image: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
+    """Samples MediaPipe read head to feet (bool, shape (T,)): pointing at least ``REVERSED_SHARE`` of a typical
+    sample's length against their set's way (:func:`head_to_feet_along`).
+
+    MediaPipe does that to lying bodies seen 30-45° off side-on, and its tracker then keeps it, sure of every
+    landmark: 7 of 95 held-out rendered sets (2026-11-25), for 1-96 samples (a correct plank read 24 cm above the
+    line from mid-hold on, rolls and a bridge missing reps or finding extra ones); none of the 210 rendered
+    training sets.
+    """
+    with np.errstate(invalid="ignore"):
+        return np.nan_to_num(head_to_feet_along(image, frame_size), nan=0.0) < -REVERSED_SHARE
+
+
+def head_to_feet_collapsed(image: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
+    """Samples MediaPipe read with the body collapsed onto itself (bool, shape (T,)): shoulders and ankles within
+    ``COLLAPSED_SHARE`` of a typical sample's length of each other along their set's way, not reversed
+    (:func:`head_to_feet_along`). On the held-out rendered sets, the top of bridges and rolls seen 30-45° off
+    side-on, MediaPipe's shoulders among the feet (4 of 95 sets, 122 samples); 3 samples of the 210 rendered
+    training sets, none inside a hold or rep."""
+    along = head_to_feet_along(image, frame_size)
+    with np.errstate(invalid="ignore"):
+        return (along >= -REVERSED_SHARE) & (along < COLLAPSED_SHARE)
 
 
 def _head_to_feet(image: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
@@ -869,27 +900,34 @@ def _runs_of(idx: np.ndarray) -> list[np.ndarray]:
     return [r for r in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1) if r.size]
 
 
-def mend_reversed(path: str | os.PathLike, settings: PoseSettings, track: PoseTrack) -> int:
-    """Read again, on the frame turned a quarter turn, the samples MediaPipe read head to feet
-    (:func:`head_to_feet_reversed`); changes ``track`` in place and returns how many samples were mended.
+def mend_misread(path: str | os.PathLike, settings: PoseSettings, track: PoseTrack) -> int:
+    """Read again, on the frame turned a quarter turn, the samples MediaPipe read head to feet or collapsed
+    (:func:`head_to_feet_reversed`, :func:`head_to_feet_collapsed`); changes ``track`` in place and returns how
+    many samples were mended.
 
-    A lying body turned upright is not what makes MediaPipe swap ends. On the 23 reversed samples of a held-out
+    A lying body turned upright is not what makes MediaPipe misread it. On the 23 reversed samples of a held-out
     45° plank, the frame turned clockwise was read the right way round every time (mirrored 20, upside down 13),
-    while MediaPipe looking afresh at the unturned frame swapped them too. Each reversed sample's frame is looked
-    at afresh (static mode: a tracker would carry a first swapped reading on) turned clockwise, then
-    anticlockwise, then unturned; the first reading pointing the set's way replaces the old one. Once one sample
-    is mended so, those no turn mends are left without a reading (a person not seen there, which every later
-    stage takes in its stride); when none is, the set keeps its first reading.
+    while MediaPipe looking afresh at the unturned frame swapped them too; of a 45° bridge's collapsed readings at
+    the top of the rep, turned frames gave the whole body in 7 of 13. Each such sample's frame is looked at afresh
+    (static mode: a tracker would carry a first wrong reading on) turned clockwise, then anticlockwise, then
+    unturned; the first reading pointing the set's way (for a collapsed one, at least ``COLLAPSED_MENDED`` of a
+    typical length) replaces the old one. Once one reversed sample is mended so, the reversed ones no turn mends
+    are left without a reading (a person not seen there, which every later stage takes in its stride); when none
+    is, the set keeps its first reading. Collapsed samples no turn mends keep theirs.
     """
-    bad = head_to_feet_reversed(track.image, track.frame_size)
-    if not bad.any():
+    reversed_ = head_to_feet_reversed(track.image, track.frame_size)
+    collapsed = head_to_feet_collapsed(track.image, track.frame_size)
+    if not (reversed_.any() or collapsed.any()):
         return 0
     v = _head_to_feet(track.image, track.frame_size)
-    way = np.median(v[np.isfinite(v).all(axis=1) & ~bad], axis=0)
+    ok = np.isfinite(v).all(axis=1)
+    axis = np.linalg.svd(v[ok], full_matrices=False)[2][0]
+    along = v[ok] @ axis
+    axis = axis * np.sign(np.median(along)) / float(np.median(np.abs(along)))  # typical length 1 along it
     fps = float(track.fps)
-    mended = 0
+    mended_reversed = mended = 0
     with _make_pose(settings, static=True) as pose:
-        for run in _runs_of(np.flatnonzero(bad)):
+        for run in _runs_of(np.flatnonzero(reversed_ | collapsed)):
             times = track.t[run]
             for t, frame in iter_frames(Path(path), sample_fps=settings.sample_fps,
                                         max_side=None if settings.region else settings.max_side,
@@ -898,21 +936,23 @@ def mend_reversed(path: str | os.PathLike, settings: PoseSettings, track: PoseTr
                 k = int(np.argmin(np.abs(times - t)))
                 if abs(times[k] - t) > 0.5 / fps:
                     continue
+                i = int(run[k])
+                need = 0.0 if reversed_[i] else COLLAPSED_MENDED
                 for turn in _TURNS:
                     img, wld = _infer_in(pose, frame, None, settings.region, settings.max_side, turn=turn)
-                    if img is not None and float(_head_to_feet(img[None], track.frame_size)[0] @ way) > 0:
-                        i = int(run[k])
+                    if img is not None and float(_head_to_feet(img[None], track.frame_size)[0] @ axis) > need:
                         track.image[i] = img
                         if track.world is not None and wld is not None:
                             track.world[i] = wld
-                        bad[i] = False
+                        mended_reversed += bool(reversed_[i])
+                        reversed_[i] = False
                         mended += 1
                         break
-    if mended:
-        # fresh readings confirmed the set's way round: what no turn mended is a reading of nobody's body
-        track.image[bad] = np.nan
+    if mended_reversed:
+        # fresh readings confirmed the set's way round: a reversed reading no turn mended is of nobody's body
+        track.image[reversed_] = np.nan
         if track.world is not None:
-            track.world[bad] = np.nan
+            track.world[reversed_] = np.nan
     return mended
 
 

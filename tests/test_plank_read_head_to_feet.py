@@ -4,7 +4,7 @@ Found in the held-out set (``h-plank-0900001``, rebuilt 2026-11-25; so this clip
 plank filmed 47° off side-on from the head's end. From 6.8 s on MediaPipe put the head where the feet are and the
 feet among the hands, sure of every landmark, and its tracker kept that to the end: the hold was judged a 29.5 cm
 pike (probability 1.0) and ran 1.4 s past its end. Those samples are now read again on the frame turned a quarter
-turn (``repcheck.pose.mend_reversed``), which MediaPipe reads the right way round.
+turn (``repcheck.pose.mend_misread``), which MediaPipe reads the right way round.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def test_a_plank_read_head_to_feet_mid_hold_is_one_correct_hold(reversed_plank, 
     path, truth = reversed_plank
     report = analyze(path, exercise="plank", cache_dir=tmp_path)
     track = report.track
-    assert track.source.get("mended_reversed", 0) >= 15
+    assert track.source.get("mended", 0) >= 15
     assert not head_to_feet_reversed(track.image, track.frame_size).any()
 
     (gt,) = truth["segments"]

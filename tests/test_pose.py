@@ -297,22 +297,28 @@ def test_a_person_far_from_the_phone_is_read_zoomed_in(tmp_path, plank_track):
 
 
 @needs_real
-def test_samples_read_head_to_feet_are_read_again_on_the_frame_turned(plank_track):
-    """MediaPipe sometimes reads a lying body the wrong way round, sure of every landmark (see
-    ``test_plank_read_head_to_feet.py``). Four samples of the real plank turned end for end about the hips, as
-    such readings are, are the ones found reversed; read again on the frame turned a quarter turn, they land
-    where the clip's own reading put them, image and world landmarks (turned back)."""
+def test_samples_read_head_to_feet_or_collapsed_are_read_again_on_the_frame_turned(plank_track):
+    """MediaPipe sometimes reads a lying body the wrong way round, or with its shoulders among its feet, sure of every
+    landmark (see ``test_plank_read_head_to_feet.py``). Four samples of the real plank turned end for end about the
+    hips and three with the shoulders moved onto the ankles, as such readings are, are the ones found; read again
+    on the frame turned a quarter turn, they land where the clip's own reading put them, image and world
+    landmarks (turned back)."""
     from dataclasses import replace
 
-    swapped = replace(plank_track, image=plank_track.image.copy(), world=plank_track.world.copy())
-    idx = np.arange(10, 14)
-    hips = (plank_track.image[idx, LM["left_hip"], :2] + plank_track.image[idx, LM["right_hip"], :2]) / 2
-    swapped.image[idx, :, :2] = 2 * hips[:, None, :] - plank_track.image[idx, :, :2]
-    assert not pose_mod.head_to_feet_reversed(plank_track.image, plank_track.frame_size).any()
-    assert np.flatnonzero(pose_mod.head_to_feet_reversed(swapped.image, swapped.frame_size)).tolist() == idx.tolist()
+    image = plank_track.image
+    misread = replace(plank_track, image=image.copy(), world=plank_track.world.copy())
+    turned, collapsed = np.arange(10, 14), np.arange(16, 19)
+    hips = (image[turned, LM["left_hip"], :2] + image[turned, LM["right_hip"], :2]) / 2
+    misread.image[turned, :, :2] = 2 * hips[:, None, :] - image[turned, :, :2]
+    for side in ("left", "right"):
+        misread.image[collapsed, LM[f"{side}_shoulder"], :2] = image[collapsed, LM[f"{side}_ankle"], :2]
+    size = plank_track.frame_size
+    assert not (pose_mod.head_to_feet_reversed(image, size) | pose_mod.head_to_feet_collapsed(image, size)).any()
+    assert np.flatnonzero(pose_mod.head_to_feet_reversed(misread.image, size)).tolist() == turned.tolist()
+    assert np.flatnonzero(pose_mod.head_to_feet_collapsed(misread.image, size)).tolist() == collapsed.tolist()
 
-    assert pose_mod.mend_reversed(REAL_PLANK, PoseSettings(workers=1).for_exercise(None), swapped) == 4
-    assert not pose_mod.head_to_feet_reversed(swapped.image, swapped.frame_size).any()
+    assert pose_mod.mend_misread(REAL_PLANK, PoseSettings(workers=1).for_exercise(None), misread) == 7
+    idx = np.concatenate([turned, collapsed])
     body = [LM[f"{s}_{j}"] for s in ("left", "right") for j in ("shoulder", "elbow", "hip", "knee", "ankle")]
-    np.testing.assert_allclose(swapped.image[idx][:, body, :2], plank_track.image[idx][:, body, :2], atol=0.04)
-    np.testing.assert_allclose(swapped.world[idx][:, TORSO, :3], plank_track.world[idx][:, TORSO, :3], atol=0.05)
+    np.testing.assert_allclose(misread.image[idx][:, body, :2], image[idx][:, body, :2], atol=0.04)
+    np.testing.assert_allclose(misread.world[idx][:, TORSO, :3], plank_track.world[idx][:, TORSO, :3], atol=0.05)
