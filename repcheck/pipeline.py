@@ -19,7 +19,8 @@ from .errors import LandmarkShapeError, UnknownExerciseError
 from .exercises import JUDGED_EXERCISES, ExerciseSpec, get_exercise
 from .features import FAULT_LANDMARKS, compute_signals
 from .judge import FaultModel, judge_segments, load_models
-from .landmarks import LM, PoseTrack, as_landmarks
+from .landmarks import PoseTrack, as_landmarks
+from .pose import person_switches
 from .report import SegmentResult, SetReport
 from .segment import find_segments
 
@@ -29,13 +30,6 @@ __all__ = ["analyze", "analyze_track", "analyze_landmarks"]
 WARN_INVISIBLE_SHARE = 0.25
 #: Warn when a person was found in less than this share of the samples.
 WARN_DETECTED_SHARE = 0.8
-#: The pose model moved to another person when the torso's centre jumps this far (share of the frame's width)
-#: from one sample to the next and stays there for ``WARN_SWITCH_STAY_S``. A rendered bridge with someone
-#: sitting beside it: 0.36 when MediaPipe let go of the sitter (``tests/test_someone_else_in_frame.py``); a
-#: body sliding in the picture moves it a few hundredths per sample.
-WARN_SWITCH_SHARE = 0.2
-#: ... for at least this long (s): not a one-sample glitch.
-WARN_SWITCH_STAY_S = 1.0
 
 
 def _video_dict(track: PoseTrack, video: Any = None) -> dict[str, Any]:
@@ -92,27 +86,6 @@ def _warnings(spec: ExerciseSpec, signals, segments, results) -> list[str]:
             if f.verdict == "unsure" and reason and reason not in seen:
                 seen.add(reason)
                 out.append(f"{f.id}: {reason}")
-    return out
-
-
-def _person_switches(track: PoseTrack) -> list[tuple[float, float]]:
-    """Where the pose model moved from one person to another: ``(time s, jump as share of the frame's width)``
-    for each jump of the torso's centre (shoulders and hips, image x) by ``WARN_SWITCH_SHARE`` or more between
-    two samples with a person, whose new place holds (within half the jump) for ``WARN_SWITCH_STAY_S``."""
-    torso = [LM["left_shoulder"], LM["right_shoulder"], LM["left_hip"], LM["right_hip"]]
-    xs = track.image[:, torso, 0]
-    counts = np.isfinite(xs).sum(axis=1)
-    x = np.where(counts > 0, np.nansum(xs, axis=1) / np.maximum(counts, 1), np.nan)
-    t = np.asarray(track.t, float)
-    seen = np.flatnonzero(np.isfinite(x))
-    out = []
-    for a, b in zip(seen[:-1], seen[1:], strict=True):
-        jump = float(x[b] - x[a])
-        if abs(jump) < WARN_SWITCH_SHARE:
-            continue
-        after = seen[(seen >= b) & (t[seen] <= t[b] + WARN_SWITCH_STAY_S)]
-        if t[after[-1]] - t[b] >= 0.8 * WARN_SWITCH_STAY_S and np.all(np.abs(x[after] - x[b]) < abs(jump) / 2):
-            out.append((float(t[b]), abs(jump)))
     return out
 
 
@@ -187,7 +160,7 @@ def analyze_track(
                         f"long, too small for the pose model to find reliably, so it read the part around it "
                         f"({left}-{right} % across, {top}-{bottom} % down) zoomed in: film from closer, so the "
                         "body fills more of the frame")
-    for t_s, jump in _person_switches(track):
+    for t_s, jump in person_switches(track):
         warnings.append(f"the pose moved from one person to another at {t_s:.1f} s (across {100 * jump:.0f} % of "
                         "the frame): if someone else is in the picture, mark the part of the frame to read "
                         "(--region, or region= in Python)")

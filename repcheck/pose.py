@@ -82,6 +82,7 @@ __all__ = [
     "head_to_feet_reversed",
     "head_to_feet_collapsed",
     "mend_misread",
+    "person_switches",
 ]
 
 #: A video where a person is found in fewer than this share of the analysed samples is rejected.
@@ -137,6 +138,14 @@ COLLAPSED_SHARE = 0.25
 COLLAPSED_MENDED = 0.75
 #: Quarter turns clockwise tried, in order, on samples read head to feet or collapsed (:func:`mend_misread`).
 _TURNS = (1, 3, 0)
+#: The pose model moved to another person when the torso's centre jumps this far (share of the frame's width)
+#: from one sample to the next and stays there for ``SWITCH_STAY_S`` (:func:`person_switches`). A rendered bridge
+#: with someone sitting beside it: 0.36 when MediaPipe let go of the sitter (``tests/test_someone_else_in_frame.py``);
+#: a body sliding in the picture moves it a few hundredths per sample; none of the 10 held-out sets MediaPipe read head
+#: to feet or collapsed for a while jumps so.
+SWITCH_SHARE = 0.2
+#: ... for at least this long (s): not a one-sample glitch.
+SWITCH_STAY_S = 1.0
 #: ``PoseSettings.sample_fps`` value meaning "the exercise's ``analysis_fps``".
 EXERCISE_RATE = "exercise"
 #: Sample rate used for ``EXERCISE_RATE`` when no exercise is given (samples per second).
@@ -829,6 +838,27 @@ def _lost_and_small(track: PoseTrack) -> bool:
     return bool(found < ZOOM_BELOW_FOUND * n and person_size(track) < ZOOM_BELOW_SHARE)
 
 
+def person_switches(track: PoseTrack) -> list[tuple[float, float]]:
+    """Where the pose model moved from one person to another: ``(time s, jump as share of the frame's width)``
+    for each jump of the torso's centre (shoulders and hips, image x) by ``SWITCH_SHARE`` or more between
+    two samples with a person, whose new place holds (within half the jump) for ``SWITCH_STAY_S``."""
+    torso = [LM["left_shoulder"], LM["right_shoulder"], LM["left_hip"], LM["right_hip"]]
+    xs = track.image[:, torso, 0]
+    counts = np.isfinite(xs).sum(axis=1)
+    x = np.where(counts > 0, np.nansum(xs, axis=1) / np.maximum(counts, 1), np.nan)
+    t = np.asarray(track.t, float)
+    seen = np.flatnonzero(np.isfinite(x))
+    out = []
+    for a, b in zip(seen[:-1], seen[1:], strict=True):
+        jump = float(x[b] - x[a])
+        if abs(jump) < SWITCH_SHARE:
+            continue
+        after = seen[(seen >= b) & (t[seen] <= t[b] + SWITCH_STAY_S)]
+        if t[after[-1]] - t[b] >= 0.8 * SWITCH_STAY_S and np.all(np.abs(x[after] - x[b]) < abs(jump) / 2):
+            out.append((float(t[b]), abs(jump)))
+    return out
+
+
 def head_to_feet_along(image: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
     """Each sample's head–feet direction along its set's, in typical lengths.
 
@@ -913,12 +943,13 @@ def mend_misread(path: str | os.PathLike, settings: PoseSettings, track: PoseTra
     unturned; the first reading pointing the set's way (for a collapsed one, at least ``COLLAPSED_MENDED`` of a
     typical length) replaces the old one. Once one reversed sample is mended so, the reversed ones no turn mends
     are left without a reading (a person not seen there, which every later stage takes in its stride); when none
-    is, the set keeps its first reading. Collapsed samples no turn mends keep theirs.
+    is, the set keeps its first reading. Collapsed samples no turn mends keep theirs. A set in which the reading
+    moves from one person to another (:func:`person_switches`) is left as it is: its samples point two bodies' ways.
     """
     reversed_ = head_to_feet_reversed(track.image, track.frame_size)
     collapsed = head_to_feet_collapsed(track.image, track.frame_size)
-    if not (reversed_.any() or collapsed.any()):
-        return 0
+    if not (reversed_.any() or collapsed.any()) or person_switches(track):
+        return 0  # (with two people read, the set's way is not one body's)
     v = _head_to_feet(track.image, track.frame_size)
     ok = np.isfinite(v).all(axis=1)
     axis = np.linalg.svd(v[ok], full_matrices=False)[2][0]
