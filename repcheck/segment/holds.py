@@ -101,7 +101,8 @@ HOLD_FALLBACK = {"in_plank": "plank_posture"}
 #: A hold cut off by the start or end of the recording is kept from this length (s) on.
 MIN_CUT_HOLD_S = 1.0
 #: A recording in position from its first sample to its last (a clip cut to the hold) is one hold from this length
-#: (s) on: a second of the real correct planks (4 samples) is one correct hold; 1.0 s kept it to 1.5 s clips.
+#: (s) on: a second of the real correct planks (4 samples) is one correct hold; with 1.0 s, clips under about 1.25 s
+#: were no hold.
 MIN_WHOLE_HOLD_S = 0.5
 
 
