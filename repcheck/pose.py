@@ -748,6 +748,7 @@ def extract_pose(
     if progress is not None:
         progress(int(got.sum()), int(got.sum()))  # finish the bar even if the last frames were missing
     track = _decoded_track(p, info, settings, image, world, got, times)
+    read_with = settings  # the settings the kept reading was made with
     if settings.region is None and _lost_and_small(track):
         # MediaPipe's detector sees the whole frame at 224 px: look for a small person window by window and,
         # if found, read the part of the frame around them (kept if it finds them at least as often)
@@ -757,12 +758,11 @@ def extract_pose(
             again = _decoded_track(p, info, zoomed,
                                    *_run_chunks(str(p), zoomed, keep_idx, info.fps, workers, progress, stats))
             if again.detected().sum() >= track.detected().sum():
-                track = again
+                track, read_with = again, zoomed
                 track.source["cache_key"] = settings.cache_key()
                 track.source["zoomed"] = {"region": list(found[0]), "body_length": round(float(found[1]), 4)}
                 stats["zoomed"] = True
-    mended = mend_misread(p, replace(settings, region=tuple(track.source["zoomed"]["region"]))
-                          if "zoomed" in track.source else settings, track)
+    mended = mend_misread(p, read_with, track)
     if mended:
         track.source["mended"] = mended
         stats["mended"] = mended
@@ -881,15 +881,28 @@ def head_to_feet_along(image: np.ndarray, frame_size: tuple[int, int]) -> np.nda
         missing, or for all samples when fewer than 3 have them.
     """
     v = _head_to_feet(image, frame_size)
+    way = _set_way(v)
+    return np.full(len(v), np.nan) if way is None else v @ way
+
+
+def _set_way(v: np.ndarray) -> np.ndarray | None:
+    """The set's head–feet way: its principal axis (of the per-sample shoulders → ankles vectors ``v``, shape
+    (T, 2), NaN allowed), pointing as most samples do, scaled so that a typical sample is 1 along it; None when
+    fewer than 3 samples have the vector or the typical one is 0."""
     ok = np.isfinite(v).all(axis=1)
-    out = np.full(len(v), np.nan)
     if ok.sum() < 3:
-        return out
-    along = v[ok] @ np.linalg.svd(v[ok], full_matrices=False)[2][0]
+        return None
+    axis = np.linalg.svd(v[ok], full_matrices=False)[2][0]
+    along = v[ok] @ axis
     typical = float(np.median(np.abs(along)))
-    if typical > 0:
-        out[ok] = along * np.sign(np.median(along)) / typical
-    return out
+    return axis * np.sign(np.median(along)) / typical if typical > 0 else None
+
+
+def _misread(along: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(reversed, collapsed) masks of :func:`head_to_feet_along`'s values (see ``REVERSED_SHARE``,
+    ``COLLAPSED_SHARE``); NaN is neither."""
+    with np.errstate(invalid="ignore"):
+        return along < -REVERSED_SHARE, (along >= -REVERSED_SHARE) & (along < COLLAPSED_SHARE)
 
 
 def head_to_feet_reversed(image: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
@@ -901,8 +914,7 @@ def head_to_feet_reversed(image: np.ndarray, frame_size: tuple[int, int]) -> np.
     line from mid-hold on, rolls and a bridge missing reps or finding extra ones); none of the 210 rendered
     training sets.
     """
-    with np.errstate(invalid="ignore"):
-        return np.nan_to_num(head_to_feet_along(image, frame_size), nan=0.0) < -REVERSED_SHARE
+    return _misread(head_to_feet_along(image, frame_size))[0]
 
 
 def head_to_feet_collapsed(image: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
@@ -911,9 +923,7 @@ def head_to_feet_collapsed(image: np.ndarray, frame_size: tuple[int, int]) -> np
     (:func:`head_to_feet_along`). On the held-out rendered sets, the top of bridges and rolls seen 30-45° off
     side-on, MediaPipe's shoulders among the feet (4 of 95 sets, 122 samples); 3 samples of the 210 rendered
     training sets, none inside a hold or rep."""
-    along = head_to_feet_along(image, frame_size)
-    with np.errstate(invalid="ignore"):
-        return (along >= -REVERSED_SHARE) & (along < COLLAPSED_SHARE)
+    return _misread(head_to_feet_along(image, frame_size))[1]
 
 
 def _head_to_feet(image: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
@@ -946,15 +956,13 @@ def mend_misread(path: str | os.PathLike, settings: PoseSettings, track: PoseTra
     is, the set keeps its first reading. Collapsed samples no turn mends keep theirs. A set in which the reading
     moves from one person to another (:func:`person_switches`) is left as it is: its samples point two bodies' ways.
     """
-    reversed_ = head_to_feet_reversed(track.image, track.frame_size)
-    collapsed = head_to_feet_collapsed(track.image, track.frame_size)
+    v = _head_to_feet(track.image, track.frame_size)
+    way = _set_way(v)
+    if way is None:
+        return 0
+    reversed_, collapsed = _misread(v @ way)
     if not (reversed_.any() or collapsed.any()) or person_switches(track):
         return 0  # (with two people read, the set's way is not one body's)
-    v = _head_to_feet(track.image, track.frame_size)
-    ok = np.isfinite(v).all(axis=1)
-    axis = np.linalg.svd(v[ok], full_matrices=False)[2][0]
-    along = v[ok] @ axis
-    axis = axis * np.sign(np.median(along)) / float(np.median(np.abs(along)))  # typical length 1 along it
     fps = float(track.fps)
     mended_reversed = mended = 0
     with _make_pose(settings, static=True) as pose:
@@ -971,7 +979,7 @@ def mend_misread(path: str | os.PathLike, settings: PoseSettings, track: PoseTra
                 need = 0.0 if reversed_[i] else COLLAPSED_MENDED
                 for turn in _TURNS:
                     img, wld = _infer_in(pose, frame, None, settings.region, settings.max_side, turn=turn)
-                    if img is not None and float(_head_to_feet(img[None], track.frame_size)[0] @ axis) > need:
+                    if img is not None and float(_head_to_feet(img[None], track.frame_size)[0] @ way) > need:
                         track.image[i] = img
                         if track.world is not None and wld is not None:
                             track.world[i] = wld
