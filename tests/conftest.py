@@ -30,21 +30,24 @@ import numpy as np
 import pytest
 
 
-def rewrite_video(src: Path, out: Path, change: Callable[[np.ndarray], np.ndarray]) -> Path:
+def rewrite_video(src: Path, out: Path, change: Callable[[np.ndarray], np.ndarray] = lambda frame: frame, *,
+                  seconds: float | None = None) -> Path:
     """``src`` written again to ``out`` (MPEG-4, its frame rate) with ``change`` applied to every BGR frame; the
-    output's size is the changed frames'."""
+    output's size is the changed frames'. ``seconds``: only the frames of the first so many seconds."""
     import cv2
 
     cap = cv2.VideoCapture(str(src))
     fps = cap.get(cv2.CAP_PROP_FPS)
-    writer = None
+    keep = None if seconds is None else int(round(seconds * fps))
+    writer, written = None, 0
     ok, frame = cap.read()
-    while ok:
+    while ok and (keep is None or written < keep):
         frame = np.ascontiguousarray(change(frame))
         if writer is None:
             writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps,
                                      (frame.shape[1], frame.shape[0]))
         writer.write(frame)
+        written += 1
         ok, frame = cap.read()
     cap.release()
     writer.release()

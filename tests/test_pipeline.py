@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import real_clip, synth_track
+from conftest import real_clip, rewrite_video, synth_track
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -164,20 +164,7 @@ def test_real_correct_plank(name):
 @pytest.mark.parametrize("name", ["plank_correct_001.mp4", "plank_correct_007.mp4"])
 def test_one_second_of_a_real_plank_is_one_correct_hold(name, tmp_path):
     """The real clips cut to their first second (4 analysed samples): still one correct hold, from start to end."""
-    import cv2
-
-    cap = cv2.VideoCapture(str(real_clip(name)))
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    out = tmp_path / "second.mp4"
-    writer = None
-    for _ in range(int(round(fps))):
-        ok, frame = cap.read()
-        assert ok
-        if writer is None:
-            writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (frame.shape[1], frame.shape[0]))
-        writer.write(frame)
-    cap.release()
-    writer.release()
+    out = rewrite_video(real_clip(name), tmp_path / "second.mp4", seconds=1.0)
     r = analyze(out, "plank", cache_dir=tmp_path)
     (hold,) = r.segments
     assert hold.start_s == 0.0 and hold.end_s == pytest.approx(r.video["duration_s"], abs=0.1)
