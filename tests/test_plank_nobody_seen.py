@@ -8,32 +8,28 @@ its start 2.7 s late.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
-from conftest import analyse_rendered_plank
+from conftest import analyse_rendered_plank, rewrite_video
 
 from repcheck import analyze
+from repcheck.video import probe
 
 
 def _grey_out(src: Path, out: Path, start_s: float, end_s: float) -> Path:
-    cap = cv2.VideoCapture(str(src))
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    writer, i = None, 0
-    ok, frame = cap.read()
-    while ok:
-        if start_s <= i / fps < end_s:
+    """``src`` again with the frames shown from ``start_s`` to ``end_s`` a plain grey (nobody in them)."""
+    fps = probe(src).fps
+    shown = itertools.count()
+
+    def grey(frame: np.ndarray) -> np.ndarray:
+        if start_s <= next(shown) / fps < end_s:
             frame[:] = 110
-        if writer is None:
-            writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (frame.shape[1], frame.shape[0]))
-        writer.write(frame)
-        i += 1
-        ok, frame = cap.read()
-    cap.release()
-    writer.release()
-    return out
+        return frame
+
+    return rewrite_video(src, out, grey)
 
 
 @pytest.mark.slow
