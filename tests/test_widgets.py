@@ -27,6 +27,14 @@ import fixtures_reports as F  # noqa: E402
 REAL = Path(__file__).resolve().parents[2] / "shared/data/real"
 
 
+@pytest.fixture(autouse=True)
+def uploads_in_tmp_path(tmp_path, monkeypatch):
+    """The apps keep uploads in a fresh temporary folder for the session (``work_dir``): here, in the test's own."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+
 @pytest.fixture(scope="module")
 def clips(tmp_path_factory):
     d = tmp_path_factory.mktemp("clips")

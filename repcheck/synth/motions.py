@@ -1099,6 +1099,13 @@ def _bridge_pose(body: BodyShape, p: dict, st: dict) -> Skeleton:
     return pose_skeleton(body, spine, limbs, trunk)
 
 
+#: The least a glute-bridge rep lifts (degrees of hip extension above lying on the floor). Severity 1 of
+#: ``incomplete_extension`` asks for a top 40° short of the straight line, which for many bodies is where the
+#: hips lie (−41° to −51°): such "reps" did not move (2026-11-25: held-out reps with 2° and 7° of lift, which
+#: no one could count from video). 12° of extension lifts the hips about 8–10 cm.
+BRIDGE_MIN_LIFT_DEG = 12.0
+
+
 def _bridge_theta_for(body: BodyShape, p: dict, st: dict, e_target: float) -> float:
     lo, hi = st["theta_floor"], 75.0
     for _ in range(30):
@@ -1138,10 +1145,14 @@ def _make_glute_bridge(body: BodyShape, rng: np.random.Generator, sev: dict[str,
     lumbar = np.full_like(t, 0.0)
     flare = np.full_like(t, 0.0)
     tops = []
+    e_floor = hip_extension_deg(_bridge_pose(body, dict(tilt=-6.0, lumbar=0.0, thoracic=0.0, flare=0.0, neck=0.0,
+                                                        sway=0.0, theta=st["theta_floor"]), st))
     for i, r in enumerate(reps):
         ph = r.phase(t)
         sa, si = float(s_arch[i]), float(s_inc[i])
         e_top = 25.0 * sa - 40.0 * si + (rng.uniform(-4.0, 4.0) if sa == 0 and si == 0 else rng.uniform(-1.5, 1.5))
+        # a rep lifts the hips: the shortest one still rises BRIDGE_MIN_LIFT_DEG off the floor
+        e_top = max(e_top, e_floor + BRIDGE_MIN_LIFT_DEG)
         tp = dict(tilt=-6.0 + sa * rng.uniform(12, 18), lumbar=sa * rng.uniform(15, 22),
                   thoracic=0.0, flare=sa * rng.uniform(8, 14), neck=0.0, sway=0.0)
         th_top = _bridge_theta_for(body, dict(tp, neck=0.0), st, e_top)

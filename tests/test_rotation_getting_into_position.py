@@ -1,0 +1,40 @@
+"""Getting into a locked rotation is not a rep.
+
+Found in the held-out set (``h-lumbar_locked_rotation-1000024``, so this clip is no longer blind): sitting up on
+the heels with the hands on the thighs before the first rep read 65-100 % open, then fell to rest like the end of
+a rep, and the set was counted five reps instead of four. A rep now has to rise from rest
+(``repcheck.segment.reps.ROTATION_START_SHARE``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from repcheck import analyze
+from repcheck.training.build import plan_jobs, run_job
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def rotation_set(tmp_path_factory):
+    """The held-out clip, rendered again from its build plan (``--seed 10 --body-seed 9000 --scale 0.5``)."""
+    out = tmp_path_factory.mktemp("rotation")
+    jobs = plan_jobs(seed=10, body_seed=9000, scale=0.5, views=("side", "other_side", "oblique", "oblique45"),
+                     view_p=None, reps=3)
+    (job,) = [j for j in jobs if j.id == "lumbar_locked_rotation-1000024"]
+    assert run_job(job, out, mode="video")["error"] is None
+    return out / f"{job.id}.mp4", json.loads((out / f"{job.id}.json").read_text())
+
+
+def test_sitting_up_into_position_is_not_counted(rotation_set, tmp_path):
+    path, truth = rotation_set
+    report = analyze(path, exercise="lumbar_locked_rotation", cache_dir=tmp_path)
+    reps = [s for s in report.segments if s.kind == "rep"]
+    assert len(reps) == len(truth["segments"]) == 4
+    first = truth["segments"][0]
+    assert abs(reps[0].start_s - first["start_s"]) <= 0.5
+    assert abs(reps[0].end_s - first["end_s"]) <= 0.5
+    assert [r.side for r in reps] == [s["side"] for s in truth["segments"]]
