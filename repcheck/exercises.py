@@ -224,7 +224,8 @@ EXERCISES: dict[str, ExerciseSpec] = {
             # at the rep's onset — hand behind the head 15 of 40 reps side-on, 1 of 20 oblique; arm reaching
             # 8 of 64 side-on, 3 of 76 oblique.
             camera="Phone 2–4 m away, side-on or up to 45° behind you (toward your feet), not in front and not "
-            "straight behind. Hips lifting off the heels shows from the side and from up to 45° behind; from "
+            "straight behind, propped up so it stays still (the hips' lift is read from their height in the "
+            "picture). Hips lifting off the heels shows from the side and from up to 45° behind; from "
             "in front the hip points ride up with the turning trunk, and from straight behind the pose model "
             "loses the knees behind your body and reads lift in still reps, so hips_move is not judged from "
             "either. A sideways hip shift or hip rotation is not judged yet. 30-45° behind also tells the "
@@ -258,6 +259,11 @@ EXERCISES: dict[str, ExerciseSpec] = {
                     # sets filmed 28-49° in front, 24 faults; one threshold on the rep's 90th-percentile hip_rise_cm,
                     # chosen leaving each set out): F1 0.64 in front against 0.83 side-on (237 reps) and 0.87
                     # behind (107); the reading's scatter about the lift is 2.0 cm in front, 1.0 side-on.
+                    # All of that read the hip against MediaPipe's knee and foot points. Read as the hip's own
+                    # height (2026-11-25), the in-front sets' correct reps (16 of 18 reps, 5 rendered sets with
+                    # the trunk 15-39° toward the camera) read up to 4.6 cm, 4.3 at the 90th percentile, against
+                    # 2.6 cm side-on or behind (204 reps): nearer the 5 cm line than a side camera's, and two
+                    # faults are too few to place a line of their own. Still not judged.
                     max_front_deg=15.0,
                     # Not judged from the feet's end either: filmed directly behind (yaw -90°, 8 rendered
                     # sets, 32 reps) MediaPipe reads 3-28 cm of lift on correct reps (12 of 24 called

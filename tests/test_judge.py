@@ -38,11 +38,9 @@ VERDICT_CASES = [
     ("upper_back_roll", "lower_back_arch", "lower_back_arch", "fault"),
     ("upper_back_roll", "lower_back_arch", None, "ok"),
     ("lumbar_locked_rotation", "hips_move", "hips_move", "fault"),
-    pytest.param("lumbar_locked_rotation", "hips_move", None, "ok", marks=pytest.mark.xfail(strict=False, reason=(
-        "4 of 10 clean fast-path reps (seeds 31, 32) judged ok, 0.75 needed: the projected tracks' noise model "
-        "reads 3.5-8.8 cm of hip_rise_cm in correct reps (truth 0.3-0.8 cm; its median error is +3.0 cm, real "
-        "MediaPipe's on rendered reps +0.3 cm, so training leaves the fast path out of this fault); on rendered "
-        "sets judged from the side or behind, correct reps are judged ok (test below); a fast-path noise question"))),
+    # (until 2026-11-25 an expected failure: read against the knee and foot points, the fast path's noise put
+    # 3.5-8.8 cm of lift into correct reps; the hip's own height does not carry that noise)
+    ("lumbar_locked_rotation", "hips_move", None, "ok"),
     ("glute_bridge", "lower_back_arch", "lower_back_arch", "fault"),
     ("glute_bridge", "lower_back_arch", None, "ok"),
     ("glute_bridge", "incomplete_extension", "incomplete_extension", "fault"),
@@ -252,7 +250,7 @@ def _llr_example(clip):
 def test_locked_rotation_mislocated_floor_point_is_not_a_hip_lift(clip, moved):
     """Kneeling hides the feet behind the body from the side and overlaps the knees at 45°, and MediaPipe
     then guesses them: a knee or foot point dropping 12 cm during every rep must not read as the hips
-    lifting off the heels (the hip's height is taken above both and the lift both agree on is kept)."""
+    lifting off the heels (the lift is the hip's own height: the knees and feet stay on the floor)."""
     from repcheck.pipeline import analyze_track
     from repcheck.pose import at_sample_rate
 
@@ -309,8 +307,10 @@ def test_locked_rotation_hip_dips_do_not_read_as_lifts(clip):
 
 def test_locked_rotation_hips_move_from_45_degrees_in_front_is_unsure_with_the_reason():
     """From in front (the camera toward the head) the hip point rides up with the trunk turning toward the
-    camera: a rendered correct set from 42° in front (0300043) reads 5.6-9.2 cm of lift. Every rep is
-    ``unsure`` and says where to film from."""
+    camera: a rendered correct set from 42° in front (0300043) read 5.6-9.2 cm of lift against the knees and
+    feet; on its own the hip reads 1.5-4.6 cm for true movements of 0.7-3.2 cm, and the in-front sets' correct
+    reps 4.3 cm at the 90th percentile (side-on or behind: 2.6 cm). Every rep is ``unsure`` and says where to
+    film from."""
     _, faults = _judge_rotation("lumbar_locked_rotation-0300043")
     for f in faults:
         assert f.verdict == "unsure" and f.probability is None, f.evidence

@@ -4,7 +4,9 @@ The advice says side-on or up to 45° behind, not in front and not straight behi
 through MediaPipe (seeds 2800001-2800008, 4 reps, every second set with hips lifting in reps 2 and 4): 60°
 behind (``feet_end``) reads the lift well (hips_move F1 0.89, 1 false fault in 24 correct reps, counts 8/8,
 sides 31/32); straight behind (``behind``) the same bodies and motions read 3-28 cm of lift in still reps (12
-false faults in 24, F1 0.43), so there the verdict is ``unsure`` with the reason (``max_end_on_deg``).
+false faults in 24, F1 0.43), so there the verdict is ``unsure`` with the reason (``max_end_on_deg``). Read as the
+hip's own height (2026-11-25): 60° behind every lift found and no still rep called moving (F1 1.00; still reps
+read up to 5.1 cm), straight behind still reps read 4.4-14.7 cm: still not judged.
 """
 
 from __future__ import annotations
