@@ -75,11 +75,22 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_only(folder: Path) -> bool:
+    """Whether ``folder`` is marked read-only: no write permission bit, or not writable to this user. Root
+    may write into a folder without write bits; a folder shared read-only is still left as it is."""
+    try:
+        return not folder.stat().st_mode & 0o222 or not os.access(folder, os.W_OK)
+    except OSError:
+        return True
+
+
 def _write_default_report(report, video: Path) -> Path:
     """Write the report beside the video (``VIDEO.report.json``), or in the working directory when the
     video's folder is read-only (a shared or mounted folder), so a finished analysis is never lost."""
     out = video.with_suffix(".report.json")
     try:
+        if _read_only(out.parent):
+            raise PermissionError(13, "the folder is read-only")
         report.to_json(out)
         return out
     except OSError as first:

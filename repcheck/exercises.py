@@ -226,11 +226,11 @@ EXERCISES: dict[str, ExerciseSpec] = {
             camera="Phone 2–4 m away, side-on or up to 45° behind you (toward your feet), not in front and not "
             "straight behind, propped up so it stays still (the hips' lift is read from their height in the "
             "picture). Hips lifting off the heels shows from the side and from up to 45° behind; from "
-            "in front the hip points ride up with the turning trunk, and from straight behind the pose model "
-            "loses the knees behind your body and reads lift in still reps, so hips_move is not judged from "
-            "either. A sideways hip shift or hip rotation is not judged yet. 30-45° behind also tells the "
-            "sides apart best: side-on, the pose model mirrors the upper body in some reps (a third of them "
-            "with the hand behind the head) and the rep's side comes out wrong.",
+            "in front the hip points ride up with the turning trunk, and from straight behind still reps read as "
+            "lifts, so hips_move is not judged from either. A sideways hip shift or hip rotation is not judged "
+            "yet. 30-45° behind also tells the sides apart best: side-on, the pose model mirrors the upper "
+            "body in some reps (a third of them with the hand behind the head) and the rep's side comes out "
+            "wrong.",
             min_rep_s=1.5,
             max_rep_s=12.0,
             faults=(

@@ -153,3 +153,28 @@ def test_report_lands_in_working_folder_when_video_folder_is_read_only(tmp_path,
     written = work / "plank.report.json"
     assert written.exists() and f"report written to {written}" in out
     assert not (videos / "plank.report.json").exists()
+
+
+def test_folder_without_write_permission_is_left_alone_even_for_root(tmp_path, monkeypatch, capsys):
+    """A folder shared read-only (mode r-x) gets no report file, even when the user (root, in a container) could
+    write there anyway: the report goes to the working folder."""
+    from fixtures_reports import plank_report
+
+    from repcheck import pipeline
+
+    videos = tmp_path / "shared"
+    videos.mkdir()
+    video = videos / "plank.mp4"
+    video.write_bytes(b"not read: analyze is replaced")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setattr(pipeline, "analyze", lambda path, **kw: plank_report(path))
+    videos.chmod(0o555)
+    try:
+        assert main(["analyze", str(video), "--exercise", "plank", "--quiet"]) == 0
+        assert sorted(p.name for p in videos.iterdir()) == ["plank.mp4"]
+    finally:
+        videos.chmod(0o755)
+    assert (work / "plank.report.json").exists()
+    assert f"report written to {work / 'plank.report.json'}" in capsys.readouterr().out
