@@ -15,6 +15,7 @@
 - :func:`variable_rate` re-encodes a clip as a phone at a dropping frame rate writes it (ffmpeg ``select``,
   each kept frame at its own time).
 - :func:`rewrite_video` writes a clip again with every frame changed (made over as a condition, shrunk, moved).
+- :func:`render_heldout` renders one held-out clip again from its build plan (a case found there, as a test).
 """
 
 from __future__ import annotations
@@ -56,6 +57,25 @@ def rewrite_video(src: Path, out: Path, change: Callable[[np.ndarray], np.ndarra
 
 #: Real public clips beside the checkout (never copied into the repo).
 REAL_DIR = Path(__file__).resolve().parents[2] / "shared/data/real"
+
+
+#: The held-out set's build plans (``training_data/README.md``): plan seed → its ``--scale``; every plan uses
+#: ``--body-seed 9000 --reps 3`` and the views below.
+HELDOUT_SCALE = {7: 0.35, 8: 0.35, 9: 1.0, 10: 0.5}
+HELDOUT_VIEWS = ("side", "other_side", "oblique", "oblique45")
+
+
+def render_heldout(clip_id: str, out: Path) -> tuple[Path, dict]:
+    """Render the held-out clip ``clip_id`` (``benchmarks/heldout/h-<clip_id>.mp4``, e.g.
+    ``"plank-0900001"``) again from its build plan into ``out``: (video path, ground truth). The clip's seed
+    names its plan (0900001 → plan seed 9). A clip a test renders so is no longer blind."""
+    from repcheck.training.build import plan_jobs, run_job
+
+    seed = int(clip_id.rsplit("-", 1)[1]) // 100000
+    jobs = plan_jobs(seed=seed, body_seed=9000, scale=HELDOUT_SCALE[seed], views=HELDOUT_VIEWS, view_p=None, reps=3)
+    (job,) = [j for j in jobs if j.id == clip_id]
+    assert run_job(job, out, mode="video")["error"] is None
+    return out / f"{clip_id}.mp4", json.loads((out / f"{clip_id}.json").read_text())
 
 
 def real_clip(name: str) -> Path:

@@ -125,12 +125,13 @@ def test_bad_video_with_progress_on_prints_only_the_error(bad_inputs, kind, tmp_
     assert "frame" not in proc.stderr
 
 
-def test_report_lands_in_working_folder_when_video_folder_is_read_only(tmp_path, monkeypatch, capsys):
-    """A shared, read-only video folder does not lose the finished analysis: the JSON goes to the cwd."""
+@pytest.fixture
+def shared_video(tmp_path, monkeypatch):
+    """A video in a folder ``shared/`` and the working folder ``work/`` as the cwd; ``analyze`` replaced by a
+    stored plank report. Returns (video, shared folder, working folder)."""
     from fixtures_reports import plank_report
 
     from repcheck import pipeline
-    from repcheck.report import SetReport
 
     videos = tmp_path / "shared"
     videos.mkdir()
@@ -140,6 +141,14 @@ def test_report_lands_in_working_folder_when_video_folder_is_read_only(tmp_path,
     work.mkdir()
     monkeypatch.chdir(work)
     monkeypatch.setattr(pipeline, "analyze", lambda path, **kw: plank_report(path))
+    return video, videos, work
+
+
+def test_report_lands_in_working_folder_when_video_folder_is_read_only(shared_video, monkeypatch, capsys):
+    """A shared, read-only video folder does not lose the finished analysis: the JSON goes to the cwd."""
+    from repcheck.report import SetReport
+
+    video, videos, work = shared_video
     real_to_json = SetReport.to_json
 
     def to_json(self, path=None, **kw):
@@ -155,21 +164,10 @@ def test_report_lands_in_working_folder_when_video_folder_is_read_only(tmp_path,
     assert not (videos / "plank.report.json").exists()
 
 
-def test_folder_without_write_permission_is_left_alone_even_for_root(tmp_path, monkeypatch, capsys):
+def test_folder_without_write_permission_is_left_alone_even_for_root(shared_video, capsys):
     """A folder shared read-only (mode r-x) gets no report file, even when the user (root, in a container) could
     write there anyway: the report goes to the working folder."""
-    from fixtures_reports import plank_report
-
-    from repcheck import pipeline
-
-    videos = tmp_path / "shared"
-    videos.mkdir()
-    video = videos / "plank.mp4"
-    video.write_bytes(b"not read: analyze is replaced")
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    monkeypatch.setattr(pipeline, "analyze", lambda path, **kw: plank_report(path))
+    video, videos, work = shared_video
     videos.chmod(0o555)
     try:
         assert main(["analyze", str(video), "--exercise", "plank", "--quiet"]) == 0

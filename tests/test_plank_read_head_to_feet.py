@@ -9,14 +9,12 @@ turn (``repcheck.pose.mend_misread``), which MediaPipe reads the right way round
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
+from conftest import render_heldout
 
 from repcheck import analyze
 from repcheck.pose import head_to_feet_reversed
-from repcheck.training.build import plan_jobs, run_job
 
 pytestmark = pytest.mark.slow
 
@@ -24,12 +22,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def reversed_plank(tmp_path_factory):
     """The held-out clip, rendered again from its build plan (``--seed 9 --body-seed 9000``, side to 45°)."""
-    out = tmp_path_factory.mktemp("reversed")
-    jobs = plan_jobs(seed=9, body_seed=9000, views=("side", "other_side", "oblique", "oblique45"), view_p=None,
-                     reps=3)
-    (job,) = [j for j in jobs if j.id == "plank-0900001"]
-    assert run_job(job, out, mode="video")["error"] is None
-    return out / f"{job.id}.mp4", json.loads((out / f"{job.id}.json").read_text())
+    return render_heldout("plank-0900001", tmp_path_factory.mktemp("reversed"))
 
 
 def test_a_plank_read_head_to_feet_mid_hold_is_one_correct_hold(reversed_plank, tmp_path):

@@ -8,12 +8,10 @@ a rep, and the set was counted five reps instead of four. A rep now has to rise 
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from conftest import render_heldout
 
 from repcheck import analyze
-from repcheck.training.build import plan_jobs, run_job
 
 pytestmark = pytest.mark.slow
 
@@ -21,12 +19,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def rotation_set(tmp_path_factory):
     """The held-out clip, rendered again from its build plan (``--seed 10 --body-seed 9000 --scale 0.5``)."""
-    out = tmp_path_factory.mktemp("rotation")
-    jobs = plan_jobs(seed=10, body_seed=9000, scale=0.5, views=("side", "other_side", "oblique", "oblique45"),
-                     view_p=None, reps=3)
-    (job,) = [j for j in jobs if j.id == "lumbar_locked_rotation-1000024"]
-    assert run_job(job, out, mode="video")["error"] is None
-    return out / f"{job.id}.mp4", json.loads((out / f"{job.id}.json").read_text())
+    return render_heldout("lumbar_locked_rotation-1000024", tmp_path_factory.mktemp("rotation"))
 
 
 def test_sitting_up_into_position_is_not_counted(rotation_set, tmp_path):

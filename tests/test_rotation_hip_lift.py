@@ -8,30 +8,20 @@ lift is now the hip's own height from its sat-back level (``repcheck.features._h
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from conftest import render_heldout
 
 from repcheck import analyze
-from repcheck.training.build import plan_jobs, run_job
 
 pytestmark = pytest.mark.slow
-
-_VIEWS = ("side", "other_side", "oblique", "oblique45")
 
 
 @pytest.fixture(scope="module")
 def heldout_sets(tmp_path_factory):
     """Two held-out clips, rendered again from their build plans (``--body-seed 9000``)."""
     out = tmp_path_factory.mktemp("rotation")
-    jobs = plan_jobs(seed=7, body_seed=9000, scale=0.35, views=_VIEWS, view_p=None, reps=3) + \
-        plan_jobs(seed=10, body_seed=9000, scale=0.5, views=_VIEWS, view_p=None, reps=3)
-    sets = {}
-    for clip in ("lumbar_locked_rotation-0700014", "lumbar_locked_rotation-1000023"):
-        (job,) = [j for j in jobs if j.id == clip]
-        assert run_job(job, out, mode="video")["error"] is None
-        sets[clip] = out / f"{clip}.mp4", json.loads((out / f"{clip}.json").read_text())
-    return sets
+    return {clip: render_heldout(clip, out)
+            for clip in ("lumbar_locked_rotation-0700014", "lumbar_locked_rotation-1000023")}
 
 
 def _judged(path, tmp_path):

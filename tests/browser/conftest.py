@@ -98,7 +98,8 @@ def voila_server(tmp_path_factory) -> Iterator[Server]:
     home = tmp_path_factory.mktemp("voila")
     env = {**os.environ}
     for key, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
+                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
+                     ("TMPDIR", "tmp")):  # (the apps' upload folders too)
         (home / sub).mkdir()
         env[key] = str(home / sub)
     labels = home / "labels.sqlite"
@@ -129,7 +130,7 @@ def lab_server(tmp_path_factory) -> Iterator[Server]:
     env = {**os.environ}
     for key, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
                      ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
-                     ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")):
+                     ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"), ("TMPDIR", "tmp")):
         (home / sub).mkdir()
         env[key] = str(home / sub)
     settings = home / "settings"
