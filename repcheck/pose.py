@@ -762,7 +762,7 @@ def extract_pose(
                 track.source["cache_key"] = settings.cache_key()
                 track.source["zoomed"] = {"region": list(found[0]), "body_length": round(float(found[1]), 4)}
                 stats["zoomed"] = True
-    mended = mend_misread(p, read_with, track)
+    mended = mend_misread(p, read_with, track, progress)
     if mended:
         track.source["mended"] = mended
         stats["mended"] = mended
@@ -940,7 +940,8 @@ def _runs_of(idx: np.ndarray) -> list[np.ndarray]:
     return [r for r in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1) if r.size]
 
 
-def mend_misread(path: str | os.PathLike, settings: PoseSettings, track: PoseTrack) -> int:
+def mend_misread(path: str | os.PathLike, settings: PoseSettings, track: PoseTrack,
+                 progress: Progress | None = None) -> int:
     """Read again, on the frame turned a quarter turn, the samples MediaPipe read head to feet or collapsed
     (:func:`head_to_feet_reversed`, :func:`head_to_feet_collapsed`); changes ``track`` in place and returns how
     many samples were mended.
@@ -955,6 +956,9 @@ def mend_misread(path: str | os.PathLike, settings: PoseSettings, track: PoseTra
     are left without a reading (a person not seen there, which every later stage takes in its stride); when none
     is, the set keeps its first reading. Collapsed samples no turn mends keep theirs. A set in which the reading
     moves from one person to another (:func:`person_switches`) is left as it is: its samples point two bodies' ways.
+
+    ``progress`` (``(done, total)``, optional) is called as each misread sample has been looked at again, from 0
+    to the number of misread samples: a second pass of the progress bar, shown only when there is one.
     """
     v = _head_to_feet(track.image, track.frame_size)
     way = _set_way(v)
@@ -964,7 +968,10 @@ def mend_misread(path: str | os.PathLike, settings: PoseSettings, track: PoseTra
     if not (reversed_.any() or collapsed.any()) or person_switches(track):
         return 0  # (with two people read, the set's way is not one body's)
     fps = float(track.fps)
-    mended_reversed = mended = 0
+    mended_reversed = mended = looked_at = 0
+    misread = int((reversed_ | collapsed).sum())
+    if progress is not None:
+        progress(0, misread)
     with _make_pose(settings, static=True) as pose:
         for run in _runs_of(np.flatnonzero(reversed_ | collapsed)):
             times = track.t[run]
@@ -976,6 +983,9 @@ def mend_misread(path: str | os.PathLike, settings: PoseSettings, track: PoseTra
                 if abs(times[k] - t) > 0.5 / fps:
                     continue
                 i = int(run[k])
+                looked_at += 1
+                if progress is not None:
+                    progress(min(looked_at, misread), misread)
                 need = 0.0 if reversed_[i] else COLLAPSED_MENDED
                 for turn in _TURNS:
                     img, wld = _infer_in(pose, frame, None, settings.region, settings.max_side, turn=turn)
@@ -987,6 +997,8 @@ def mend_misread(path: str | os.PathLike, settings: PoseSettings, track: PoseTra
                         reversed_[i] = False
                         mended += 1
                         break
+    if progress is not None:
+        progress(misread, misread)  # (a sample whose frame could not be decoded was not looked at)
     if mended_reversed:
         # fresh readings confirmed the set's way round: a reversed reading no turn mended is of nobody's body
         track.image[reversed_] = np.nan
@@ -1126,18 +1138,25 @@ class _TqdmProgress:
     """A ``(done, total)`` callable driving a tqdm bar; ``close()`` when finished.
 
     The bar appears on the first call, so input refused before any frame is read (an empty file, a
-    text file named .mp4) prints its one error line and no empty bar.
+    text file named .mp4) prints its one error line and no empty bar. After the bar finished, a call that
+    starts over (``done < total``) opens a new one, "… (read again)": a second pass over the clip (the part of
+    the frame around a small person, moments read again); a call that only says it is finished opens none.
     """
 
     def __init__(self, desc: str) -> None:
         self._desc = desc
         self._bar = None
+        self._passes = 0
 
     def __call__(self, done: int, total: int) -> None:
         if self._bar is None:
+            if self._passes and done >= total:
+                return  # finished, and no new pass begun
             from tqdm.auto import tqdm
 
-            self._bar = tqdm(total=total or 0, desc=self._desc, unit="frame", leave=False)
+            self._passes += 1
+            desc = self._desc if self._passes == 1 else f"{self._desc} (read again)"
+            self._bar = tqdm(total=total or 0, desc=desc, unit="frame", leave=False)
         if total and self._bar.total != total:
             self._bar.total = total
         self._bar.n = done
@@ -1148,6 +1167,7 @@ class _TqdmProgress:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+            self._bar = None
 
 
 def at_sample_rate(track: PoseTrack, sample_fps: float | None) -> PoseTrack:

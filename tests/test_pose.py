@@ -317,8 +317,29 @@ def test_samples_read_head_to_feet_or_collapsed_are_read_again_on_the_frame_turn
     assert np.flatnonzero(pose_mod.head_to_feet_reversed(misread.image, size)).tolist() == turned.tolist()
     assert np.flatnonzero(pose_mod.head_to_feet_collapsed(misread.image, size)).tolist() == collapsed.tolist()
 
-    assert pose_mod.mend_misread(REAL_PLANK, PoseSettings(workers=1).for_exercise(None), misread) == 7
+    calls = []
+    assert pose_mod.mend_misread(REAL_PLANK, PoseSettings(workers=1).for_exercise(None), misread,
+                                 progress=lambda done, total: calls.append((done, total))) == 7
+    # the progress bar's second pass: from none of the 7 misread moments looked at again to all of them
+    assert calls[0] == (0, 7) and calls[-1] == (7, 7) and {t for _, t in calls} == {7}
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     idx = np.concatenate([turned, collapsed])
     body = [LM[f"{s}_{j}"] for s in ("left", "right") for j in ("shoulder", "elbow", "hip", "knee", "ankle")]
     np.testing.assert_allclose(misread.image[idx][:, body, :2], image[idx][:, body, :2], atol=0.04)
     np.testing.assert_allclose(misread.world[idx][:, TORSO, :3], plank_track.world[idx][:, TORSO, :3], atol=0.05)
+
+
+def test_the_tqdm_bar_starts_again_for_a_second_pass(capsys):
+    """The CLI's bar finishes with the video's last sample; a second pass (moments read again, the part of the
+    frame around a small person) gets a bar of its own, named as such, instead of writing to a closed one."""
+    bar = pose_mod.tqdm_progress("pose clip.mp4")
+    for done in range(6):
+        bar(done, 5)
+    bar(5, 5)  # the video stage's "finished" after its last sample: no new bar
+    for done in range(4):
+        bar(done, 3)
+    bar(3, 3)
+    bar.close()
+    err = capsys.readouterr().err
+    assert "pose clip.mp4" in err and "3/3" in err
+    assert err.count("pose clip.mp4 (read again)") >= 1 and "(read again):   0%|          | 0/5" not in err
