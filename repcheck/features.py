@@ -1342,14 +1342,14 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     hip_ext = np.where(np.isfinite(hip_ext_world), w_world * hip_ext_world + (1.0 - w_world) * hip_ext_img,
                        hip_ext_img)
 
-    # upper back roll: hip height above the feet; the feet reference is the median height of all six
-    # foot points (ankles, heels, toes) — single foot points wander most in MediaPipe's output
+    # upper back roll: the hip's lift is read above the feet (``_roll_hip_lift``); the feet reference is the
+    # median height of all six foot points (ankles, heels, toes) — single foot points wander most in MediaPipe's
+    # output
     foot_ids = [LM[n] for n in ("left_ankle", "right_ankle", "left_heel", "right_heel", "left_foot_index",
                                 "right_foot_index")]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         foot_y = np.nanmedian(P[:, foot_ids, 1], axis=1) if T else np.zeros(0)
-    hip_above_feet = (hip[:, 1] - foot_y) / scale
     knee_above_hip = (knee[:, 1] - hip[:, 1]) / scale
     # the head's drop alone: from 45° toward the feet the hip→head line's horizontal leg shrinks to 0.7 of
     # its side-on length (43 against 57–72 cm, dev clips) while its vertical leg grows (41 against 12–35 cm),
@@ -1370,7 +1370,6 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
     ls, rs = P[:, LM["left_shoulder"]], P[:, LM["right_shoulder"]]
     sep_up = (ls[:, 1] - rs[:, 1]) / scale
     thorax_rot = np.degrees(np.arcsin(np.clip(sep_up / STANDARD_CM["shoulder_width"], -1, 1)))
-    hk = (hip - knee) / scale  # (T, 2) cm
 
     # ---- quality
     key = [LM[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_knee",
@@ -1400,13 +1399,11 @@ def compute_signals(track: PoseTrack, spec: ExerciseSpec | str | None = None) ->
         "hip_extension_deg": hip_ext,
         "hip_extension_img_deg": hip_ext_img,
         "hip_extension_world_deg": hip_ext_world,
-        "hip_above_feet_cm": hip_above_feet,
         "knee_above_hip_cm": knee_above_hip,
         "head_drop_cm": head_drop,
         "thorax_extension": thorax_ext,
         "head_bend_deg": head_bend,
         "thorax_rotation": thorax_rot,
-        "hip_knee_dy_cm": hk[:, 1],
         "body_tilt_deg": tilt,
         "knee_angle_deg": knee_angle,
         "knee_floor_angle_deg": knee_floor,
