@@ -33,7 +33,7 @@ from .errors import ModelFileError
 from .exercises import ExerciseSpec, FaultSpec, get_exercise
 from .features import FAULT_LANDMARKS, Signals
 from .report import FaultResult, SegmentResult
-from .segment import Segment
+from .segment import Segment, folded_hips
 
 __all__ = [
     "FEATURE_SCHEMA",
@@ -128,14 +128,17 @@ def segment_features(signals: Signals, segment: Segment, spec: ExerciseSpec | st
     -------
     ndarray of shape (F,)
         In the order of :func:`segment_feature_names`; NaN where a measure has no finite sample.
-        ``start`` is the value at the segment start, ``rise`` = max − start.
+        ``start`` is the value at the segment start, ``rise`` = max − start. Samples the exercise's position
+        rules out (:func:`repcheck.segment.folded_hips`: a bridge's hips read folded past lying) count as
+        missing.
     """
     spec = get_exercise(spec)
     sl = slice(segment.start_i, segment.end_i + 1)
+    misread = folded_hips(signals, spec)[sl]
     out: list[float] = []
     finite_shares = []
     for m in _measures(spec):
-        x = np.asarray(signals.values[m][sl], float)
+        x = np.where(misread, np.nan, np.asarray(signals.values[m][sl], float))
         ok = np.isfinite(x)
         finite_shares.append(ok.mean() if x.size else 0.0)
         if not ok.any():

@@ -17,9 +17,9 @@ from ..exercises import ExerciseSpec, get_exercise
 from ..features import Signals
 from .common import Segment
 from .holds import HOLD_ENTER, HOLD_EXIT, find_holds
-from .reps import REP_ONSET_EXTRAP, REP_REL_PROMINENCE, RepCounter, find_reps
+from .reps import REP_ONSET_EXTRAP, REP_REL_PROMINENCE, RepCounter, find_reps, folded_hips
 
-__all__ = ["Segment", "find_holds", "find_reps", "find_segments", "RepCounter",
+__all__ = ["Segment", "find_holds", "find_reps", "find_segments", "folded_hips", "RepCounter",
            "HOLD_ENTER", "HOLD_EXIT", "REP_REL_PROMINENCE", "REP_ONSET_EXTRAP"]
 
 

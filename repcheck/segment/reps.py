@@ -561,6 +561,31 @@ def _roll_head_bounds(signals: Signals, peaks: np.ndarray, lips: np.ndarray, rip
     return lips, rips
 
 
+def folded_hips(signals: Signals, spec: ExerciseSpec | str) -> np.ndarray:
+    """Samples whose hips read folded past lying in a bridge: out of position, or MediaPipe lost the body.
+
+    Parameters
+    ----------
+    signals : Signals
+    spec : ExerciseSpec or str
+
+    Returns
+    -------
+    ndarray of bool, shape (T,)
+        ``hip_extension_deg`` below ``BRIDGE_MIN_EXT_DEG``, widened by half a smoothing window (the smoothing
+        carries a jump into its neighbours); all False for exercises not driven by the bridge's hip height.
+        The rep search leaves these samples out, and so does the judge (:func:`repcheck.judge.segment_features`):
+        a rep that starts in a misread reads a 60–120° rise that never happened.
+    """
+    spec = get_exercise(spec)
+    ext = signals.values.get("hip_extension_deg")
+    if spec.driver != "hip_height" or ext is None:
+        return np.zeros(signals.t.shape, bool)
+    with np.errstate(invalid="ignore"):
+        folded = np.asarray(ext, float) < BRIDGE_MIN_EXT_DEG
+    return widen(folded, signals.fps)
+
+
 def _bridge_folded_warning(t: np.ndarray, folded: np.ndarray) -> list[str]:
     """The set's warning about samples whose hips read folded past lying (none when they add up to less
     than ``BRIDGE_FOLDED_WARN_S``).
@@ -720,7 +745,7 @@ def find_reps(
     if bridge:  # out of position or a lost track, widened by the smoothing's reach
         with np.errstate(invalid="ignore"):
             folded = np.asarray(ext, float) < BRIDGE_MIN_EXT_DEG
-        x = np.where(widen(folded, signals.fps), np.nan, x)
+        x = np.where(folded_hips(signals, spec), np.nan, x)
     info: dict = {"t": t, "driver": x, "peaks": np.zeros(0, int), "prominences": np.zeros(0)}
     if bridge:
         info["warnings"] = _bridge_folded_warning(np.asarray(t, float), folded)
