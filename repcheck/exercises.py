@@ -223,14 +223,12 @@ EXERCISES: dict[str, ExerciseSpec] = {
             # Sides (benchmarks/rotation_sides.py, dev renders): wrong where MediaPipe mirrored the upper body
             # at the rep's onset — hand behind the head 15 of 40 reps side-on, 1 of 20 oblique; arm reaching
             # 8 of 64 side-on, 3 of 76 oblique.
-            camera="Phone 2–4 m away, side-on or up to 45° behind you (toward your feet), not in front and not "
-            "straight behind, propped up so it stays still (the hips' lift is read from their height in the "
-            "picture). Hips lifting off the heels shows from the side and from up to 45° behind; from "
-            "in front the hip points ride up with the turning trunk, and from straight behind still reps read as "
-            "lifts, so hips_move is not judged from either. A sideways hip shift or hip rotation is not judged "
-            "yet. 30-45° behind also tells the sides apart best: side-on, the pose model mirrors the upper "
-            "body in some reps (a third of them with the hand behind the head) and the rep's side comes out "
-            "wrong.",
+            camera="Phone 2–4 m away, side-on or up to 45° behind you (toward your feet) — up to 45° in front "
+            "works too — not straight behind, propped up so it stays still (the hips' lift is read from their "
+            "height in the picture). From straight behind still reps read as lifts, so hips_move is not judged "
+            "there. A sideways hip shift or hip rotation is not judged yet. 30-45° behind also tells the sides "
+            "apart best: side-on, the pose model mirrors the upper body in some reps (a third of them with the "
+            "hand behind the head) and the rep's side comes out wrong.",
             min_rep_s=1.5,
             max_rep_s=12.0,
             faults=(
@@ -244,27 +242,15 @@ EXERCISES: dict[str, ExerciseSpec] = {
                     boundary=5.0,
                     direction=1,
                     views=("side", "oblique", "behind"),
-                    # Judged from the side and up to 45-60° behind, not from in front nor straight behind
-                    # ("behind" in views: the head-on limit does not apply; max_end_on_deg below). On rendered
-                    # sets through MediaPipe the hip point rides up with the trunk turning toward a camera in
-                    # front of the person: from 45° in front correct reps read 4-15 cm of lift (9 of 10 fresh
-                    # sets), from 45° behind 1-5 cm and lifts within 2-4 cm of the truth. The set's median
-                    # trunk_to_camera_deg: 45° in front 22-42° (10 sets), 30° in front 7 and 18° (the 18° one
-                    # read 6 cm for correct reps), side-on -3 to +10°, high +2 to +11°, behind -27 to -4°.
-                    # Re-measured with the sat-back level at the 20th percentile (50 reps of 13 rendered sets
-                    # more than 15° in front): correct reps read 2.1-13.5 cm, reps turning the chest toward the
-                    # camera worst (median 4.7 cm, up to 13.5) but those turning away too (median 3.7, up to
-                    # 6.1 cm); the model learnt from the side then calls 10 and 12 of 25 reps wrong (F1 0.58 and
-                    # 0.57): still not judged. Nor with a threshold of its own (2026-11-25, 82 reps of 21 rendered
-                    # sets filmed 28-49° in front, 24 faults; one threshold on the rep's 90th-percentile hip_rise_cm,
-                    # chosen leaving each set out): F1 0.64 in front against 0.83 side-on (237 reps) and 0.87
-                    # behind (107); the reading's scatter about the lift is 2.0 cm in front, 1.0 side-on.
-                    # All of that read the hip against MediaPipe's knee and foot points. Read as the hip's own
-                    # height (2026-11-25), the in-front sets' correct reps (16 of 18 reps, 5 rendered sets with
-                    # the trunk 15-39° toward the camera) read up to 4.6 cm, 4.3 at the 90th percentile, against
-                    # 2.6 cm side-on or behind (204 reps): nearer the 5 cm line than a side camera's, and two
-                    # faults are too few to place a line of their own. Still not judged.
-                    max_front_deg=15.0,
+                    # Judged from the side, up to 45-60° behind and up to 45° in front, not from straight behind
+                    # ("behind" in views: the head-on limit does not apply; max_end_on_deg below). From in front
+                    # MediaPipe turns its hip points with the turning trunk; hip_rise_cm then reads the lower of
+                    # the two (features._lift_hip_y), which the turning does not raise. Rendered sets 15-40° in
+                    # front (the set's median trunk_to_camera_deg; 30° in front reads 15-24°, 45° in front
+                    # 22-42°): correct reps read up to 7.3 cm (4.5 at the 90th percentile), against 2.5 side-on
+                    # (2026-11-25; before that reading the judge answered unsure from more than 15° in front).
+                    # Beyond 45° toward the head nothing was measured.
+                    max_front_deg=45.0,
                     # Not judged from the feet's end either: filmed directly behind (yaw -90°, 8 rendered
                     # sets, 32 reps) MediaPipe reads 3-28 cm of lift on correct reps (12 of 24 called
                     # faults, 9 unsure with the knees hidden; F1 0.43), while 60° behind (the same 8 bodies

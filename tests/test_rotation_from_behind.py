@@ -1,6 +1,6 @@
 """Lumbar locked rotation filmed behind the person (toward the feet): what the camera advice promises.
 
-The advice says side-on or up to 45° behind, not in front and not straight behind. Measured on rendered sets
+The advice says side-on or up to 45° behind (or in front), not straight behind. Measured on rendered sets
 through MediaPipe (seeds 2800001-2800008, 4 reps, every second set with hips lifting in reps 2 and 4): 60°
 behind (``feet_end``) reads the lift well (hips_move F1 0.89, 1 false fault in 24 correct reps, counts 8/8,
 sides 31/32); straight behind (``behind``) the same bodies and motions read 3-28 cm of lift in still reps (12

@@ -149,6 +149,24 @@ def test_projected_tracks_that_measure_differently_from_mediapipe_are_left_out()
     assert fast_path_agreement(fault, close, fast)["used"]  # 1 cm apart: within the 1.5 cm tolerance
 
 
+def test_a_near_boundary_plan_puts_every_fault_near_its_boundary_and_leaves_the_default_plan_alone():
+    """``--severity 0.15 0.7``: the same clips (seeds, views, bodies), their faults drawn near the boundaries;
+    the default range gives the shipped plans unchanged."""
+    from repcheck.training.build import NEAR_BOUNDARY_SEVERITY, SEVERITY_RANGE, plan_jobs
+
+    default = plan_jobs(seed=4)
+    assert plan_jobs(seed=4, severity=SEVERITY_RANGE) == default
+    near = plan_jobs(seed=4, severity=NEAR_BOUNDARY_SEVERITY)
+    assert [(j.id, j.view, j.body, j.fault) for j in near] == [(j.id, j.view, j.body, j.fault) for j in default]
+    sev = np.concatenate([np.atleast_1d(np.asarray(j.severity, float)) for j in near if j.fault])
+    faulty = sev[sev > 0]
+    assert faulty.size > 50
+    assert faulty.min() >= 0.15 and faulty.max() <= 0.7
+    # a bridge arch of 25° x severity: the plan's arches lie within 7.5° of the 10° boundary
+    arch = [s for j in near if j.fault == "lower_back_arch" and j.exercise == "glute_bridge" for s in j.severity if s]
+    assert arch and all(abs(25 * s - 10) <= 7.5 for s in arch)
+
+
 def test_examples_sharing_a_body_room_or_camera_are_one_cv_group():
     exs = [
         _example("a", groups={"body": "b1", "room": "r1", "camera": "c1"}),

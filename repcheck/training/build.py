@@ -50,6 +50,15 @@ VIEWS: tuple[str, ...] = ("side", "other_side", "oblique", "oblique45", "high")
 VIEW_P: tuple[float, ...] = (0.28, 0.22, 0.2, 0.2, 0.1)
 #: Share of reps within a faulty rep clip that are done correctly.
 CORRECT_REP_SHARE = 0.35
+#: Fault severities of a plan: uniform in this range (0..1, see :mod:`repcheck.synth.motions` for each fault's
+#: physical value at a severity).
+SEVERITY_RANGE: tuple[float, float] = (0.05, 1.0)
+#: ... and of a plan drawn near the boundaries (``--severity 0.15 0.7``): every fault's boundary lies in it —
+#: the plank's sag at 0.23–0.39 (with the tuck of 2–8 cm) and pike at 0.07–0.29, the roll's arch at 0.33, the
+#: bridge's arch at 0.4 and short top at 0.375, the rotation's lift at 0.4–0.7 (lift share 0.6–1). Drawn from
+#: 0.05–1 the training set had 6 bridge reps arching 5–15° against 18 arching 15–26°, and the models' line
+#: fell where the data allowed, not where the boundary is.
+NEAR_BOUNDARY_SEVERITY: tuple[float, float] = (0.15, 0.7)
 
 
 @dataclass(frozen=True)
@@ -108,15 +117,18 @@ def plan_jobs(
     view_p: Sequence[float] | None = VIEW_P,
     prefix: str = "",
     reps: int = DEFAULT_REPS,
+    severity: tuple[float, float] = SEVERITY_RANGE,
 ) -> list[ClipJob]:
     """The list of clips of a build (deterministic in its arguments), exercises interleaved so that a
     partial build is balanced.
 
     Holds (plank): a third correct, a third ``hips_sag``, a third ``hips_pike``, severities uniform in
-    0.05–1 (so the boundary region is covered), holds of 5–8 s. Rep exercises: ``reps`` reps (locked
-    rotation one more), a fifth of the clips all correct, the others one fault with per-rep severities
-    (each rep correct with probability :data:`CORRECT_REP_SHARE`, else uniform 0.05–1).
+    ``severity`` (default 0.05–1, so the boundary region is covered), holds of 5–8 s. Rep exercises: ``reps``
+    reps (locked rotation one more), a fifth of the clips all correct, the others one fault with per-rep
+    severities (each rep correct with probability :data:`CORRECT_REP_SHARE`, else uniform in ``severity``).
+    A narrower ``severity`` (:data:`NEAR_BOUNDARY_SEVERITY`) draws the same plan's faults near the boundaries.
     """
+    lo, hi = (float(v) for v in severity)
     from ..exercises import get_exercise
 
     counts = dict(DEFAULT_COUNTS if counts is None else counts)
@@ -139,7 +151,7 @@ def plan_jobs(
             if spec.kind == "hold":
                 k = i % (len(faults) + 1)
                 fault = None if k == 0 else faults[k - 1]
-                sev: float | list[float] = 0.0 if fault is None else round(float(rng.uniform(0.05, 1.0)), 3)
+                sev: float | list[float] = 0.0 if fault is None else round(float(rng.uniform(lo, hi)), 3)
                 n_reps, seconds = 0, round(float(rng.uniform(5.0, 8.0)), 2)
             else:
                 n_reps = reps + 1 if exercise == "lumbar_locked_rotation" else reps
@@ -148,9 +160,9 @@ def plan_jobs(
                     fault, sev = None, 0.0
                 else:
                     fault = faults[i % len(faults)]
-                    s = np.where(rng.random(n_reps) < CORRECT_REP_SHARE, 0.0, rng.uniform(0.05, 1.0, n_reps))
+                    s = np.where(rng.random(n_reps) < CORRECT_REP_SHARE, 0.0, rng.uniform(lo, hi, n_reps))
                     if not (s > 0).any():
-                        s[int(rng.integers(n_reps))] = float(rng.uniform(0.05, 1.0))
+                        s[int(rng.integers(n_reps))] = float(rng.uniform(lo, hi))
                     sev = [round(float(v), 3) for v in s]
             jobs.append(ClipJob(id=f"{prefix}{exercise}-{clip_seed:07d}", exercise=exercise, fault=fault,
                                 severity=sev, reps=None if spec.kind == "hold" else n_reps, seconds=seconds,
@@ -353,6 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", help="exercises to build (default all judged)")
     ap.add_argument("--views", nargs="*", help=f"camera views (default {' '.join(VIEWS)} with shares "
                     f"{', '.join(map(str, VIEW_P))}; given views are equally likely)")
+    ap.add_argument("--severity", type=float, nargs=2, metavar=("LO", "HI"), default=SEVERITY_RANGE,
+                    help=f"fault severities uniform in LO..HI (default {SEVERITY_RANGE[0]} {SEVERITY_RANGE[1]}; "
+                    f"{NEAR_BOUNDARY_SEVERITY[0]} {NEAR_BOUNDARY_SEVERITY[1]} draws them near every fault's boundary)")
     ap.add_argument("--fps", type=float, default=10.0)
     ap.add_argument("--size", type=_parse_size, default=(480, 270), help="WxH (default 480x270)")
     ap.add_argument("--limit", type=int, help="build at most this many clips (smoke runs)")
@@ -363,7 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # --only filters the full plan, so a clip keeps its seed (room, camera, body) whichever exercises are built
     jobs = plan_jobs(counts=dict(DEFAULT_COUNTS), seed=args.seed, bodies=args.bodies, body_seed=args.body_seed,
                      fps=args.fps, size=args.size, scale=args.scale, views=views, view_p=view_p, prefix=prefix,
-                     reps=args.reps)
+                     reps=args.reps, severity=tuple(args.severity))
     if args.only:
         jobs = [j for j in jobs if j.exercise in set(args.only)]
     if args.limit:
