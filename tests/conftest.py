@@ -78,6 +78,14 @@ def render_heldout(clip_id: str, out: Path) -> tuple[Path, dict]:
     return out / f"{clip_id}.mp4", json.loads((out / f"{clip_id}.json").read_text())
 
 
+@pytest.fixture(scope="module")
+def heldout_clip(request, tmp_path_factory) -> tuple[Path, dict]:
+    """The held-out clip the test module names in ``HELDOUT_CLIP`` (e.g. ``"plank-0900001"``), rendered again from
+    its build plan once per module (:func:`render_heldout`): (video path, ground truth)."""
+    clip = request.module.HELDOUT_CLIP
+    return render_heldout(clip, tmp_path_factory.mktemp(clip))
+
+
 def real_clip(name: str) -> Path:
     """Path of a real clip in :data:`REAL_DIR`; skips the calling test when it is absent."""
     p = REAL_DIR / name

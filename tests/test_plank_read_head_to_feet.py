@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import render_heldout
 
 from repcheck import analyze
 from repcheck.pose import head_to_feet_reversed
@@ -19,14 +18,12 @@ from repcheck.pose import head_to_feet_reversed
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def reversed_plank(tmp_path_factory):
-    """The held-out clip, rendered again from its build plan (``--seed 9 --body-seed 9000``, side to 45°)."""
-    return render_heldout("plank-0900001", tmp_path_factory.mktemp("reversed"))
+#: Rendered again from its build plan (``--seed 9 --body-seed 9000``, side to 45°) by ``conftest.heldout_clip``.
+HELDOUT_CLIP = "plank-0900001"
 
 
-def test_a_plank_read_head_to_feet_mid_hold_is_one_correct_hold(reversed_plank, tmp_path):
-    path, truth = reversed_plank
+def test_a_plank_read_head_to_feet_mid_hold_is_one_correct_hold(heldout_clip, tmp_path):
+    path, truth = heldout_clip
     report = analyze(path, exercise="plank", cache_dir=tmp_path)
     track = report.track
     assert track.source.get("mended", 0) >= 15

@@ -9,21 +9,18 @@ a rep, and the set was counted five reps instead of four. A rep now has to rise 
 from __future__ import annotations
 
 import pytest
-from conftest import render_heldout
 
 from repcheck import analyze
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def rotation_set(tmp_path_factory):
-    """The held-out clip, rendered again from its build plan (``--seed 10 --body-seed 9000 --scale 0.5``)."""
-    return render_heldout("lumbar_locked_rotation-1000024", tmp_path_factory.mktemp("rotation"))
+#: Rendered again from its build plan (``--seed 10 --body-seed 9000 --scale 0.5``) by ``conftest.heldout_clip``.
+HELDOUT_CLIP = "lumbar_locked_rotation-1000024"
 
 
-def test_sitting_up_into_position_is_not_counted(rotation_set, tmp_path):
-    path, truth = rotation_set
+def test_sitting_up_into_position_is_not_counted(heldout_clip, tmp_path):
+    path, truth = heldout_clip
     report = analyze(path, exercise="lumbar_locked_rotation", cache_dir=tmp_path)
     reps = [s for s in report.segments if s.kind == "rep"]
     assert len(reps) == len(truth["segments"]) == 4
