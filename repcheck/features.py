@@ -77,7 +77,8 @@ Signal names (the ``measure``/``driver`` names of :mod:`repcheck.exercises`)
                         higher one (the free arm of a rotation to the left); MediaPipe's labels, read at a
                         rep's onset (:func:`repcheck.segment.reps._onset_sides`).
 ``hip_rise_cm``         hips lifting off the heels (locked rotation), cm: the hip's height in the frame from its
-                        sat-back level (``HIP_SIT_PCT``; see :func:`_hip_rise`). The knees and feet do not move
+                        sat-back level (``HIP_SIT_PCT``; see :func:`_hip_rise`; filmed from in front the lower
+                        hip point, :func:`_lift_hip_y`). The knees and feet do not move
                         in this exercise, so with the phone standing still the hip's own height is its height
                         above them; MediaPipe's knee and foot points, read against the hip per sample, move
                         with the turning body and added their noise. Vertical image distance does not shrink

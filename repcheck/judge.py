@@ -56,6 +56,7 @@ __all__ = [
 
 #: Version of the feature layout and meaning; a model card with another value is refused. 2 (2026-11-25):
 #: ``hip_rise_cm`` is the hip's own height from its sat-back level, no longer read against the knees and feet.
+#: 3 (2026-11-25): filmed from in front, ``hip_rise_cm`` reads the lower hip point (``features._lift_hip_y``).
 FEATURE_SCHEMA = "repcheck.features/3"
 CARD_SCHEMA = "repcheck.model-card/1"
 MODELS_DIR = Path(__file__).resolve().parent / "models"
