@@ -581,9 +581,13 @@ def folded_hips(signals: Signals, spec: ExerciseSpec | str) -> np.ndarray:
     ext = signals.values.get("hip_extension_deg")
     if spec.driver != "hip_height" or ext is None:
         return np.zeros(signals.t.shape, bool)
+    return widen(_folded_past_lying(ext), signals.fps)
+
+
+def _folded_past_lying(ext: np.ndarray) -> np.ndarray:
+    """``hip_extension_deg`` (T,) below ``BRIDGE_MIN_EXT_DEG``, as a bool mask (NaN: not folded)."""
     with np.errstate(invalid="ignore"):
-        folded = np.asarray(ext, float) < BRIDGE_MIN_EXT_DEG
-    return widen(folded, signals.fps)
+        return np.asarray(ext, float) < BRIDGE_MIN_EXT_DEG
 
 
 def _bridge_folded_warning(t: np.ndarray, folded: np.ndarray) -> list[str]:
@@ -742,10 +746,9 @@ def find_reps(
     driver, x = _driver(signals, spec)
     ext = signals.values.get("hip_extension_deg")
     bridge = spec.driver == "hip_height" and ext is not None and np.isfinite(ext).sum() >= 3
-    if bridge:  # out of position or a lost track, widened by the smoothing's reach
-        with np.errstate(invalid="ignore"):
-            folded = np.asarray(ext, float) < BRIDGE_MIN_EXT_DEG
-        x = np.where(folded_hips(signals, spec), np.nan, x)
+    if bridge:  # out of position or a lost track, widened by the smoothing's reach (as in folded_hips)
+        folded = _folded_past_lying(ext)
+        x = np.where(widen(folded, signals.fps), np.nan, x)
     info: dict = {"t": t, "driver": x, "peaks": np.zeros(0, int), "prominences": np.zeros(0)}
     if bridge:
         info["warnings"] = _bridge_folded_warning(np.asarray(t, float), folded)

@@ -128,8 +128,9 @@ def plan_jobs(
     severities (each rep correct with probability :data:`CORRECT_REP_SHARE`, else uniform in ``severity``).
     A narrower ``severity`` (:data:`NEAR_BOUNDARY_SEVERITY`) draws the same plan's faults near the boundaries.
     """
-    lo, hi = (float(v) for v in severity)
     from ..exercises import get_exercise
+
+    lo, hi = (float(v) for v in severity)
 
     counts = dict(DEFAULT_COUNTS if counts is None else counts)
     rng = np.random.default_rng([seed, 4242])
